@@ -1,0 +1,2 @@
+from tracker import create_app
+app = create_app()

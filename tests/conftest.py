@@ -1,0 +1,153 @@
+"""Fixtures: a fresh migrated database per test, clients, a signed-in user, factories."""
+
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.security import generate_password_hash
+
+from tracker import create_app
+from tracker.cli import upgrade
+from tracker.db import database, write_transaction
+from tracker.models import Contact, Event, User
+from tracker.services.contacts import ContactData, MethodData, create_contact
+from tracker.services.events import EventData, create_event
+from tracker.services.touchpoints import TouchpointData, create_touchpoint
+
+PASSWORD = "correct horse battery"
+HASH_METHOD = "pbkdf2:sha256:600000"
+
+
+def make_config(db_path: Path, **overrides: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "WTF_CSRF_ENABLED": False,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file migrated to the newest revision once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    app = create_app(make_config(path))
+    upgrade(app)
+    database(app).engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    return generate_password_hash(PASSWORD, method=HASH_METHOD)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, migrated_template: Path) -> Path:
+    path = tmp_path / "jinmyaku.sqlite3"
+    shutil.copyfile(migrated_template, path)
+    return path
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Overrides a test module may set for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(db_path: Path, app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(make_config(db_path, **app_config))
+    yield app
+    database(app).engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask, password_hash: str) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides: Any) -> User:
+        n = next(counter)
+        values = {
+            "email": f"user{n}@example.jp",
+            "password_hash": password_hash,
+            "display_name": f"User {n}",
+            "language": "en",
+            "time_zone": "Asia/Tokyo",
+            **overrides,
+        }
+        with write_transaction(app) as session:
+            user = User(**values)
+            session.add(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def user(make_user: Callable[..., User]) -> User:
+    return make_user()
+
+
+def log_in(client: FlaskClient, user: User) -> None:
+    """Sign a test client in as a user, as Flask-Login's own login would."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, user: User) -> FlaskClient:
+    log_in(client, user)
+    return client
+
+
+@pytest.fixture
+def make_contact(app: Flask, user: User) -> Callable[..., Contact]:
+    def make(owner: User | None = None, **overrides: Any) -> Contact:
+        owner = owner or user
+        methods = overrides.pop("methods", [])
+        data = ContactData(**{"family_name": "山田", "given_name": "太郎", **overrides})
+        data.methods = [MethodData(**m) for m in methods]
+        with write_transaction(app) as session:
+            return create_contact(session, owner.id, data)
+
+    return make
+
+
+@pytest.fixture
+def make_event(app: Flask, user: User) -> Callable[..., Event]:
+    def make(owner: User | None = None, **overrides: Any) -> Event:
+        owner = owner or user
+        with write_transaction(app) as session:
+            return create_event(session, owner.id, EventData(**{"name": "交流会", **overrides}))
+
+    return make
+
+
+@pytest.fixture
+def make_touchpoint(app: Flask, user: User) -> Callable[..., Any]:
+    def make(contacts: list[Contact], owner: User | None = None, **overrides: Any) -> Any:
+        owner = owner or user
+        values = {"occurred_on": date(2026, 11, 1), "kind": "meeting", **overrides}
+        data = TouchpointData(contact_ids=[c.id for c in contacts], **values)
+        with write_transaction(app) as session:
+            return create_touchpoint(session, owner.id, data)
+
+    return make

@@ -1,0 +1,68 @@
+"""Configuration: defaults, then instance/config.py, then the environment, then tests."""
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+# Plain environment variables a deployment sets (also accepted with the FLASK_ prefix).
+ENV_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "PREFER_HTTPS", "DEFAULT_TIMEZONE")
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    return {
+        "SECRET_KEY": None,
+        "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'jinmyaku.sqlite3'}",
+        "SQLITE_BUSY_TIMEOUT_MS": 15_000,
+        "SQL_ECHO": False,
+        "LANGUAGES": ("ja", "en"),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "DEFAULT_TIMEZONE": "Asia/Tokyo",
+        # A fixed "today" (YYYY-MM-DD) for tests and the digest; None means the real date.
+        "TODAY": None,
+        "PAGE_SIZE": 50,
+        # Werkzeug's default is below current guidance (see README, "Security").
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:600000",
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "PREFER_HTTPS": False,
+    }
+
+
+def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    """Fill app.config in order of precedence and make sure there is a secret key."""
+    app.config.from_mapping(defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for name in ENV_SETTINGS:
+            if name in os.environ:
+                app.config[name] = os.environ[name]
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)
+    if isinstance(app.config["PREFER_HTTPS"], str):
+        app.config["PREFER_HTTPS"] = app.config["PREFER_HTTPS"].lower() in {"1", "true", "yes", "on"}
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
+
+
+def ensure_secret_key(instance: Path) -> str:
+    """Write a random SECRET_KEY into instance/config.py on first use and return it."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "config.py"
+    namespace: dict[str, Any] = {}
+    if path.exists():
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+        if namespace.get("SECRET_KEY"):
+            return str(namespace["SECRET_KEY"])
+    key = secrets.token_hex(32)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(f"# Generated on first run. Keep it secret; share it between app processes.\n")
+        fh.write(f"SECRET_KEY = {key!r}\n")
+    path.chmod(0o600)
+    return key

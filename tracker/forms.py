@@ -1,0 +1,225 @@
+"""The forms (Flask-WTF). Every text field is cleaned of control characters and capped
+at the length its column holds."""
+
+import re
+from functools import cache
+from typing import Any
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import EqualTo, InputRequired, Length, Optional, ValidationError
+
+from tracker.dates import parse_date
+from tracker.i18n import (
+    EVENT_KIND_LABELS,
+    INITIATOR_LABELS,
+    LANGUAGE_NAMES,
+    METHOD_KIND_LABELS,
+    STAGE_LABELS,
+    TOUCHPOINT_KIND_LABELS,
+)
+from tracker.models import (
+    EMAIL_LEN,
+    LABEL_LEN,
+    LONG_TEXT_LEN,
+    METHOD_LEN,
+    NAME_LEN,
+    ORG_LEN,
+    SHORT_TEXT_LEN,
+)
+from tracker.services.users import PASSWORD_MAX, PASSWORD_MIN
+from tracker.web import today
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+TAGS_LEN = 1_000
+
+
+def clean(value: Any) -> Any:
+    """Strip surrounding space, NUL and other control characters, and lone surrogates."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value).strip()
+    return value
+
+
+class Text(StringField):
+    def __init__(self, label: Any = None, validators: Any = None, *, max: int, **kw: Any):
+        super().__init__(label, [*(validators or []), Length(max=max)], filters=[clean], **kw)
+
+
+class LongText(TextAreaField):
+    def __init__(self, label: Any = None, validators: Any = None, *, max: int = LONG_TEXT_LEN, **kw: Any):
+        super().__init__(label, [*(validators or []), Length(max=max)], filters=[clean], **kw)
+
+
+class LenientDateField(StringField):
+    """A date typed as people type it: 2026-11-27, 2026/11/27, 27 Nov 2026, 2026年11月27日."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw = clean(valuelist[0]) if valuelist else ""
+        self.data = None
+        if self.raw:
+            try:
+                self.data = parse_date(self.raw, today=today())
+            except ValueError as exc:
+                raise ValueError(_l("Enter a date such as 2026-11-27.")) from exc
+
+    def _value(self) -> str:
+        raw = getattr(self, "raw", None)
+        if raw:
+            return str(raw)
+        return self.data.isoformat() if self.data else ""
+
+
+@cache
+def timezone_choices() -> list[SelectChoice]:
+    names = sorted(name for name in available_timezones() if "/" in name or name == "UTC")
+    return [SelectChoice(name) for name in names]
+
+
+def optional_int(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def choices(labels: dict[str, Any]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+class ConfirmForm(FlaskForm):
+    """A POST button: only the CSRF token."""
+
+
+class SetupForm(FlaskForm):
+    display_name = Text(_l("Your name"), max=NAME_LEN)
+    email = Text(_l("Email address"), [InputRequired()], max=EMAIL_LEN)
+    password = PasswordField(
+        _l("Password"), [InputRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)]
+    )
+    confirm = PasswordField(
+        _l("Password again"), [InputRequired(), EqualTo("password", _l("The passwords differ."))]
+    )
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_NAMES))
+
+
+class LoginForm(FlaskForm):
+    email = Text(_l("Email address"), [InputRequired()], max=EMAIL_LEN)
+    password = PasswordField(_l("Password"), [InputRequired(), Length(max=PASSWORD_MAX)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class MethodForm(Form):
+    kind = SelectField(_l("Kind"), choices=choices(METHOD_KIND_LABELS))
+    label = Text(_l("Label"), max=LABEL_LEN, render_kw={"placeholder": _l("work, mobile…")})
+    value = Text(_l("Value"), max=METHOD_LEN)
+
+
+class ContactForm(FlaskForm):
+    family_name = Text(_l("Family name"), max=NAME_LEN, render_kw={"autocomplete": "off"})
+    given_name = Text(_l("Given name"), max=NAME_LEN, render_kw={"autocomplete": "off"})
+    family_reading = Text(_l("Family name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"})
+    given_reading = Text(_l("Given name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"})
+    company = Text(_l("Company"), max=ORG_LEN)
+    department = Text(_l("Department"), max=ORG_LEN)
+    title = Text(_l("Title"), max=ORG_LEN)
+    methods = FieldList(FormField(MethodForm), label=_l("Contact details"), min_entries=2, max_entries=30)
+    expertise = LongText(_l("What they can help with"), max=2_000)
+    tags = Text(_l("Tags"), max=TAGS_LEN, description=_l("Separate tags with commas."))
+    notes = LongText(_l("Notes"))
+    first_met_on = LenientDateField(_l("First met on"))
+    stage = SelectField(_l("Stage"), choices=choices(STAGE_LABELS), default="card")
+    origin_event = SelectField(_l("Met at (event)"), coerce=optional_int, validate_choice=True)
+    introduced_by = RadioField(_l("Introduced by"), coerce=optional_int, validate_choice=True)
+    introducer_query = Text(_l("Find the person who introduced them"), max=NAME_LEN)
+    find_introducer = SubmitField(_l("Find"))
+    origin_note = Text(_l("Or, how you met"), max=ORG_LEN)
+    save = SubmitField(_l("Save"))
+
+    def validate_given_name(self, field: Any) -> None:
+        if not (self.family_name.data or field.data):
+            raise ValidationError(_l("Enter a family name or a given name."))
+
+
+class CardForm(FlaskForm):
+    family_name = Text(_l("Family name"), max=NAME_LEN, render_kw={"autocomplete": "off"})
+    given_name = Text(_l("Given name"), max=NAME_LEN, render_kw={"autocomplete": "off"})
+    family_reading = Text(_l("Family name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"})
+    given_reading = Text(_l("Given name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"})
+    company = Text(_l("Company"), max=ORG_LEN)
+    department = Text(_l("Department"), max=ORG_LEN)
+    title = Text(_l("Title"), max=ORG_LEN)
+    email = Text(_l("Email"), max=METHOD_LEN, render_kw={"type": "email", "autocomplete": "off"})
+    phone = Text(_l("Phone"), max=METHOD_LEN, render_kw={"type": "tel", "autocomplete": "off"})
+    event = SelectField(_l("Event"), coerce=optional_int, validate_choice=True)
+    new_event = Text(_l("Or a new event"), max=ORG_LEN)
+    met_on = LenientDateField(_l("Date"), [InputRequired()])
+    talked_about = Text(_l("What we talked about"), max=SHORT_TEXT_LEN)
+    follow_up_on = LenientDateField(_l("Follow up on"))
+    save = SubmitField(_l("Save"))
+    save_another = SubmitField(_l("Save and add another"))
+
+    def validate_given_name(self, field: Any) -> None:
+        if not (self.family_name.data or field.data):
+            raise ValidationError(_l("Enter a family name or a given name."))
+
+    def validate_email(self, field: Any) -> None:
+        if field.data and not re.match(r"^[^@\s]+@[^@\s]+$", field.data):
+            raise ValidationError(_l("Enter an email address such as name@example.jp."))
+
+
+class TouchpointForm(FlaskForm):
+    contacts = SelectMultipleField(_l("With"), coerce=int, validate_choice=True)
+    contacts_query = Text(_l("Add a person"), max=NAME_LEN)
+    find_contacts = SubmitField(_l("Find"))
+    kind = SelectField(_l("Kind"), choices=choices(TOUCHPOINT_KIND_LABELS), default="meeting")
+    occurred_on = LenientDateField(_l("Date"), [InputRequired()])
+    occurred_at = TimeField(_l("Time"), [Optional()])
+    summary = Text(_l("Summary"), max=SHORT_TEXT_LEN)
+    notes = LongText(_l("Notes"))
+    initiated_by = RadioField(
+        _l("Who reached out"),
+        choices=[SelectChoice("", _l("Not noted")), *choices(INITIATOR_LABELS)],
+        default="",
+    )
+    follow_up_on = LenientDateField(_l("Follow up on"))
+    event = SelectField(_l("Event"), coerce=optional_int, validate_choice=True)
+    save = SubmitField(_l("Save"))
+
+    def validate_contacts(self, field: Any) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose at least one person."))
+
+
+class EventForm(FlaskForm):
+    name = Text(_l("Name"), [InputRequired()], max=ORG_LEN)
+    kind = SelectField(_l("Kind"), choices=choices(EVENT_KIND_LABELS), default="networking")
+    held_on = LenientDateField(_l("Date"))
+    place = Text(_l("Place"), max=ORG_LEN)
+    notes = LongText(_l("Notes"))
+    save = SubmitField(_l("Save"))
+
+
+class SettingsForm(FlaskForm):
+    display_name = Text(_l("Your name"), max=NAME_LEN)
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice("", _l("As my browser asks")), *choices(LANGUAGE_NAMES)]
+    )
+    time_zone = SelectField(_l("Time zone"), choices=timezone_choices)
+    save = SubmitField(_l("Save"))
+

@@ -1,0 +1,233 @@
+"""The tables, as typed SQLAlchemy 2 models. Every row belongs to one user."""
+
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from tracker import text
+from tracker.db import Base
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# Column sizes, shared by the forms so that a form never accepts what the table cannot hold.
+NAME_LEN = 100
+ORG_LEN = 200
+SHORT_TEXT_LEN = 300
+LONG_TEXT_LEN = 10_000
+EMAIL_LEN = 254
+METHOD_LEN = 500
+LABEL_LEN = 60
+TAG_LEN = 60
+CADENCE_LEN = 40
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LEN), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(NAME_LEN), default="")
+    language: Mapped[str | None] = mapped_column(String(5))
+    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Tokyo")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # Flask-Login's user protocol, spelled out so that the models import nothing of Flask.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+contact_tags = Table(
+    "contact_tags",
+    Base.metadata,
+    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+touchpoint_contacts = Table(
+    "touchpoint_contacts",
+    Base.metadata,
+    Column("touchpoint_id", ForeignKey("touchpoints.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
+)
+
+
+class Event(Base):
+    """A place where people are met: an event, a community, a client, an introduction."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_user_id_held_on", "user_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(ORG_LEN))
+    kind: Mapped[str] = mapped_column(String(20), default="networking")
+    held_on: Mapped[date | None] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(ORG_LEN), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(TAG_LEN))
+    # A cadence phrase ("monthly") for every contact with this tag; used by the engine.
+    cadence: Mapped[str | None] = mapped_column(String(CADENCE_LEN))
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        Index("ix_contacts_user_id_sort_key", "user_id", "sort_key"),
+        Index("ix_contacts_user_id_last_touch_on", "user_id", "last_touch_on"),
+        Index("ix_contacts_user_id_follow_up_on", "user_id", "follow_up_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    family_name: Mapped[str] = mapped_column(String(NAME_LEN), default="")
+    given_name: Mapped[str] = mapped_column(String(NAME_LEN), default="")
+    family_reading: Mapped[str] = mapped_column(String(NAME_LEN), default="")
+    given_reading: Mapped[str] = mapped_column(String(NAME_LEN), default="")
+    company: Mapped[str] = mapped_column(String(ORG_LEN), default="")
+    department: Mapped[str] = mapped_column(String(ORG_LEN), default="")
+    title: Mapped[str] = mapped_column(String(ORG_LEN), default="")
+    expertise: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    first_met_on: Mapped[date | None] = mapped_column(Date)
+    origin_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    introduced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    origin_note: Mapped[str] = mapped_column(String(ORG_LEN), default="")
+    stage: Mapped[str] = mapped_column(String(20), default="card")
+    cadence: Mapped[str | None] = mapped_column(String(CADENCE_LEN))
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    # Derived from the touchpoints, kept exact by tracker.services.derived in the same
+    # transaction as every change to them.
+    last_touch_on: Mapped[date | None] = mapped_column(Date)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    # Derived from the names (tracker.text), kept by a before-flush hook.
+    search_key: Mapped[str] = mapped_column(Text, default="")
+    sort_key: Mapped[str] = mapped_column(String(4 * NAME_LEN + 10), default="")
+
+    methods: Mapped[list["ContactMethod"]] = relationship(
+        back_populates="contact",
+        order_by="ContactMethod.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=contact_tags, order_by=Tag.name)
+    origin_event: Mapped[Event | None] = relationship()
+    introduced_by: Mapped["Contact | None"] = relationship(remote_side=[id])
+
+    @property
+    def name(self) -> str:
+        return text.display_name(self.family_name, self.given_name) or self.company
+
+    @property
+    def reading(self) -> str:
+        return text.display_reading(self.family_reading, self.given_reading)
+
+    def name_parts(self) -> text.NameParts:
+        return text.NameParts(
+            family_name=self.family_name or "",
+            given_name=self.given_name or "",
+            family_reading=self.family_reading or "",
+            given_reading=self.given_reading or "",
+            company=self.company or "",
+            department=self.department or "",
+            title=self.title or "",
+            notes=self.notes or "",
+        )
+
+    def refresh_keys(self) -> None:
+        parts = self.name_parts()
+        self.search_key = text.search_key(parts)
+        self.sort_key = text.sort_key(parts)[: 4 * NAME_LEN + 10]
+
+
+class ContactMethod(Base):
+    """An email address, phone number, postal address or web address, with its label."""
+
+    __tablename__ = "contact_methods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(LABEL_LEN), default="")
+    value: Mapped[str] = mapped_column(String(METHOD_LEN))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    contact: Mapped[Contact] = relationship(back_populates="methods")
+
+
+class Touchpoint(Base):
+    """One moment of contact (or a private note) with one or more contacts."""
+
+    __tablename__ = "touchpoints"
+    __table_args__ = (Index("ix_touchpoints_user_id_occurred_on", "user_id", "occurred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    occurred_at: Mapped[time | None] = mapped_column(Time)
+    kind: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(String(SHORT_TEXT_LEN), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    initiated_by: Mapped[str | None] = mapped_column(String(10))
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    contacts: Mapped[list[Contact]] = relationship(secondary=touchpoint_contacts)
+    event: Mapped[Event | None] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def _refresh_contact_keys(session: Session, _context: object, _instances: object) -> None:
+    """Keep every contact's search and sort keys in step with its names."""
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Contact):
+            obj.refresh_keys()

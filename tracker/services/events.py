@@ -1,0 +1,123 @@
+"""Events: the places where people are met."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Subquery, func, or_, select
+from sqlalchemy.orm import Session
+
+from tracker.models import Contact, Event, Touchpoint, touchpoint_contacts
+from tracker.services import N_, ServiceError
+from tracker.vocabulary import EVENT_KINDS
+
+
+@dataclass
+class EventData:
+    name: str
+    kind: str = "networking"
+    held_on: date | None = None
+    place: str = ""
+    notes: str = ""
+
+
+def _apply(event: Event, data: EventData) -> None:
+    if not data.name.strip():
+        raise ServiceError(N_("Enter the event's name."))
+    if data.kind not in EVENT_KINDS:
+        raise ServiceError(N_("Choose a kind of event from the list."))
+    event.name = data.name.strip()
+    event.kind = data.kind
+    event.held_on = data.held_on
+    event.place = data.place.strip()
+    event.notes = data.notes.strip()
+
+
+def create_event(session: Session, user_id: int, data: EventData) -> Event:
+    event = Event(user_id=user_id)
+    _apply(event, data)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def update_event(session: Session, event: Event, data: EventData) -> Event:
+    _apply(event, data)
+    session.flush()
+    return event
+
+
+def delete_event(session: Session, event: Event) -> None:
+    """Delete an event; contacts and touchpoints keep everything but the link to it."""
+    session.delete(event)
+    session.flush()
+
+
+def find_or_create(session: Session, user_id: int, name: str, held_on: date | None) -> Event:
+    """The user's event with this name (the one on this date if several), or a new one."""
+    candidates = list(
+        session.scalars(
+            select(Event)
+            .where(Event.user_id == user_id, Event.name == name.strip())
+            .order_by(Event.id)
+        )
+    )
+    same_day = [event for event in candidates if event.held_on == held_on]
+    if same_day or candidates:
+        return (same_day or candidates)[0]
+    return create_event(session, user_id, EventData(name=name, held_on=held_on))
+
+
+def list_events(session: Session, user_id: int) -> list[tuple[Event, int]]:
+    """The user's events, newest first, each with the number of people met there."""
+    met = met_at_events(user_id)
+    stmt = (
+        select(Event, func.count(func.distinct(met.c.contact_id)))
+        .outerjoin(met, met.c.event_id == Event.id)
+        .where(Event.user_id == user_id)
+        .group_by(Event.id)
+        .order_by(Event.held_on.desc().nulls_last(), Event.id.desc())
+    )
+    return [(event, count) for event, count in session.execute(stmt)]
+
+
+def met_at_events(user_id: int) -> Subquery:
+    """(event_id, contact_id) for everyone met at an event: by origin or by a touchpoint there."""
+    by_origin = select(
+        Contact.origin_event_id.label("event_id"), Contact.id.label("contact_id")
+    ).where(Contact.user_id == user_id, Contact.origin_event_id.is_not(None))
+    by_touchpoint = (
+        select(Touchpoint.event_id.label("event_id"), touchpoint_contacts.c.contact_id)
+        .join(touchpoint_contacts, touchpoint_contacts.c.touchpoint_id == Touchpoint.id)
+        .where(Touchpoint.user_id == user_id, Touchpoint.event_id.is_not(None))
+    )
+    return by_origin.union(by_touchpoint).subquery("met_at_event")
+
+
+def people_met(session: Session, event: Event) -> list[Contact]:
+    """The contacts met at an event, in name order."""
+    stmt = (
+        select(Contact)
+        .where(
+            Contact.user_id == event.user_id,
+            or_(
+                Contact.origin_event_id == event.id,
+                Contact.id.in_(
+                    select(touchpoint_contacts.c.contact_id)
+                    .join(Touchpoint, Touchpoint.id == touchpoint_contacts.c.touchpoint_id)
+                    .where(Touchpoint.event_id == event.id)
+                ),
+            ),
+        )
+        .order_by(Contact.sort_key, Contact.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def recent_events(session: Session, user_id: int, *, limit: int = 50) -> list[Event]:
+    stmt = (
+        select(Event)
+        .where(Event.user_id == user_id)
+        .order_by(Event.held_on.desc().nulls_last(), Event.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))

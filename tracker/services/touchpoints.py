@@ -1,0 +1,91 @@
+"""Touchpoints: log, edit and delete contact with one or more people; the timelines."""
+
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.models import Contact, Event, Touchpoint, touchpoint_contacts
+from tracker.services import N_, ServiceError
+from tracker.services.contacts import owned, owned_contacts
+from tracker.services.derived import refresh_contacts
+from tracker.vocabulary import INITIATORS, TOUCHPOINT_KINDS
+
+
+@dataclass
+class TouchpointData:
+    occurred_on: date
+    kind: str
+    contact_ids: list[int] = field(default_factory=list)
+    occurred_at: time | None = None
+    summary: str = ""
+    notes: str = ""
+    initiated_by: str | None = None
+    follow_up_on: date | None = None
+    event_id: int | None = None
+
+
+def _apply(session: Session, touchpoint: Touchpoint, data: TouchpointData) -> None:
+    if data.kind not in TOUCHPOINT_KINDS:
+        raise ServiceError(N_("Choose a kind of touchpoint from the list."))
+    if data.initiated_by is not None and data.initiated_by not in INITIATORS:
+        raise ServiceError(N_("Choose who reached out from the list."))
+    contacts = owned_contacts(session, touchpoint.user_id, data.contact_ids)
+    if not contacts or len(contacts) != len(set(data.contact_ids)):
+        raise ServiceError(N_("Choose at least one of your contacts."))
+    if data.event_id is not None and owned(session, Event, touchpoint.user_id, data.event_id) is None:
+        raise ServiceError(N_("That event does not exist."))
+    touchpoint.occurred_on = data.occurred_on
+    touchpoint.occurred_at = data.occurred_at
+    touchpoint.kind = data.kind
+    touchpoint.summary = data.summary.strip()
+    touchpoint.notes = data.notes.strip()
+    touchpoint.initiated_by = data.initiated_by
+    touchpoint.follow_up_on = data.follow_up_on
+    touchpoint.event_id = data.event_id
+    touchpoint.contacts = contacts
+
+
+def create_touchpoint(session: Session, user_id: int, data: TouchpointData) -> Touchpoint:
+    touchpoint = Touchpoint(user_id=user_id)
+    _apply(session, touchpoint, data)
+    session.add(touchpoint)
+    refresh_contacts(session, data.contact_ids)
+    return touchpoint
+
+
+def update_touchpoint(session: Session, touchpoint: Touchpoint, data: TouchpointData) -> Touchpoint:
+    before = [contact.id for contact in touchpoint.contacts]
+    _apply(session, touchpoint, data)
+    refresh_contacts(session, [*before, *data.contact_ids])
+    return touchpoint
+
+
+def delete_touchpoint(session: Session, touchpoint: Touchpoint) -> None:
+    contact_ids = [contact.id for contact in touchpoint.contacts]
+    session.delete(touchpoint)
+    refresh_contacts(session, contact_ids)
+
+
+def timeline(session: Session, contact: Contact) -> list[Touchpoint]:
+    """A contact's touchpoints, newest first, with everyone else involved."""
+    stmt = (
+        select(Touchpoint)
+        .join(touchpoint_contacts, touchpoint_contacts.c.touchpoint_id == Touchpoint.id)
+        .where(touchpoint_contacts.c.contact_id == contact.id)
+        .options(selectinload(Touchpoint.contacts), selectinload(Touchpoint.event))
+        .order_by(Touchpoint.occurred_on.desc(), Touchpoint.id.desc())
+    )
+    return list(session.scalars(stmt))
+
+
+def latest(session: Session, user_id: int, *, limit: int = 10) -> list[Touchpoint]:
+    stmt = (
+        select(Touchpoint)
+        .where(Touchpoint.user_id == user_id)
+        .options(selectinload(Touchpoint.contacts))
+        .order_by(Touchpoint.occurred_on.desc(), Touchpoint.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))

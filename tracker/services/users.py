@@ -1,0 +1,73 @@
+"""Accounts: creating users, checking passwords."""
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.models import EMAIL_LEN, NAME_LEN, User
+from tracker.services import N_, ServiceError
+
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Compared against when no account matches, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = "pbkdf2:sha256:600000$dummy$" + "0" * 64
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if len(email) > EMAIL_LEN or not _EMAIL.match(email):
+        raise ServiceError(N_("Enter a valid email address."))
+    return email
+
+
+def check_password_rules(password: str) -> None:
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise ServiceError(
+            N_("A password has %(min)d to %(max)d characters."), min=PASSWORD_MIN, max=PASSWORD_MAX
+        )
+
+
+def user_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    hash_method: str,
+    display_name: str = "",
+    language: str | None = None,
+    time_zone: str = "Asia/Tokyo",
+) -> User:
+    """Create an account; the email must be new and the password within the rules."""
+    email = normalise_email(email)
+    check_password_rules(password)
+    if find_by_email(session, email) is not None:
+        raise ServiceError(N_("An account with this email address already exists."))
+    user = User(
+        email=email,
+        password_hash=generate_password_hash(password, method=hash_method),
+        display_name=display_name.strip()[:NAME_LEN],
+        language=language,
+        time_zone=time_zone,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user with this email and password, or None."""
+    user = find_by_email(session, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None

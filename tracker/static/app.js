@@ -1,0 +1,69 @@
+// Small enhancements; every page works without them.
+// Contact pickers: show matches while typing, and pick them without reloading the page.
+(function () {
+  "use strict";
+
+  function setUpPicker(picker) {
+    var query = picker.querySelector("[data-picker-query]");
+    var find = picker.querySelector("[data-picker-find]");
+    var options = picker.querySelector("[data-picker-options]");
+    var status = picker.querySelector("[data-picker-status]");
+    var name = picker.dataset.name;
+    var multiple = picker.dataset.multiple === "true";
+    var timer = null;
+    if (!query || !find || !options) { return; }
+
+    function present(id) {
+      return options.querySelector('input[value="' + String(id) + '"]') !== null;
+    }
+
+    function addOption(item) {
+      if (present(item.id)) { return; }
+      var empty = options.querySelector("[data-picker-empty]");
+      if (empty) { empty.remove(); }
+      var label = document.createElement("label");
+      label.className = "check";
+      var input = document.createElement("input");
+      input.type = multiple ? "checkbox" : "radio";
+      input.name = name;
+      input.value = String(item.id);
+      input.id = name + "-found-" + String(item.id);
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + item.label));
+      options.appendChild(label);
+    }
+
+    function search() {
+      var text = query.value.trim();
+      if (!text) { return; }
+      fetch(picker.dataset.lookup + "?q=" + encodeURIComponent(text), {
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.ok ? response.json() : [];
+      }).then(function (items) {
+        items.forEach(addOption);
+        if (status) {
+          status.textContent = items.length ? picker.dataset.foundText : picker.dataset.noneText;
+        }
+      }).catch(function () { /* the Find button still works */ });
+    }
+
+    find.addEventListener("click", function (event) {
+      event.preventDefault();
+      search();
+    });
+    query.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        search();
+      }
+    });
+    query.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(search, 250);
+    });
+  }
+
+  document.querySelectorAll("[data-picker]").forEach(setUpPicker);
+})();

@@ -1,0 +1,10 @@
+"""The views, one blueprint per feature."""
+
+from flask import Flask
+
+from tracker.views import auth, cards, contacts, events, home, settings, touchpoints
+
+
+def register(app: Flask) -> None:
+    for module in (auth, home, contacts, cards, touchpoints, events, settings):
+        app.register_blueprint(module.bp)

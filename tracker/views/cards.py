@@ -1,0 +1,64 @@
+"""The quick card exchange, used standing at an event."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tracker import auth
+from tracker.db import get_session
+from tracker.forms import CardForm
+from tracker.services import ServiceError
+from tracker.services.cards import CardData, log_card_exchange
+from tracker.views.helpers import event_choices
+from tracker.web import error_message, today
+
+bp = Blueprint("cards", __name__, url_prefix="/cards")
+auth.require_login(bp)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> str | Response:
+    """Log a business-card exchange: the contact, where and when, and what was said."""
+    session = get_session()
+    form = CardForm()
+    if request.method == "GET":
+        form.event.data = request.args.get("event", None, type=int)
+        form.met_on.data = today()
+        if request.args.get("date"):
+            form.met_on.process_formdata([request.args["date"]])
+    form.event.choices = event_choices(session, form.event.data, _("No event"))
+    if form.validate_on_submit():
+        card = CardData(
+            met_on=form.met_on.data or today(),
+            family_name=form.family_name.data or "",
+            given_name=form.given_name.data or "",
+            family_reading=form.family_reading.data or "",
+            given_reading=form.given_reading.data or "",
+            company=form.company.data or "",
+            department=form.department.data or "",
+            title=form.title.data or "",
+            email=form.email.data or "",
+            phone=form.phone.data or "",
+            event_id=form.event.data,
+            new_event_name=form.new_event.data or "",
+            talked_about=form.talked_about.data or "",
+            follow_up_on=form.follow_up_on.data,
+        )
+        try:
+            contact = log_card_exchange(session, auth.user_id(), card)
+        except ServiceError as error:
+            session.rollback()
+            form.form_errors.append(error_message(error))
+        else:
+            session.commit()
+            flash(_("Card of %(name)s saved.", name=contact.name), "success")
+            if form.save_another.data:
+                return redirect(
+                    url_for(
+                        "cards.new",
+                        event=contact.origin_event_id,
+                        date=card.met_on.isoformat(),
+                    )
+                )
+            return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return render_template("cards/new.html", form=form)

@@ -1,0 +1,88 @@
+"""Events: the places where people are met."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tracker import auth
+from tracker.db import get_session
+from tracker.forms import ConfirmForm, EventForm
+from tracker.models import Event
+from tracker.services import ServiceError
+from tracker.services.events import (
+    EventData,
+    create_event,
+    delete_event,
+    list_events,
+    people_met,
+    update_event,
+)
+from tracker.views.helpers import get_owned_or_404
+from tracker.web import error_message
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+auth.require_login(bp)
+
+
+@bp.route("")
+def index() -> str:
+    """List events, newest first, with the number of people met at each."""
+    return render_template("events/index.html", events=list_events(get_session(), auth.user_id()))
+
+
+@bp.route("/<int:event_id>")
+def detail(event_id: int) -> str:
+    """Show an event and the people met there."""
+    event = get_owned_or_404(Event, event_id)
+    return render_template("events/detail.html", event=event, people=people_met(get_session(), event))
+
+
+def _edit(event: Event | None) -> str | Response:
+    session = get_session()
+    form = EventForm(obj=event)
+    if form.validate_on_submit():
+        data = EventData(
+            name=form.name.data or "",
+            kind=form.kind.data or "other",
+            held_on=form.held_on.data,
+            place=form.place.data or "",
+            notes=form.notes.data or "",
+        )
+        try:
+            if event is None:
+                event = create_event(session, auth.user_id(), data)
+            else:
+                update_event(session, event, data)
+        except ServiceError as error:
+            session.rollback()
+            form.form_errors.append(error_message(error))
+        else:
+            session.commit()
+            flash(_("Event saved."), "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> str | Response:
+    """Add an event."""
+    return _edit(None)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+def edit(event_id: int) -> str | Response:
+    """Edit an event."""
+    return _edit(get_owned_or_404(Event, event_id))
+
+
+@bp.route("/<int:event_id>/delete", methods=["GET", "POST"])
+def delete(event_id: int) -> str | Response:
+    """Delete an event, after confirmation; the people met there stay."""
+    event = get_owned_or_404(Event, event_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        delete_event(get_session(), event)
+        get_session().commit()
+        flash(_("Event deleted."), "success")
+        return redirect(url_for("events.index"))
+    return render_template("events/delete.html", event=event, form=form)

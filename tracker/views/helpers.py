@@ -1,0 +1,64 @@
+"""What the views share: loading a user's own rows, pickers, and safe redirects."""
+
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, request
+from sqlalchemy.orm import Session
+from wtforms import SelectChoice
+
+from tracker import auth
+from tracker.db import get_session
+from tracker.models import Contact, Event, Touchpoint
+from tracker.services.contacts import lookup, owned_contacts
+from tracker.services.events import recent_events
+
+T = TypeVar("T", Contact, Event, Touchpoint)
+
+
+def get_owned_or_404(model: type[T], object_id: int) -> T:
+    """The signed-in user's row of this model, or 404: the only way views load one."""
+    row = get_session().get(model, object_id)
+    if row is None or row.user_id != auth.user_id():
+        abort(404)
+    return row
+
+
+def get_contact_or_404(contact_id: int) -> Contact:
+    return get_owned_or_404(Contact, contact_id)
+
+
+def contact_label(contact: Contact) -> str:
+    return f"{contact.name} ({contact.company})" if contact.company else contact.name
+
+
+def contact_choices(session: Session, picked_ids: list[int], query: str = "") -> list[SelectChoice]:
+    """Choices for a contact picker: the contacts already picked, then those a search found."""
+    user_id = auth.user_id()
+    seen: dict[int, Contact] = {c.id: c for c in owned_contacts(session, user_id, picked_ids)}
+    for contact in lookup(session, user_id, query, limit=20) if query else []:
+        seen.setdefault(contact.id, contact)
+    return [SelectChoice(str(contact.id), contact_label(contact)) for contact in seen.values()]
+
+
+def event_choices(session: Session, selected: int | None, none_label: str) -> list[SelectChoice]:
+    """Choices for an event select: none, then the recent events (and the selected one)."""
+    events = recent_events(session, auth.user_id())
+    if selected is not None and all(event.id != selected for event in events):
+        extra = get_session().get(Event, selected)
+        if extra is not None and extra.user_id == auth.user_id():
+            events.append(extra)
+    labels = [SelectChoice("", none_label)]
+    for event in events:
+        when = f" ({event.held_on.isoformat()})" if event.held_on else ""
+        labels.append(SelectChoice(str(event.id), f"{event.name}{when}"))
+    return labels
+
+
+def safe_next(default: str) -> str:
+    """The ?next= address when it stays on this site, else the default."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target and not parts.netloc:
+        return target
+    return default

@@ -1,0 +1,101 @@
+"""Touchpoints: log one with one or more contacts; edit and delete."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from tracker import auth
+from tracker.db import get_session
+from tracker.forms import ConfirmForm, TouchpointForm
+from tracker.models import Touchpoint
+from tracker.services import ServiceError
+from tracker.services.touchpoints import (
+    TouchpointData,
+    create_touchpoint,
+    delete_touchpoint,
+    update_touchpoint,
+)
+from tracker.views.helpers import contact_choices, event_choices, get_owned_or_404, safe_next
+from tracker.web import error_message, today
+
+bp = Blueprint("touchpoints", __name__, url_prefix="/touchpoints")
+auth.require_login(bp)
+
+
+def _data(form: TouchpointForm) -> TouchpointData:
+    return TouchpointData(
+        occurred_on=form.occurred_on.data or today(),
+        kind=form.kind.data or "meeting",
+        contact_ids=list(form.contacts.data or []),
+        occurred_at=form.occurred_at.data,
+        summary=form.summary.data or "",
+        notes=form.notes.data or "",
+        initiated_by=form.initiated_by.data or None,
+        follow_up_on=form.follow_up_on.data,
+        event_id=form.event.data,
+    )
+
+
+def _edit(touchpoint: Touchpoint | None) -> str | Response:
+    session = get_session()
+    form = TouchpointForm()
+    if request.method == "GET" and touchpoint is not None:
+        form.contacts.data = [contact.id for contact in touchpoint.contacts]
+        for name in ("kind", "occurred_on", "occurred_at", "summary", "notes", "follow_up_on"):
+            getattr(form, name).data = getattr(touchpoint, name)
+        form.initiated_by.data = touchpoint.initiated_by or ""
+        form.event.data = touchpoint.event_id
+    elif request.method == "GET":
+        form.contacts.data = request.args.getlist("contact", type=int)
+        form.occurred_on.data = today()
+        form.event.data = request.args.get("event", None, type=int)
+    finding = bool(form.find_contacts.data)
+    query = (form.contacts_query.data or "") if finding else ""
+    form.contacts.choices = contact_choices(session, list(form.contacts.data or []), query)
+    form.event.choices = event_choices(session, form.event.data, _("No event"))
+    if not finding and form.validate_on_submit():
+        try:
+            if touchpoint is None:
+                touchpoint = create_touchpoint(session, auth.user_id(), _data(form))
+                message = _("Touchpoint logged.")
+            else:
+                update_touchpoint(session, touchpoint, _data(form))
+                message = _("Touchpoint saved.")
+        except ServiceError as error:
+            session.rollback()
+            form.form_errors.append(error_message(error))
+        else:
+            session.commit()
+            flash(message, "success")
+            first = touchpoint.contacts[0].id
+            return redirect(safe_next(url_for("contacts.detail", contact_id=first)))
+    return render_template("touchpoints/form.html", form=form, touchpoint=touchpoint)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> str | Response:
+    """Log a touchpoint with one or more contacts."""
+    return _edit(None)
+
+
+@bp.route("/<int:touchpoint_id>/edit", methods=["GET", "POST"])
+def edit(touchpoint_id: int) -> str | Response:
+    """Edit a touchpoint."""
+    return _edit(get_owned_or_404(Touchpoint, touchpoint_id))
+
+
+@bp.route("/<int:touchpoint_id>/delete", methods=["GET", "POST"])
+def delete(touchpoint_id: int) -> str | Response:
+    """Delete a touchpoint, after confirmation."""
+    touchpoint = get_owned_or_404(Touchpoint, touchpoint_id)
+    form = ConfirmForm()
+    first = touchpoint.contacts[0].id if touchpoint.contacts else None
+    back = safe_next(
+        url_for("contacts.detail", contact_id=first) if first else url_for("home.index")
+    )
+    if form.validate_on_submit():
+        delete_touchpoint(get_session(), touchpoint)
+        get_session().commit()
+        flash(_("Touchpoint deleted."), "success")
+        return redirect(back)
+    return render_template("touchpoints/delete.html", touchpoint=touchpoint, form=form, back=back)
