@@ -25,13 +25,13 @@ typecheck: $(VENV)/.dev
 
 # Extract the marked strings and merge them into the catalogues (then translate the new ones).
 messages: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o tracker/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -o tracker/translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching --omit-header
 
 translations: $(COMPILED)
 
 tracker/translations/%/LC_MESSAGES/messages.mo: tracker/translations/%/LC_MESSAGES/messages.po $(VENV)/.runtime
-	$(BIN)/pybabel compile -q -i $< -o $@
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -5,7 +5,16 @@ import pytest
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/contacts", "/contacts/new", "/cards/new", "/touchpoints/new", "/events", "/events/new", "/settings"],
+    [
+        "/",
+        "/contacts",
+        "/contacts/new",
+        "/cards/new",
+        "/touchpoints/new",
+        "/events",
+        "/events/new",
+        "/settings",
+    ],
 )
 def test_page_renders(signed_in, url):
     response = signed_in.get(url)

@@ -1,5 +1,6 @@
 """The flask commands: database migrations and accounts."""
 
+import sys
 from pathlib import Path
 
 import click
@@ -78,7 +79,7 @@ def db_revision(message: str, autogenerate: bool) -> None:
 def create_user_command(email: str, name: str, language: str | None, password_stdin: bool) -> None:
     """Create an account; asks for its password."""
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:

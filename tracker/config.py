@@ -46,7 +46,12 @@ def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     else:
         app.config.from_mapping(test_config)
     if isinstance(app.config["PREFER_HTTPS"], str):
-        app.config["PREFER_HTTPS"] = app.config["PREFER_HTTPS"].lower() in {"1", "true", "yes", "on"}
+        app.config["PREFER_HTTPS"] = app.config["PREFER_HTTPS"].lower() in {
+            "1",
+            "true",
+            "yes",
+            "on",
+        }
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
 
@@ -62,7 +67,7 @@ def ensure_secret_key(instance: Path) -> str:
             return str(namespace["SECRET_KEY"])
     key = secrets.token_hex(32)
     with path.open("a", encoding="utf-8") as fh:
-        fh.write(f"# Generated on first run. Keep it secret; share it between app processes.\n")
+        fh.write("# Generated on first run. Keep it secret; share it between app processes.\n")
         fh.write(f"SECRET_KEY = {key!r}\n")
     path.chmod(0o600)
     return key

@@ -24,6 +24,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.dates import parse_date
 from tracker.i18n import (
@@ -63,7 +64,9 @@ class Text(StringField):
 
 
 class LongText(TextAreaField):
-    def __init__(self, label: Any = None, validators: Any = None, *, max: int = LONG_TEXT_LEN, **kw: Any):
+    def __init__(
+        self, label: Any = None, validators: Any = None, *, max: int = LONG_TEXT_LEN, **kw: Any
+    ):
         super().__init__(label, [*(validators or []), Length(max=max)], filters=[clean], **kw)
 
 
@@ -102,6 +105,13 @@ def choices(labels: dict[str, Any]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
 
 
+class CheckboxesField(SelectMultipleField):
+    """Several choices, shown as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class ConfirmForm(FlaskForm):
     """A POST button: only the CSRF token."""
 
@@ -133,12 +143,16 @@ class MethodForm(Form):
 class ContactForm(FlaskForm):
     family_name = Text(_l("Family name"), max=NAME_LEN, render_kw={"autocomplete": "off"})
     given_name = Text(_l("Given name"), max=NAME_LEN, render_kw={"autocomplete": "off"})
-    family_reading = Text(_l("Family name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"})
+    family_reading = Text(
+        _l("Family name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"}
+    )
     given_reading = Text(_l("Given name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"})
     company = Text(_l("Company"), max=ORG_LEN)
     department = Text(_l("Department"), max=ORG_LEN)
     title = Text(_l("Title"), max=ORG_LEN)
-    methods = FieldList(FormField(MethodForm), label=_l("Contact details"), min_entries=2, max_entries=30)
+    methods = FieldList(
+        FormField(MethodForm), label=_l("Contact details"), min_entries=2, max_entries=30
+    )
     expertise = LongText(_l("What they can help with"), max=2_000)
     tags = Text(_l("Tags"), max=TAGS_LEN, description=_l("Separate tags with commas."))
     notes = LongText(_l("Notes"))
@@ -159,7 +173,9 @@ class ContactForm(FlaskForm):
 class CardForm(FlaskForm):
     family_name = Text(_l("Family name"), max=NAME_LEN, render_kw={"autocomplete": "off"})
     given_name = Text(_l("Given name"), max=NAME_LEN, render_kw={"autocomplete": "off"})
-    family_reading = Text(_l("Family name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"})
+    family_reading = Text(
+        _l("Family name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"}
+    )
     given_reading = Text(_l("Given name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"})
     company = Text(_l("Company"), max=ORG_LEN)
     department = Text(_l("Department"), max=ORG_LEN)
@@ -184,7 +200,7 @@ class CardForm(FlaskForm):
 
 
 class TouchpointForm(FlaskForm):
-    contacts = SelectMultipleField(_l("With"), coerce=int, validate_choice=True)
+    contacts = CheckboxesField(_l("With"), coerce=int, validate_choice=True)
     contacts_query = Text(_l("Add a person"), max=NAME_LEN)
     find_contacts = SubmitField(_l("Find"))
     kind = SelectField(_l("Kind"), choices=choices(TOUCHPOINT_KIND_LABELS), default="meeting")
@@ -218,8 +234,8 @@ class EventForm(FlaskForm):
 class SettingsForm(FlaskForm):
     display_name = Text(_l("Your name"), max=NAME_LEN)
     language = SelectField(
-        _l("Language"), choices=[SelectChoice("", _l("As my browser asks")), *choices(LANGUAGE_NAMES)]
+        _l("Language"),
+        choices=[SelectChoice("", _l("As my browser asks")), *choices(LANGUAGE_NAMES)],
     )
     time_zone = SelectField(_l("Time zone"), choices=timezone_choices)
     save = SubmitField(_l("Save"))
-

@@ -94,7 +94,7 @@ def _kana_spelling(term: str) -> str | None:
 
 def query_terms(query: str) -> list[tuple[str, ...]]:
     """Split a query into terms; each term lists the spellings that may match it."""
-    terms = []
+    terms: list[tuple[str, ...]] = []
     for term in normalise(query).split(" "):
         if not term:
             continue

@@ -60,7 +60,7 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException) -> object:
+    def _http_error(error: HTTPException) -> HTTPException | tuple[str, int]:
         if error.code is None or error.code < 400:
             return error
         return render_error(error.code)

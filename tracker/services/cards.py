@@ -45,7 +45,10 @@ def resolve_event(session: Session, user_id: int, card: CardData) -> Event | Non
 def log_card_exchange(session: Session, user_id: int, card: CardData) -> Contact:
     """Create the contact met today and its card_exchange touchpoint."""
     event = resolve_event(session, user_id, card)
-    methods = [MethodData(kind="email", value=card.email, label=""), MethodData(kind="phone", value=card.phone, label="")]
+    methods = [
+        MethodData(kind="email", value=card.email, label=""),
+        MethodData(kind="phone", value=card.phone, label=""),
+    ]
     contact = create_contact(
         session,
         user_id,

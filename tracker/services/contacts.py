@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -76,7 +77,10 @@ def _check(session: Session, user_id: int, data: ContactData, contact: Contact |
         raise ServiceError(N_("Enter a family name or a given name."))
     if data.stage not in STAGES:
         raise ServiceError(N_("Choose a stage from the list."))
-    if data.origin_event_id is not None and owned(session, Event, user_id, data.origin_event_id) is None:
+    if (
+        data.origin_event_id is not None
+        and owned(session, Event, user_id, data.origin_event_id) is None
+    ):
         raise ServiceError(N_("That event does not exist."))
     if data.introduced_by_id is not None:
         if owned(session, Contact, user_id, data.introduced_by_id) is None:
@@ -189,9 +193,7 @@ def search_filter(query: str) -> list:
     """WHERE clauses: every term of the query appears (in one of its spellings) in the key."""
     clauses = []
     for spellings in text.query_terms(query):
-        clauses.append(
-            or_(*(Contact.search_key.contains(s, autoescape=True) for s in spellings))
-        )
+        clauses.append(or_(*(Contact.search_key.contains(s, autoescape=True) for s in spellings)))
     return clauses
 
 
@@ -216,10 +218,9 @@ def list_contacts(
     """One page of the user's contacts, searched and sorted."""
     stmt = contacts_query(user_id, query=query, archived=archived)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    order: list[Any] = [Contact.sort_key, Contact.id]
     if sort == "last_touch":
-        order = (Contact.last_touch_on.desc().nulls_last(), Contact.sort_key, Contact.id)
-    else:
-        order = (Contact.sort_key, Contact.id)
+        order.insert(0, Contact.last_touch_on.desc().nulls_last())
     page = max(1, page)
     items = session.scalars(
         stmt.options(selectinload(Contact.tags))

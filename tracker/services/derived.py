@@ -36,7 +36,9 @@ def refresh_contacts(session: Session, contact_ids: Iterable[int]) -> None:
         .where(touchpoint_contacts.c.contact_id.in_(ids))
     )
     for contact_id, tp_id, on, kind, follow_up_on in rows:
-        histories[contact_id].append(Touch(on=on, kind=kind, follow_up_on=follow_up_on, order=tp_id))
+        histories[contact_id].append(
+            Touch(on=on, kind=kind, follow_up_on=follow_up_on, order=tp_id)
+        )
     for contact in contacts:
         history = histories[contact.id]
         contact.last_touch_on = last_touch(history)

@@ -34,7 +34,10 @@ def _apply(session: Session, touchpoint: Touchpoint, data: TouchpointData) -> No
     contacts = owned_contacts(session, touchpoint.user_id, data.contact_ids)
     if not contacts or len(contacts) != len(set(data.contact_ids)):
         raise ServiceError(N_("Choose at least one of your contacts."))
-    if data.event_id is not None and owned(session, Event, touchpoint.user_id, data.event_id) is None:
+    if (
+        data.event_id is not None
+        and owned(session, Event, touchpoint.user_id, data.event_id) is None
+    ):
         raise ServiceError(N_("That event does not exist."))
     touchpoint.occurred_on = data.occurred_on
     touchpoint.occurred_at = data.occurred_at

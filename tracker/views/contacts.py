@@ -1,6 +1,15 @@
 """Contacts: the list with search, the contact page, the form, archive and delete."""
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -122,7 +131,9 @@ def _fill(form: ContactForm, contact: Contact) -> None:
     while len(form.methods):
         form.methods.pop_entry()
     for method in contact.methods:
-        form.methods.append_entry({"kind": method.kind, "label": method.label, "value": method.value})
+        form.methods.append_entry(
+            {"kind": method.kind, "label": method.label, "value": method.value}
+        )
     for kind in ("email", "phone"):
         form.methods.append_entry({"kind": kind})
 

@@ -34,7 +34,9 @@ def index() -> str:
 def detail(event_id: int) -> str:
     """Show an event and the people met there."""
     event = get_owned_or_404(Event, event_id)
-    return render_template("events/detail.html", event=event, people=people_met(get_session(), event))
+    return render_template(
+        "events/detail.html", event=event, people=people_met(get_session(), event)
+    )
 
 
 def _edit(event: Event | None) -> str | Response:

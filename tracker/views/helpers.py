@@ -59,6 +59,11 @@ def safe_next(default: str) -> str:
     """The ?next= address when it stays on this site, else the default."""
     target = request.values.get("next", "")
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target and not parts.netloc:
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not parts.netloc
+    ):
         return target
     return default

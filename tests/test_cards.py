@@ -1,0 +1,111 @@
+"""The quick card exchange."""
+
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import select
+
+from tracker.db import write_transaction
+from tracker.models import Contact, Event, Touchpoint
+
+
+def card(**overrides):
+    data = {
+        "family_name": "山田",
+        "given_name": "太郎",
+        "family_reading": "やまだ",
+        "given_reading": "たろう",
+        "company": "山田税理士事務所",
+        "department": "",
+        "title": "所長",
+        "email": "taro@yamada.example.jp",
+        "phone": "042-000-0000",
+        "event": "",
+        "new_event": "府中 異業種交流会",
+        "met_on": "2026/11/20",
+        "talked_about": "相続の相談が増えている",
+        "follow_up_on": "2026-12-01",
+        "save": "Save",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_a_card_creates_contact_event_and_card_exchange(signed_in, app):
+    response = signed_in.post("/cards/new", data=card())
+    assert response.status_code == 302
+    with write_transaction(app) as session:
+        contact = session.scalars(select(Contact)).one()
+        event = session.scalars(select(Event)).one()
+        touchpoint = session.scalars(select(Touchpoint)).one()
+        assert event.name == "府中 異業種交流会"
+        assert event.held_on == date(2026, 11, 20)
+        assert contact.origin_event_id == event.id
+        assert contact.first_met_on == date(2026, 11, 20)
+        assert contact.stage == "card"
+        assert [(m.kind, m.value) for m in contact.methods] == [
+            ("email", "taro@yamada.example.jp"),
+            ("phone", "042-000-0000"),
+        ]
+        assert touchpoint.kind == "card_exchange"
+        assert touchpoint.summary == "相続の相談が増えている"
+        assert touchpoint.event_id == event.id
+        assert [c.id for c in touchpoint.contacts] == [contact.id]
+        assert contact.last_touch_on == date(2026, 11, 20)
+        assert contact.follow_up_on == date(2026, 12, 1)
+
+
+def test_save_and_add_another_keeps_event_and_date(signed_in, app):
+    response = signed_in.post(
+        "/cards/new", data=card(save=None, save_another="Save and add another")
+    )
+    target = urlsplit(response.location)
+    assert target.path == "/cards/new"
+    args = parse_qs(target.query)
+    assert args["date"] == ["2026-11-20"]
+    page = signed_in.get(response.location).get_data(as_text=True)
+    assert 'value="2026-11-20"' in page
+    assert f'<option selected value="{args["event"][0]}">' in page
+    second = signed_in.post(
+        "/cards/new",
+        data=card(family_name="鈴木", new_event="", event=args["event"][0], met_on="2026-11-20"),
+    )
+    assert second.status_code == 302
+    with write_transaction(app) as session:
+        assert len(session.scalars(select(Event)).all()) == 1
+        assert {c.origin_event_id for c in session.scalars(select(Contact))} == {
+            int(args["event"][0])
+        }
+
+
+def test_typing_an_existing_event_name_reuses_it(signed_in, app, make_event):
+    event = make_event(name="BNI 府中", held_on=date(2026, 11, 20))
+    signed_in.post("/cards/new", data=card(new_event="BNI 府中"))
+    with write_transaction(app) as session:
+        assert [e.id for e in session.scalars(select(Event))] == [event.id]
+
+
+def test_the_date_defaults_to_today(signed_in, app):
+    app.config["TODAY"] = "2026-11-27"
+    page = signed_in.get("/cards/new").get_data(as_text=True)
+    assert 'value="2026-11-27"' in page
+
+
+def test_bad_card_input_saves_nothing(signed_in, app, make_user, make_event):
+    foreign = make_event(owner=make_user())
+    for bad in [
+        card(email="not an address"),
+        card(met_on="someday"),
+        card(met_on=""),
+        card(family_name="", given_name=""),
+        card(new_event="", event=str(foreign.id)),
+        card(company="x" * 201),
+    ]:
+        response = signed_in.post("/cards/new", data=bad)
+        assert response.status_code == 200, bad
+        assert 'class="error"' in response.get_data(
+            as_text=True
+        ) or "form-errors" in response.get_data(as_text=True)
+    with write_transaction(app) as session:
+        assert session.scalars(select(Contact)).all() == []
+        assert [e.id for e in session.scalars(select(Event))] == [foreign.id]
