@@ -1,0 +1,69 @@
+"""Reciprocity: what I gave a contact against what I received from them.
+
+What I gave: referrals given and their consultations of me (consulted_me). What I
+received: referrals received and my consultations of them (consulted_them). Counted
+over the last 24 months (see periods for the window's edges).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from tracker.relationships.history import Touch
+from tracker.relationships.periods import in_window
+from tracker.relationships.referrals import Referral
+
+RECIPROCITY_MONTHS = 24
+ONE_WAY_MINIMUM = 2  # one side needs at least this many, the other none
+
+
+@dataclass(frozen=True)
+class Reciprocity:
+    gave: int
+    received: int
+    gave_referrals: int
+    received_referrals: int
+    consulted_me: int
+    consulted_them: int
+    one_way: str | None  # None, "only_i_give" or "only_they_give"
+
+
+def reciprocity(
+    touches: Iterable[Touch],
+    referrals: Iterable[Referral],
+    today: date,
+    months: int = RECIPROCITY_MONTHS,
+) -> Reciprocity:
+    """Count what went each way in the window that ends today."""
+    kinds = [touch.kind for touch in touches if in_window(touch.on, today, months)]
+    recent = [referral for referral in referrals if in_window(referral.on, today, months)]
+    gave_referrals = sum(1 for referral in recent if referral.is_given)
+    received_referrals = len(recent) - gave_referrals
+    consulted_me = kinds.count("consulted_me")
+    consulted_them = kinds.count("consulted_them")
+    gave = gave_referrals + consulted_me
+    received = received_referrals + consulted_them
+    return Reciprocity(
+        gave=gave,
+        received=received,
+        gave_referrals=gave_referrals,
+        received_referrals=received_referrals,
+        consulted_me=consulted_me,
+        consulted_them=consulted_them,
+        one_way=one_way(gave, received),
+    )
+
+
+def one_way(gave: int, received: int) -> str | None:
+    """Name the one-way direction, if one side has given enough and the other nothing."""
+    if gave >= ONE_WAY_MINIMUM and received == 0:
+        return "only_i_give"
+    if received >= ONE_WAY_MINIMUM and gave == 0:
+        return "only_they_give"
+    return None
+
+
+def overall_reciprocity(items: Iterable[Reciprocity]) -> tuple[int, int]:
+    """Sum what I gave and what I received across contacts."""
+    totals = list(items)
+    return sum(item.gave for item in totals), sum(item.received for item in totals)
