@@ -20,6 +20,8 @@ from tracker.services.events import EventData, create_event
 from tracker.services.touchpoints import TouchpointData, create_touchpoint
 
 PASSWORD = "correct horse battery"
+# Tests run on a fixed day, so that warmth, due dates and windows never depend on the clock.
+TODAY = date(2026, 11, 27)
 HASH_METHOD = "pbkdf2:sha256:600000"
 
 
@@ -29,6 +31,7 @@ def make_config(db_path: Path, **overrides: Any) -> dict[str, Any]:
         "SECRET_KEY": "test-secret-key",
         "DATABASE_URL": f"sqlite:///{db_path}",
         "WTF_CSRF_ENABLED": False,
+        "TODAY": TODAY.isoformat(),
         **overrides,
     }
 
@@ -126,7 +129,7 @@ def make_contact(app: Flask, user: User) -> Callable[..., Contact]:
         data = ContactData(**{"family_name": "山田", "given_name": "太郎", **overrides})
         data.methods = [MethodData(**m) for m in methods]
         with write_transaction(app) as session:
-            return create_contact(session, owner.id, data)
+            return create_contact(session, owner.id, data, TODAY)
 
     return make
 
@@ -148,6 +151,49 @@ def make_touchpoint(app: Flask, user: User) -> Callable[..., Any]:
         values = {"occurred_on": date(2026, 11, 1), "kind": "meeting", **overrides}
         data = TouchpointData(contact_ids=[c.id for c in contacts], **values)
         with write_transaction(app) as session:
-            return create_touchpoint(session, owner.id, data)
+            return create_touchpoint(session, owner.id, data, TODAY)
+
+    return make
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[..., int]:
+    """Count the SQL statements a callable runs (BEGIN/COMMIT excluded)."""
+    from sqlalchemy import event
+
+    def count(action: Callable[[], Any]) -> int:
+        statements: list[str] = []
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
+                statements.append(statement)
+
+        engine = database(app).engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            action()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return len(statements)
+
+    return count
+
+
+@pytest.fixture
+def make_referral(app: Flask, user: User) -> Callable[..., Any]:
+    from tracker.services.referrals import ReferralData, create_referral
+
+    def make(contact: Contact, owner: User | None = None, **overrides: Any) -> Any:
+        owner = owner or user
+        values = {
+            "referred_on": date(2026, 10, 1),
+            "direction": "given",
+            "subject": "顧問先の社長",
+            **overrides,
+        }
+        with write_transaction(app) as session:
+            return create_referral(
+                session, owner.id, ReferralData(contact_id=contact.id, **values), TODAY
+            )
 
     return make

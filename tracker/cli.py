@@ -1,17 +1,26 @@
-"""The flask commands: database migrations and accounts."""
+"""The flask commands: migrations, accounts, recomputing derived fields, the digest."""
 
+import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
 from alembic import command as alembic_command
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from tracker.dates import today_in
 from tracker.db import database, write_transaction
+from tracker.models import User
 from tracker.services import ServiceError
-from tracker.services.users import create_user
+from tracker.services.derived import recompute_stale, recompute_user
+from tracker.services.digest import as_text, digest
+from tracker.services.users import create_user, find_by_email
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -19,6 +28,23 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def register(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(recompute_command)
+    app.cli.add_command(digest_command)
+
+
+def user_by_email(session: Session, email: str) -> User:
+    user = find_by_email(session, email)
+    if user is None:
+        raise click.ClickException(f"No account with the email address {email}.")
+    return user
+
+
+def user_today(user: User, fixed: str | None = None) -> date:
+    """Today for a user: --today, else the app's fixed TODAY, else the user's own date."""
+    try:
+        return today_in(user.time_zone, fixed or current_app.config.get("TODAY"))
+    except ValueError as error:
+        raise click.BadParameter("use the form YYYY-MM-DD", param_hint="--today") from error
 
 
 def alembic_config(app: Flask) -> Config:
@@ -44,6 +70,14 @@ def db_group() -> None:
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (the newest by default)."""
     upgrade(current_app, revision)
+    with database().engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    click.echo(f"The database is at revision {current}.")
+    if revision == "head":
+        with write_transaction() as session:
+            stale = recompute_stale(session)
+        if stale:
+            click.echo(f"Recomputed the derived fields of {stale} contacts.")
 
 
 @db_group.command("downgrade")
@@ -96,3 +130,31 @@ def create_user_command(email: str, name: str, language: str | None, password_st
     except ServiceError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created the account {user.email}.")
+
+
+@click.command("recompute")
+@click.option("--user", "email", help="Only this account (all accounts by default).")
+@click.option("--today", help="The date to compute for (YYYY-MM-DD); tests and scripts only.")
+@with_appcontext
+def recompute_command(email: str | None, today: str | None) -> None:
+    """Rebuild every contact's last touch, due date, warmth dates, evidence and strength."""
+    with write_transaction() as session:
+        users = [user_by_email(session, email)] if email else list(session.scalars(select(User)))
+        total = sum(recompute_user(session, user.id, user_today(user, today)) for user in users)
+    click.echo(f"Recomputed {total} contacts.")
+
+
+@click.command("digest")
+@click.option("--user", "email", required=True, help="The account to report on.")
+@click.option("--today", help="Report as of this date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@with_appcontext
+def digest_command(email: str, today: str | None, as_json: bool) -> None:
+    """Print the morning digest: who is going cold, first follow-ups, what is due."""
+    with database().sessionmaker() as session:
+        user = user_by_email(session, email)
+        data = digest(session, user.id, user_today(user, today))
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(as_text(data), nl=False)

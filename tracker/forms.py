@@ -23,7 +23,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.dates import parse_date
@@ -32,10 +32,13 @@ from tracker.i18n import (
     INITIATOR_LABELS,
     LANGUAGE_NAMES,
     METHOD_KIND_LABELS,
+    REFERRAL_DIRECTION_LABELS,
+    REFERRAL_STATUS_LABELS,
     STAGE_LABELS,
     TOUCHPOINT_KIND_LABELS,
 )
 from tracker.models import (
+    CADENCE_LEN,
     EMAIL_LEN,
     LABEL_LEN,
     LONG_TEXT_LEN,
@@ -158,6 +161,13 @@ class ContactForm(FlaskForm):
     notes = LongText(_l("Notes"))
     first_met_on = LenientDateField(_l("First met on"))
     stage = SelectField(_l("Stage"), choices=choices(STAGE_LABELS), default="card")
+    cadence = Text(
+        _l("Keep in touch every"),
+        max=CADENCE_LEN,
+        description=_l(
+            "Leave empty for the stage's rhythm. For example: 2w, monthly, every 3 months, 毎月."
+        ),
+    )
     origin_event = SelectField(_l("Met at (event)"), coerce=optional_int, validate_choice=True)
     introduced_by = RadioField(_l("Introduced by"), coerce=optional_int, validate_choice=True)
     introducer_query = Text(_l("Find the person who introduced them"), max=NAME_LEN)
@@ -239,3 +249,74 @@ class SettingsForm(FlaskForm):
     )
     time_zone = SelectField(_l("Time zone"), choices=timezone_choices)
     save = SubmitField(_l("Save"))
+
+
+class QuickTouchForm(FlaskForm):
+    """Log a touchpoint dated today in one step, from a dashboard row."""
+
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            choice
+            for choice in choices(TOUCHPOINT_KIND_LABELS)
+            if choice.value not in ("card_exchange", "note")
+        ],
+        default="message",
+    )
+    log = SubmitField(_l("Log"))
+
+
+class SnoozeForm(FlaskForm):
+    """Keep a contact off the cold list for a week, a month, or until a date."""
+
+    period = StringField(validators=[AnyOf(["1w", "1m", "date", "end"])])
+    until = LenientDateField(_l("Snooze until"))
+
+    def validate_until(self, field: Any) -> None:
+        if self.period.data == "date" and field.data is None:
+            raise ValidationError(_l("Enter a date such as 2026-11-27."))
+
+
+class StageForm(FlaskForm):
+    """Set a contact's stage in one step (a promotion)."""
+
+    stage = SelectField(_l("Stage"), choices=choices(STAGE_LABELS))
+
+
+class TagCadenceForm(FlaskForm):
+    cadence = Text(_l("Cadence"), max=CADENCE_LEN)
+    save = SubmitField(_l("Save"))
+
+
+class ReferralForm(FlaskForm):
+    referred_on = LenientDateField(_l("Date"), [InputRequired()])
+    direction = RadioField(
+        _l("Direction"), choices=choices(REFERRAL_DIRECTION_LABELS), default="given"
+    )
+    contact = RadioField(_l("Contact"), coerce=optional_int, validate_choice=True)
+    contact_query = Text(_l("Find the contact"), max=NAME_LEN)
+    find_contact = SubmitField(_l("Find"))
+    other_contact = RadioField(
+        _l("Introduced to (introductions only)"), coerce=optional_int, validate_choice=True
+    )
+    other_query = Text(_l("Find the second contact"), max=NAME_LEN)
+    find_other = SubmitField(_l("Find"))
+    subject = Text(
+        _l("Who was referred"),
+        max=ORG_LEN,
+        description=_l("A client's name, a company, or a short description."),
+    )
+    subject_contact = RadioField(
+        _l("Or one of your contacts was referred"), coerce=optional_int, validate_choice=True
+    )
+    subject_query = Text(_l("Find the person referred"), max=NAME_LEN)
+    find_subject = SubmitField(_l("Find"))
+    status = SelectField(
+        _l("Status"), choices=choices(REFERRAL_STATUS_LABELS), default="introduced"
+    )
+    notes = LongText(_l("Notes"))
+    save = SubmitField(_l("Save"))
+
+    @property
+    def finding(self) -> bool:
+        return bool(self.find_contact.data or self.find_other.data or self.find_subject.data)

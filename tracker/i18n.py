@@ -4,8 +4,10 @@ from datetime import date
 
 from babel.dates import format_date
 from flask import Flask, current_app, request
-from flask_babel import Babel, get_locale, lazy_gettext
+from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 from flask_login import current_user
+
+from tracker.relationships import Evidence
 
 babel = Babel()
 
@@ -45,6 +47,38 @@ METHOD_KIND_LABELS = {
     "address": lazy_gettext("Address"),
     "url": lazy_gettext("Web"),
 }
+REFERRAL_DIRECTION_LABELS = {
+    "given": lazy_gettext("I referred someone to them"),
+    "received": lazy_gettext("They referred someone to me"),
+    "introduction": lazy_gettext("I introduced two contacts to each other"),
+}
+REFERRAL_DIRECTION_SHORT = {
+    "given": lazy_gettext("Given"),
+    "received": lazy_gettext("Received"),
+    "introduction": lazy_gettext("Introduction"),
+}
+REFERRAL_STATUS_LABELS = {
+    "introduced": lazy_gettext("Introduced"),
+    "met": lazy_gettext("They met"),
+    "engaged": lazy_gettext("Work came of it"),
+    "not_a_fit": lazy_gettext("Not a fit"),
+}
+WARMTH_LABELS = {
+    "warm": lazy_gettext("Warm"),
+    "cooling": lazy_gettext("Cooling"),
+    "cold": lazy_gettext("Cold"),
+    "dormant": lazy_gettext("Dormant"),
+    "none": lazy_gettext("Not in touch yet"),
+}
+REASON_LABELS = {
+    "expertise": lazy_gettext("Can help with"),
+    "tags": lazy_gettext("Tags"),
+    "title": lazy_gettext("Title"),
+    "company": lazy_gettext("Company"),
+    "department": lazy_gettext("Department"),
+    "notes": lazy_gettext("Notes"),
+    "name": lazy_gettext("Name"),
+}
 INITIATOR_LABELS = {"me": lazy_gettext("I did"), "them": lazy_gettext("They did")}
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
 
@@ -76,6 +110,42 @@ def format_day(value: date | None, *, short: bool = False) -> str:
     return format_date(value, patterns.get(lang, patterns["en"]), locale=lang)
 
 
+def describe_evidence(found: Evidence) -> str:
+    """The evidence in words: "5 touchpoints over 140 days, worked together once, …"."""
+    parts = [
+        ngettext(
+            "%(num)d touchpoint over %(days)d days",
+            "%(num)d touchpoints over %(days)d days",
+            found.real_count,
+            days=found.span_days,
+        )
+    ]
+    if found.worked_together:
+        parts.append(
+            ngettext("worked together once", "worked together %(num)d times", found.worked_together)
+        )
+    if found.consulted_me:
+        parts.append(
+            ngettext(
+                "they consulted you once", "they consulted you %(num)d times", found.consulted_me
+            )
+        )
+    if found.consulted_them:
+        parts.append(
+            ngettext(
+                "you consulted them once", "you consulted them %(num)d times", found.consulted_them
+            )
+        )
+    parts.append(
+        gettext(
+            "%(given)d referrals given, %(received)d received",
+            given=found.given,
+            received=found.received,
+        )
+    )
+    return gettext(", ").join(parts)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals.update(
@@ -84,8 +154,14 @@ def init_app(app: Flask) -> None:
         EVENT_KIND_LABELS=EVENT_KIND_LABELS,
         METHOD_KIND_LABELS=METHOD_KIND_LABELS,
         INITIATOR_LABELS=INITIATOR_LABELS,
+        REFERRAL_DIRECTION_LABELS=REFERRAL_DIRECTION_LABELS,
+        REFERRAL_DIRECTION_SHORT=REFERRAL_DIRECTION_SHORT,
+        REFERRAL_STATUS_LABELS=REFERRAL_STATUS_LABELS,
+        WARMTH_LABELS=WARMTH_LABELS,
+        REASON_LABELS=REASON_LABELS,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         current_language=language,
     )
     app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["evidence_words"] = describe_evidence
     app.jinja_env.filters["shortday"] = lambda value: format_day(value, short=True)

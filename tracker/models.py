@@ -6,6 +6,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -108,6 +109,9 @@ class Contact(Base):
         Index("ix_contacts_user_id_sort_key", "user_id", "sort_key"),
         Index("ix_contacts_user_id_last_touch_on", "user_id", "last_touch_on"),
         Index("ix_contacts_user_id_follow_up_on", "user_id", "follow_up_on"),
+        Index("ix_contacts_user_id_next_due_on", "user_id", "next_due_on"),
+        Index("ix_contacts_user_id_stage", "user_id", "stage"),
+        Index("ix_contacts_user_id_strength_level", "user_id", "strength_level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,10 +141,17 @@ class Contact(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
-    # Derived from the touchpoints, kept exact by tracker.services.derived in the same
-    # transaction as every change to them.
+    # Derived from the touchpoints, referrals, stage, cadence and tags, kept exact by
+    # tracker.services.derived in the same transaction as every change to them.
     last_touch_on: Mapped[date | None] = mapped_column(Date)
     follow_up_on: Mapped[date | None] = mapped_column(Date)
+    cooling_on: Mapped[date | None] = mapped_column(Date)
+    next_due_on: Mapped[date | None] = mapped_column(Date)
+    dormant_after: Mapped[date | None] = mapped_column(Date)
+    evidence_stage: Mapped[str] = mapped_column(String(20), default="card", server_default="card")
+    # log2 of Σ weight · 2^(days since 2000-01-01 / 180): the bond strength without its
+    # fading, which every contact shares; see tracker.relationships.strength.
+    strength_level: Mapped[float | None] = mapped_column(Float)
     # Derived from the names (tracker.text), kept by a before-flush hook.
     search_key: Mapped[str] = mapped_column(Text, default="")
     sort_key: Mapped[str] = mapped_column(String(4 * NAME_LEN + 10), default="")
@@ -173,6 +184,8 @@ class Contact(Base):
             department=self.department or "",
             title=self.title or "",
             notes=self.notes or "",
+            expertise=self.expertise or "",
+            tags=tuple(tag.name for tag in self.tags),
         )
 
     def refresh_keys(self) -> None:
@@ -223,6 +236,49 @@ class Touchpoint(Base):
 
     contacts: Mapped[list[Contact]] = relationship(secondary=touchpoint_contacts)
     event: Mapped[Event | None] = relationship()
+
+
+class Referral(Base):
+    """A referral: given to a contact, received from one, or an introduction of two."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (Index("ix_referrals_user_id_referred_on", "user_id", "referred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    referred_on: Mapped[date] = mapped_column(Date)
+    direction: Mapped[str] = mapped_column(String(20))
+    # given: the contact I referred someone to; received: the contact who referred someone
+    # to me; introduction: the first of the two contacts I introduced to each other.
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    # introduction only: the second contact.
+    other_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    # Who was referred: free text, or one of the user's contacts.
+    subject: Mapped[str] = mapped_column(String(ORG_LEN), default="")
+    subject_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default="introduced")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    contact: Mapped[Contact] = relationship(foreign_keys=[contact_id])
+    other_contact: Mapped[Contact | None] = relationship(foreign_keys=[other_contact_id])
+    subject_contact: Mapped[Contact | None] = relationship(foreign_keys=[subject_contact_id])
+
+    def partners(self) -> list[tuple[int, str]]:
+        """(contact id, direction as the rules count it) for each contact this touches."""
+        if self.direction == "introduction":
+            ids = [self.contact_id, self.other_contact_id]
+            return [(contact_id, "given") for contact_id in ids if contact_id is not None]
+        return [(self.contact_id, self.direction)]
 
 
 @event.listens_for(Session, "before_flush")

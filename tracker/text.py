@@ -4,7 +4,7 @@
 - ``normalise`` folds text for search: NFKC (half-width ｶﾀｶﾅ and full-width ＡＢＣ become
   their usual forms), katakana to hiragana, case folded, spaces collapsed.
 - ``search_key`` is stored on each contact: its names, readings (also in romaji),
-  company, department, title and notes, normalised, one per line.
+  company, department, title, expertise, tags and notes, normalised, one per line.
 - ``query_terms`` turns what a person typed into terms, each with the spellings to try:
   a romaji term such as ``yamada`` also looks for ``やまだ``.
 - ``sort_key`` orders a list as a Japanese address book does: names with a reading
@@ -63,6 +63,8 @@ class NameParts:
     department: str = ""
     title: str = ""
     notes: str = ""
+    expertise: str = ""
+    tags: tuple[str, ...] = ()
 
 
 def search_key(parts: NameParts) -> str:
@@ -77,6 +79,8 @@ def search_key(parts: NameParts) -> str:
         parts.company,
         parts.department,
         parts.title,
+        parts.expertise,
+        *parts.tags,
         parts.notes,
     ]
     return "\n".join(normalise(line) for line in lines if line.strip())

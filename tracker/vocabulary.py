@@ -25,3 +25,7 @@ INITIATORS = ("me", "them")
 EVENT_KINDS = ("networking", "seminar", "community", "client", "introduction", "other")
 
 METHOD_KINDS = ("email", "phone", "address", "url")
+
+REFERRAL_DIRECTIONS = ("given", "received", "introduction")
+
+REFERRAL_STATUSES = ("introduced", "met", "engaged", "not_a_fit")

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from tracker.dates import today_in
 from tracker.services import ServiceError
+from tracker.services.dashboard import warmth_of
 
 csrf = CSRFProtect()
 
@@ -71,3 +72,4 @@ def init_app(app: Flask) -> None:
         return render_error(500)
 
     app.jinja_env.globals["today"] = today
+    app.jinja_env.globals["warmth_of"] = lambda contact: warmth_of(contact, today())

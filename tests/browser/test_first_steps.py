@@ -23,7 +23,9 @@ def create_account(page: Page, base: str) -> None:
     screenshot(page, "home-empty")
 
 
-def log_card(page: Page, family: str, given: str, family_reading: str, given_reading: str, **extra: str) -> None:
+def log_card(
+    page: Page, family: str, given: str, family_reading: str, given_reading: str, **extra: str
+) -> None:
     page.get_by_label("姓", exact=True).fill(family)
     page.get_by_label("名", exact=True).fill(given)
     page.get_by_label("姓（よみ）").fill(family_reading)

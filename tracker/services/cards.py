@@ -42,7 +42,7 @@ def resolve_event(session: Session, user_id: int, card: CardData) -> Event | Non
     return event
 
 
-def log_card_exchange(session: Session, user_id: int, card: CardData) -> Contact:
+def log_card_exchange(session: Session, user_id: int, card: CardData, today: date) -> Contact:
     """Create the contact met today and its card_exchange touchpoint."""
     event = resolve_event(session, user_id, card)
     methods = [
@@ -52,7 +52,8 @@ def log_card_exchange(session: Session, user_id: int, card: CardData) -> Contact
     contact = create_contact(
         session,
         user_id,
-        ContactData(
+        today=today,
+        data=ContactData(
             family_name=card.family_name,
             given_name=card.given_name,
             family_reading=card.family_reading,
@@ -77,5 +78,6 @@ def log_card_exchange(session: Session, user_id: int, card: CardData) -> Contact
             follow_up_on=card.follow_up_on,
             event_id=event.id if event else None,
         ),
+        today,
     )
     return contact

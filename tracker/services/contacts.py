@@ -14,16 +14,20 @@ from tracker.models import (
     Contact,
     ContactMethod,
     Event,
+    Referral,
     Tag,
     Touchpoint,
+    contact_tags,
     touchpoint_contacts,
 )
-from tracker.services import N_, ServiceError
+from tracker.relationships import WARMTHS, parse_cadence
+from tracker.services import N_, ServiceError, sql
+from tracker.services.derived import refresh_contacts
 from tracker.services.pages import Page
 from tracker.vocabulary import METHOD_KINDS, STAGES
 
 MAX_TAGS = 30
-SORTS = ("reading", "last_touch")
+SORTS = ("reading", "last_touch", "strength", "overdue")
 _TAG_SEPARATORS = re.compile(r"[,、，]")
 
 
@@ -50,6 +54,7 @@ class ContactData:
     introduced_by_id: int | None = None
     origin_note: str = ""
     stage: str = "card"
+    cadence: str = ""
     methods: list[MethodData] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
@@ -93,6 +98,18 @@ def _check(session: Session, user_id: int, data: ContactData, contact: Contact |
         raise ServiceError(N_("A tag has at most %(count)d characters."), count=TAG_LEN)
     if any(method.kind not in METHOD_KINDS for method in data.methods):
         raise ServiceError(N_("Choose a kind of contact method from the list."))
+    check_cadence(data.cadence)
+
+
+def check_cadence(phrase: str | None) -> None:
+    """Refuse a cadence phrase the rules cannot read."""
+    if phrase and phrase.strip():
+        try:
+            parse_cadence(phrase)
+        except ValueError as error:
+            raise ServiceError(
+                N_("Write the cadence as, for example, 2w, monthly, every 3 months or 毎月.")
+            ) from error
 
 
 def tags_named(session: Session, user_id: int, names: list[str]) -> list[Tag]:
@@ -133,6 +150,7 @@ def _apply(session: Session, user_id: int, contact: Contact, data: ContactData) 
     contact.origin_event_id = data.origin_event_id
     contact.introduced_by_id = data.introduced_by_id
     contact.stage = data.stage
+    contact.cadence = data.cadence.strip() or None
     contact.methods = [
         ContactMethod(kind=m.kind, value=m.value.strip(), label=m.label.strip(), position=i)
         for i, m in enumerate(m for m in data.methods if m.value.strip())
@@ -140,20 +158,44 @@ def _apply(session: Session, user_id: int, contact: Contact, data: ContactData) 
     contact.tags = tags_named(session, user_id, data.tags)
 
 
-def create_contact(session: Session, user_id: int, data: ContactData) -> Contact:
+def create_contact(session: Session, user_id: int, data: ContactData, today: date) -> Contact:
     _check(session, user_id, data, None)
     contact = Contact(user_id=user_id)
     _apply(session, user_id, contact, data)
     session.add(contact)
     session.flush()
+    refresh_contacts(session, [contact.id], today)
     return contact
 
 
-def update_contact(session: Session, contact: Contact, data: ContactData) -> Contact:
+def update_contact(session: Session, contact: Contact, data: ContactData, today: date) -> Contact:
     _check(session, contact.user_id, data, contact)
     _apply(session, contact.user_id, contact, data)
-    session.flush()
+    refresh_contacts(session, [contact.id], today)
     return contact
+
+
+def set_stage(session: Session, contact: Contact, stage: str, today: date) -> None:
+    """Set the trust stage (a promotion, say); the cadence and warmth follow it."""
+    if stage not in STAGES:
+        raise ServiceError(N_("Choose a stage from the list."))
+    contact.stage = stage
+    refresh_contacts(session, [contact.id], today)
+
+
+def set_cadence(session: Session, contact: Contact, phrase: str, today: date) -> None:
+    """Give the contact a cadence of its own ("" goes back to its tags' or stage's)."""
+    check_cadence(phrase)
+    contact.cadence = phrase.strip() or None
+    refresh_contacts(session, [contact.id], today)
+
+
+def snooze(session: Session, contact: Contact, until: date | None, today: date) -> None:
+    """Keep the contact off the cold list through a date (None ends the snooze)."""
+    if until is not None and until < today:
+        raise ServiceError(N_("Snooze until a day from today on."))
+    contact.snoozed_until = until
+    session.flush()
 
 
 def set_archived(session: Session, contact: Contact, archived: bool) -> None:
@@ -161,8 +203,8 @@ def set_archived(session: Session, contact: Contact, archived: bool) -> None:
     session.flush()
 
 
-def delete_contact(session: Session, contact: Contact) -> None:
-    """Delete a contact; touchpoints left with nobody are deleted with it."""
+def delete_contact(session: Session, contact: Contact, today: date) -> None:
+    """Delete a contact; touchpoints left with nobody, and its referrals, go with it."""
     touchpoint_ids = list(
         session.scalars(
             select(touchpoint_contacts.c.touchpoint_id).where(
@@ -170,9 +212,19 @@ def delete_contact(session: Session, contact: Contact) -> None:
             )
         )
     )
+    partners = {
+        partner_id
+        for referral in session.scalars(
+            select(Referral).where(
+                or_(Referral.contact_id == contact.id, Referral.other_contact_id == contact.id)
+            )
+        )
+        for partner_id, _direction in referral.partners()
+    }
     session.delete(contact)
     session.flush()
     delete_orphaned_touchpoints(session, touchpoint_ids)
+    refresh_contacts(session, partners - {contact.id}, today)
 
 
 def delete_orphaned_touchpoints(session: Session, touchpoint_ids: list[int]) -> None:
@@ -197,30 +249,61 @@ def search_filter(query: str) -> list:
     return clauses
 
 
-def contacts_query(user_id: int, *, query: str = "", archived: bool = False) -> Select:
+@dataclass(frozen=True)
+class ContactFilter:
+    query: str = ""
+    archived: bool = False
+    stage: str = ""
+    warmth: str = ""  # warm, cooling, cold, dormant, none, or going_cold (the cold list)
+    tag_id: int | None = None
+    event_id: int | None = None
+
+
+def contacts_query(user_id: int, wanted: ContactFilter, today: date | None = None) -> Select:
+    """The user's contacts that pass the filter (warmth filters need today)."""
     stmt = select(Contact).where(Contact.user_id == user_id)
-    stmt = stmt.where(
-        Contact.archived_at.is_not(None) if archived else Contact.archived_at.is_(None)
-    )
-    return stmt.where(*search_filter(query))
+    stmt = stmt.where(Contact.archived_at.is_not(None) if wanted.archived else sql.active())
+    stmt = stmt.where(*search_filter(wanted.query))
+    if wanted.stage in STAGES:
+        stmt = stmt.where(Contact.stage == wanted.stage)
+    if wanted.warmth and today is not None:
+        if wanted.warmth == "going_cold":
+            stmt = stmt.where(sql.flagged(today))
+        elif wanted.warmth == "none":
+            stmt = stmt.where(Contact.next_due_on.is_(None))
+        elif wanted.warmth in WARMTHS:
+            stmt = stmt.where(sql.warmth_clause(wanted.warmth, today))
+    if wanted.tag_id is not None:
+        stmt = stmt.where(
+            select(contact_tags.c.contact_id)
+            .where(contact_tags.c.contact_id == Contact.id, contact_tags.c.tag_id == wanted.tag_id)
+            .exists()
+        )
+    if wanted.event_id is not None:
+        stmt = stmt.where(Contact.origin_event_id == wanted.event_id)
+    return stmt
 
 
 def list_contacts(
     session: Session,
     user_id: int,
+    wanted: ContactFilter,
     *,
-    query: str = "",
+    today: date,
     sort: str = "reading",
-    archived: bool = False,
     page: int = 1,
     per_page: int = 50,
 ) -> Page[Contact]:
-    """One page of the user's contacts, searched and sorted."""
-    stmt = contacts_query(user_id, query=query, archived=archived)
+    """One page of the user's contacts, filtered and sorted."""
+    stmt = contacts_query(user_id, wanted, today)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     order: list[Any] = [Contact.sort_key, Contact.id]
     if sort == "last_touch":
         order.insert(0, Contact.last_touch_on.desc().nulls_last())
+    elif sort == "strength":
+        order.insert(0, Contact.strength_level.desc().nulls_last())
+    elif sort == "overdue":
+        order[:0] = [sql.overdue_ratio(today).desc().nulls_last(), sql.stage_rank().desc()]
     page = max(1, page)
     items = session.scalars(
         stmt.options(selectinload(Contact.tags))
@@ -235,7 +318,11 @@ def lookup(session: Session, user_id: int, query: str, *, limit: int = 10) -> li
     """Active contacts matching a query, for pickers."""
     if not text.query_terms(query):
         return []
-    stmt = contacts_query(user_id, query=query).order_by(Contact.sort_key, Contact.id).limit(limit)
+    stmt = (
+        contacts_query(user_id, ContactFilter(query=query))
+        .order_by(Contact.sort_key, Contact.id)
+        .limit(limit)
+    )
     return list(session.scalars(stmt))
 
 
@@ -264,3 +351,17 @@ def follow_ups_due(session: Session, user_id: int, until: date) -> list[Contact]
         .order_by(Contact.follow_up_on, Contact.sort_key)
     )
     return list(session.scalars(stmt))
+
+
+def user_tags(session: Session, user_id: int) -> list[Tag]:
+    return list(session.scalars(select(Tag).where(Tag.user_id == user_id).order_by(Tag.name)))
+
+
+def set_tag_cadence(session: Session, tag: Tag, phrase: str, today: date) -> None:
+    """Give a tag a cadence ("" removes it); every contact with the tag follows."""
+    check_cadence(phrase)
+    tag.cadence = phrase.strip() or None
+    tagged = session.scalars(
+        select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag.id)
+    )
+    refresh_contacts(session, list(tagged), today)

@@ -1,29 +1,43 @@
-"""The contact fields derived from touchpoints, kept exact in the writing transaction."""
+"""The contact fields derived from history, kept exact in the writing transaction.
+
+last_touch_on, follow_up_on, the warmth dates (cooling_on, next_due_on, dormant_after),
+evidence_stage and strength_level are worked out by the pure rules in
+tracker.relationships from the contact's touchpoints and referrals, its stage, its
+own cadence and its tags' cadences. Every service that changes one of those calls
+refresh_contacts before it returns; `flask recompute` rebuilds them all.
+"""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
 
-from tracker.models import Contact, Touchpoint, touchpoint_contacts
-from tracker.relationships.history import Touch, last_touch, pending_follow_up
+from tracker.dates import today_in
+from tracker.models import Contact, Referral, Touchpoint, User, touchpoint_contacts
+from tracker.relationships import Referral as RuleReferral
+from tracker.relationships import (
+    Touch,
+    effective_cadence,
+    evidence,
+    last_touch,
+    pending_follow_up,
+    strength_level,
+    warmth_dates,
+)
+
+BATCH = 500
 
 
-def refresh_contacts(session: Session, contact_ids: Iterable[int]) -> None:
-    """Recompute last touch and pending follow-up of these contacts from their history.
-
-    The contact rows are locked first (FOR UPDATE on PostgreSQL; SQLite's write
-    transaction already holds the database), so two writers cannot interleave.
-    """
-    ids = sorted(set(contact_ids))
-    if not ids:
-        return
-    session.flush()
-    contacts = session.scalars(
-        select(Contact).where(Contact.id.in_(ids)).order_by(Contact.id).with_for_update()
-    ).all()
-    histories: dict[int, list[Touch]] = defaultdict(list)
+def load_histories(
+    session: Session, contact_ids: list[int]
+) -> tuple[dict[int, list[Touch]], dict[int, list[RuleReferral]]]:
+    """The touchpoints and referrals of these contacts, as the rules take them."""
+    touches: dict[int, list[Touch]] = defaultdict(list)
+    referrals: dict[int, list[RuleReferral]] = defaultdict(list)
+    if not contact_ids:
+        return touches, referrals
     rows = session.execute(
         select(
             touchpoint_contacts.c.contact_id,
@@ -33,13 +47,87 @@ def refresh_contacts(session: Session, contact_ids: Iterable[int]) -> None:
             Touchpoint.follow_up_on,
         )
         .join(Touchpoint, Touchpoint.id == touchpoint_contacts.c.touchpoint_id)
-        .where(touchpoint_contacts.c.contact_id.in_(ids))
+        .where(touchpoint_contacts.c.contact_id.in_(contact_ids))
     )
     for contact_id, tp_id, on, kind, follow_up_on in rows:
-        histories[contact_id].append(
-            Touch(on=on, kind=kind, follow_up_on=follow_up_on, order=tp_id)
+        touches[contact_id].append(Touch(on=on, kind=kind, follow_up_on=follow_up_on, order=tp_id))
+    wanted = set(contact_ids)
+    for referral in session.scalars(
+        select(Referral).where(
+            or_(Referral.contact_id.in_(contact_ids), Referral.other_contact_id.in_(contact_ids))
         )
-    for contact in contacts:
-        history = histories[contact.id]
-        contact.last_touch_on = last_touch(history)
-        contact.follow_up_on = pending_follow_up(history)
+    ):
+        for partner_id, direction in referral.partners():
+            if partner_id in wanted:
+                referrals[partner_id].append(
+                    RuleReferral(on=referral.referred_on, direction=direction)
+                )
+    return touches, referrals
+
+
+def derive(
+    contact: Contact, touches: list[Touch], referrals: list[RuleReferral], today: date
+) -> None:
+    """Set a contact's derived fields from its history (its tags must be loaded)."""
+    contact.last_touch_on = last_touch(touches)
+    contact.follow_up_on = pending_follow_up(touches)
+    cadence = effective_cadence(
+        contact.stage, contact.cadence, [tag.cadence for tag in contact.tags]
+    )
+    dates = warmth_dates(contact.last_touch_on, cadence)
+    contact.cooling_on = dates.cooling_on if dates else None
+    contact.next_due_on = dates.due_on if dates else None
+    contact.dormant_after = dates.dormant_after if dates else None
+    contact.evidence_stage = evidence(touches, referrals, today).stage
+    contact.strength_level = strength_level(touches, referrals)
+
+
+def _batches(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def refresh_contacts(session: Session, contact_ids: Iterable[int], today: date) -> None:
+    """Recompute the derived fields of these contacts from their history.
+
+    The contact rows are locked first (FOR UPDATE on PostgreSQL; SQLite's write
+    transaction already holds the database), so two writers cannot interleave.
+    """
+    ids = sorted({contact_id for contact_id in contact_ids if contact_id is not None})
+    if not ids:
+        return
+    session.flush()
+    for batch in _batches(ids):
+        contacts = session.scalars(
+            select(Contact)
+            .where(Contact.id.in_(batch))
+            .order_by(Contact.id)
+            .options(selectinload(Contact.tags))
+            .with_for_update()
+        ).all()
+        touches, referrals = load_histories(session, batch)
+        for contact in contacts:
+            derive(contact, touches[contact.id], referrals[contact.id], today)
+    session.flush()
+
+
+def recompute_user(session: Session, user_id: int, today: date) -> int:
+    """Rebuild the derived fields of all of a user's contacts; returns how many."""
+    ids = list(session.scalars(select(Contact.id).where(Contact.user_id == user_id)))
+    refresh_contacts(session, ids, today)
+    return len(ids)
+
+
+def recompute_stale(session: Session) -> int:
+    """Recompute contacts whose derived fields were never set (after an upgrade)."""
+    stale = session.execute(
+        select(Contact.id, User.time_zone)
+        .join(User, User.id == Contact.user_id)
+        .where(Contact.last_touch_on.is_not(None), Contact.next_due_on.is_(None))
+    ).all()
+    by_zone: dict[str, list[int]] = defaultdict(list)
+    for contact_id, zone in stale:
+        by_zone[zone].append(contact_id)
+    for zone, ids in by_zone.items():
+        refresh_contacts(session, ids, today_in(zone))
+    return len(stale)

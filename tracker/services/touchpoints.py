@@ -26,7 +26,11 @@ class TouchpointData:
     event_id: int | None = None
 
 
-def _apply(session: Session, touchpoint: Touchpoint, data: TouchpointData) -> None:
+def _apply(session: Session, touchpoint: Touchpoint, data: TouchpointData, today: date) -> None:
+    if data.occurred_on > today:
+        raise ServiceError(
+            N_("A touchpoint records what happened: its date cannot be after today.")
+        )
     if data.kind not in TOUCHPOINT_KINDS:
         raise ServiceError(N_("Choose a kind of touchpoint from the list."))
     if data.initiated_by is not None and data.initiated_by not in INITIATORS:
@@ -50,25 +54,29 @@ def _apply(session: Session, touchpoint: Touchpoint, data: TouchpointData) -> No
     touchpoint.contacts = contacts
 
 
-def create_touchpoint(session: Session, user_id: int, data: TouchpointData) -> Touchpoint:
+def create_touchpoint(
+    session: Session, user_id: int, data: TouchpointData, today: date
+) -> Touchpoint:
     touchpoint = Touchpoint(user_id=user_id)
-    _apply(session, touchpoint, data)
+    _apply(session, touchpoint, data, today)
     session.add(touchpoint)
-    refresh_contacts(session, data.contact_ids)
+    refresh_contacts(session, data.contact_ids, today)
     return touchpoint
 
 
-def update_touchpoint(session: Session, touchpoint: Touchpoint, data: TouchpointData) -> Touchpoint:
+def update_touchpoint(
+    session: Session, touchpoint: Touchpoint, data: TouchpointData, today: date
+) -> Touchpoint:
     before = [contact.id for contact in touchpoint.contacts]
-    _apply(session, touchpoint, data)
-    refresh_contacts(session, [*before, *data.contact_ids])
+    _apply(session, touchpoint, data, today)
+    refresh_contacts(session, [*before, *data.contact_ids], today)
     return touchpoint
 
 
-def delete_touchpoint(session: Session, touchpoint: Touchpoint) -> None:
+def delete_touchpoint(session: Session, touchpoint: Touchpoint, today: date) -> None:
     contact_ids = [contact.id for contact in touchpoint.contacts]
     session.delete(touchpoint)
-    refresh_contacts(session, contact_ids)
+    refresh_contacts(session, contact_ids, today)
 
 
 def timeline(session: Session, contact: Contact) -> list[Touchpoint]:
@@ -79,16 +87,5 @@ def timeline(session: Session, contact: Contact) -> list[Touchpoint]:
         .where(touchpoint_contacts.c.contact_id == contact.id)
         .options(selectinload(Touchpoint.contacts), selectinload(Touchpoint.event))
         .order_by(Touchpoint.occurred_on.desc(), Touchpoint.id.desc())
-    )
-    return list(session.scalars(stmt))
-
-
-def latest(session: Session, user_id: int, *, limit: int = 10) -> list[Touchpoint]:
-    stmt = (
-        select(Touchpoint)
-        .where(Touchpoint.user_id == user_id)
-        .options(selectinload(Touchpoint.contacts))
-        .order_by(Touchpoint.occurred_on.desc(), Touchpoint.id.desc())
-        .limit(limit)
     )
     return list(session.scalars(stmt))

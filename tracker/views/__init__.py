@@ -2,9 +2,31 @@
 
 from flask import Flask
 
-from tracker.views import auth, cards, contacts, events, home, settings, touchpoints
+from tracker.views import (
+    auth,
+    cards,
+    contacts,
+    events,
+    home,
+    referrals,
+    review,
+    settings,
+    tags,
+    touchpoints,
+)
 
 
 def register(app: Flask) -> None:
-    for module in (auth, home, contacts, cards, touchpoints, events, settings):
+    for module in (
+        auth,
+        home,
+        contacts,
+        cards,
+        touchpoints,
+        events,
+        referrals,
+        review,
+        tags,
+        settings,
+    ):
         app.register_blueprint(module.bp)

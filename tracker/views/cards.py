@@ -45,7 +45,7 @@ def new() -> str | Response:
             follow_up_on=form.follow_up_on.data,
         )
         try:
-            contact = log_card_exchange(session, auth.user_id(), card)
+            contact = log_card_exchange(session, auth.user_id(), card, today())
         except ServiceError as error:
             session.rollback()
             form.form_errors.append(error_message(error))

@@ -1,5 +1,9 @@
-"""Contacts: the list with search, the contact page, the form, archive and delete."""
+"""Contacts: the list with search, the contact page, the form, archive and delete, and the
+one-step actions (promote, snooze, log a touchpoint of today)."""
 
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 from flask import (
     Blueprint,
     current_app,
@@ -16,12 +20,22 @@ from wtforms import SelectChoice
 
 from tracker import auth
 from tracker.db import get_session
-from tracker.forms import ConfirmForm, ContactForm
+from tracker.forms import ConfirmForm, ContactForm, QuickTouchForm, SnoozeForm, StageForm
+from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day
 from tracker.models import Contact
+from tracker.relationships import (
+    bond_strength,
+    effective_cadence,
+    evidence,
+    is_snoozed,
+    reciprocity,
+    strength_series,
+)
 from tracker.services import ServiceError
 from tracker.services.contacts import (
     SORTS,
     ContactData,
+    ContactFilter,
     MethodData,
     create_contact,
     delete_contact,
@@ -29,11 +43,25 @@ from tracker.services.contacts import (
     lookup,
     parse_tags,
     set_archived,
+    set_stage,
+    snooze,
     update_contact,
+    user_tags,
 )
-from tracker.services.touchpoints import timeline
-from tracker.views.helpers import contact_choices, contact_label, event_choices, get_contact_or_404
-from tracker.web import error_message
+from tracker.services.dashboard import warmth_of
+from tracker.services.derived import load_histories
+from tracker.services.events import recent_events
+from tracker.services.referrals import of_contact
+from tracker.services.touchpoints import TouchpointData, create_touchpoint, timeline
+from tracker.views.charts import sparkline
+from tracker.views.helpers import (
+    contact_choices,
+    contact_label,
+    event_choices,
+    get_contact_or_404,
+    safe_next,
+)
+from tracker.web import error_message, today
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 auth.require_login(bp)
@@ -41,23 +69,36 @@ auth.require_login(bp)
 
 @bp.route("")
 def index() -> str:
-    """List contacts: search by name, reading or company; sort by reading or last touch."""
-    query = request.args.get("q", "").strip()[:200]
-    sort = request.args.get("sort", "reading")
+    """List contacts: search, filter by stage, warmth, tag or event; sort."""
+    args = request.args
+    wanted = ContactFilter(
+        query=args.get("q", "").strip()[:200],
+        archived=args.get("archived") == "1",
+        stage=args.get("stage", ""),
+        warmth=args.get("warmth", ""),
+        tag_id=args.get("tag", None, type=int),
+        event_id=args.get("event", None, type=int),
+    )
+    sort = args.get("sort", "reading")
     sort = sort if sort in SORTS else "reading"
-    archived = request.args.get("archived") == "1"
-    page_number = request.args.get("page", 1, type=int) or 1
+    session = get_session()
     page = list_contacts(
-        get_session(),
+        session,
         auth.user_id(),
-        query=query,
+        wanted,
+        today=today(),
         sort=sort,
-        archived=archived,
-        page=page_number,
+        page=args.get("page", 1, type=int) or 1,
         per_page=current_app.config["PAGE_SIZE"],
     )
     return render_template(
-        "contacts/index.html", page=page, query=query, sort=sort, archived=archived
+        "contacts/index.html",
+        page=page,
+        wanted=wanted,
+        sort=sort,
+        tags=user_tags(session, auth.user_id()),
+        events=recent_events(session, auth.user_id(), limit=200),
+        day=today(),
     )
 
 
@@ -70,14 +111,105 @@ def lookup_json() -> Response:
 
 @bp.route("/<int:contact_id>")
 def detail(contact_id: int) -> str:
-    """Show a contact with their timeline, newest first."""
+    """Show a contact: timeline, stage and evidence, warmth, strength, reciprocity, referrals."""
+    session = get_session()
     contact = get_contact_or_404(contact_id)
+    day = today()
+    touches, referrals = load_histories(session, [contact.id])
+    history, given_and_received = touches[contact.id], referrals[contact.id]
+    cadence = effective_cadence(contact.stage, contact.cadence, [t.cadence for t in contact.tags])
     return render_template(
         "contacts/detail.html",
         contact=contact,
-        timeline=timeline(get_session(), contact),
+        timeline=timeline(session, contact),
+        referrals=of_contact(session, contact.id),
+        found=evidence(history, given_and_received, day),
+        warmth=warmth_of(contact, day),
+        cadence=cadence,
+        strength=bond_strength(history, given_and_received, day),
+        spark=sparkline(strength_series(history, given_and_received, day)),
+        give_and_take=reciprocity(history, given_and_received, day),
+        snoozed=is_snoozed(contact.snoozed_until, day),
         confirm=ConfirmForm(),
+        snooze_form=SnoozeForm(),
+        stage_form=StageForm(stage=contact.stage),
     )
+
+
+@bp.route("/<int:contact_id>/stage", methods=["POST"])
+def set_stage_view(contact_id: int) -> Response:
+    """Set a contact's stage in one step (promote)."""
+    contact = get_contact_or_404(contact_id)
+    form = StageForm()
+    if form.validate_on_submit():
+        set_stage(get_session(), contact, form.stage.data or contact.stage, today())
+        get_session().commit()
+        flash(
+            _("%(name)s is now: %(stage)s.", name=contact.name, stage=STAGE_LABELS[contact.stage]),
+            "success",
+        )
+    else:
+        flash(_("Choose a stage from the list."), "error")
+    return redirect(safe_next(url_for("contacts.detail", contact_id=contact.id)))
+
+
+@bp.route("/<int:contact_id>/snooze", methods=["POST"])
+def snooze_view(contact_id: int) -> Response:
+    """Keep a contact off the cold list for a week, a month, or until a date."""
+    contact = get_contact_or_404(contact_id)
+    form = SnoozeForm()
+    day = today()
+    if form.validate_on_submit():
+        until = {
+            "1w": day + timedelta(weeks=1),
+            "1m": day + relativedelta(months=1),
+            "date": form.until.data,
+            "end": None,
+        }[form.period.data or "end"]
+        try:
+            snooze(get_session(), contact, until, day)
+        except ServiceError as error:
+            flash(error_message(error), "error")
+        else:
+            get_session().commit()
+            if until is None:
+                flash(_("%(name)s is back on your lists.", name=contact.name), "success")
+            else:
+                flash(
+                    _(
+                        "%(name)s is snoozed until %(date)s.",
+                        name=contact.name,
+                        date=format_day(until),
+                    ),
+                    "success",
+                )
+    else:
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    return redirect(safe_next(url_for("contacts.detail", contact_id=contact.id)))
+
+
+@bp.route("/<int:contact_id>/touch", methods=["POST"])
+def quick_touch(contact_id: int) -> Response:
+    """Log a touchpoint of today with this contact in one step."""
+    contact = get_contact_or_404(contact_id)
+    form = QuickTouchForm()
+    if form.validate_on_submit():
+        data = TouchpointData(
+            occurred_on=today(), kind=form.kind.data or "message", contact_ids=[contact.id]
+        )
+        create_touchpoint(get_session(), auth.user_id(), data, today())
+        get_session().commit()
+        flash(
+            _(
+                "%(kind)s with %(name)s logged for today.",
+                kind=TOUCHPOINT_KIND_LABELS[data.kind],
+                name=contact.name,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Choose a kind of touchpoint from the list."), "error")
+    return redirect(safe_next(url_for("contacts.detail", contact_id=contact.id)))
 
 
 def _data(form: ContactForm) -> ContactData:
@@ -96,6 +228,7 @@ def _data(form: ContactForm) -> ContactData:
         introduced_by_id=form.introduced_by.data,
         origin_note=form.origin_note.data or "",
         stage=form.stage.data or "card",
+        cadence=form.cadence.data or "",
         methods=[
             MethodData(
                 kind=entry.form.kind.data,
@@ -128,6 +261,7 @@ def _fill(form: ContactForm, contact: Contact) -> None:
     form.origin_event.data = contact.origin_event_id
     form.introduced_by.data = contact.introduced_by_id
     form.tags.data = ", ".join(tag.name for tag in contact.tags)
+    form.cadence.data = contact.cadence or ""
     while len(form.methods):
         form.methods.pop_entry()
     for method in contact.methods:
@@ -157,10 +291,10 @@ def _edit(contact: Contact | None) -> str | Response:
         try:
             data = _data(form)
             if contact is None:
-                contact = create_contact(session, auth.user_id(), data)
+                contact = create_contact(session, auth.user_id(), data, today())
                 message = _("Contact added.")
             else:
-                update_contact(session, contact, data)
+                update_contact(session, contact, data, today())
                 message = _("Contact saved.")
         except ServiceError as error:
             session.rollback()
@@ -211,7 +345,7 @@ def delete(contact_id: int) -> str | Response:
     contact = get_contact_or_404(contact_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        delete_contact(get_session(), contact)
+        delete_contact(get_session(), contact, today())
         get_session().commit()
         flash(_("%(name)s was deleted.", name=contact.name), "success")
         return redirect(url_for("contacts.index"))

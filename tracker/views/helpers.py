@@ -9,11 +9,11 @@ from wtforms import SelectChoice
 
 from tracker import auth
 from tracker.db import get_session
-from tracker.models import Contact, Event, Touchpoint
+from tracker.models import Contact, Event, Referral, Touchpoint
 from tracker.services.contacts import lookup, owned_contacts
 from tracker.services.events import recent_events
 
-T = TypeVar("T", Contact, Event, Touchpoint)
+T = TypeVar("T", Contact, Event, Touchpoint, Referral)
 
 
 def get_owned_or_404(model: type[T], object_id: int) -> T:

@@ -1,6 +1,4 @@
-"""The start page: follow-ups due and the latest touchpoints."""
-
-from datetime import timedelta
+"""The dashboard: who is going cold, who needs a first follow-up, what is due, the counts."""
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
@@ -8,9 +6,10 @@ from werkzeug.wrappers import Response
 
 from tracker import auth
 from tracker.db import get_session
-from tracker.services.contacts import follow_ups_due
-from tracker.services.touchpoints import latest
+from tracker.forms import QuickTouchForm, SnoozeForm
+from tracker.services.dashboard import dashboard
 from tracker.services.users import user_count
+from tracker.views.charts import paired_bars
 from tracker.web import today
 
 bp = Blueprint("home", __name__)
@@ -18,14 +17,18 @@ bp = Blueprint("home", __name__)
 
 @bp.route("/")
 def index() -> str | Response:
-    """Show the follow-ups due this week and the latest touchpoints."""
+    """Show what needs attention today."""
     session = get_session()
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login" if user_count(session) else "auth.setup"))
-    day = today()
+    board = dashboard(session, auth.user_id(), today())
+    pairs = [(given, received) for _month, given, received in board.referral_months]
     return render_template(
         "home/index.html",
-        follow_ups=follow_ups_due(session, auth.user_id(), day + timedelta(days=7)),
-        touchpoints=latest(session, auth.user_id()),
-        day=day,
+        board=board,
+        referral_bars=zip(
+            board.referral_months, paired_bars(pairs, width=288, height=56), strict=True
+        ),
+        touch_form=QuickTouchForm(),
+        snooze_form=SnoozeForm(),
     )

@@ -56,10 +56,10 @@ def _edit(touchpoint: Touchpoint | None) -> str | Response:
     if not finding and form.validate_on_submit():
         try:
             if touchpoint is None:
-                touchpoint = create_touchpoint(session, auth.user_id(), _data(form))
+                touchpoint = create_touchpoint(session, auth.user_id(), _data(form), today())
                 message = _("Touchpoint logged.")
             else:
-                update_touchpoint(session, touchpoint, _data(form))
+                update_touchpoint(session, touchpoint, _data(form), today())
                 message = _("Touchpoint saved.")
         except ServiceError as error:
             session.rollback()
@@ -94,7 +94,7 @@ def delete(touchpoint_id: int) -> str | Response:
         url_for("contacts.detail", contact_id=first) if first else url_for("home.index")
     )
     if form.validate_on_submit():
-        delete_touchpoint(get_session(), touchpoint)
+        delete_touchpoint(get_session(), touchpoint, today())
         get_session().commit()
         flash(_("Touchpoint deleted."), "success")
         return redirect(back)

@@ -1,0 +1,244 @@
+"""The derived contact fields: stored values always equal a rebuild from history, and the
+SQL warmth expressions agree with the pure rules."""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, select
+
+from tests.conftest import TODAY
+from tracker.db import Base, write_transaction
+from tracker.models import Contact, Referral, Tag, Touchpoint
+from tracker.relationships import Cadence, overdue_ratio, warmth, warmth_dates
+from tracker.services import ServiceError, sql
+from tracker.services.contacts import set_cadence, set_stage, set_tag_cadence, snooze, tags_named
+from tracker.services.derived import recompute_user
+from tracker.services.referrals import ReferralData, create_referral, delete_referral
+from tracker.services.touchpoints import (
+    TouchpointData,
+    create_touchpoint,
+    delete_touchpoint,
+    update_touchpoint,
+)
+from tracker.vocabulary import STAGES, TOUCHPOINT_KINDS
+
+DERIVED = (
+    "last_touch_on",
+    "follow_up_on",
+    "cooling_on",
+    "next_due_on",
+    "dormant_after",
+    "evidence_stage",
+    "strength_level",
+)
+
+days = st.integers(min_value=0, max_value=900)
+operation = st.one_of(
+    st.tuples(
+        st.just("touch"),
+        st.sampled_from(TOUCHPOINT_KINDS),
+        days,
+        st.lists(st.integers(0, 3), min_size=1, max_size=3),
+        st.booleans(),
+    ),
+    st.tuples(
+        st.just("edit"),
+        st.integers(0, 50),
+        st.sampled_from(TOUCHPOINT_KINDS),
+        days,
+        st.integers(0, 3),
+    ),
+    st.tuples(st.just("delete"), st.integers(0, 50)),
+    st.tuples(st.just("stage"), st.integers(0, 3), st.sampled_from(STAGES)),
+    st.tuples(
+        st.just("cadence"),
+        st.integers(0, 3),
+        st.sampled_from(["", "2w", "monthly", "every 3 months", "毎年"]),
+    ),
+    st.tuples(st.just("tag"), st.sampled_from(["", "weekly", "quarterly"])),
+    st.tuples(st.just("snooze"), st.integers(0, 3), st.integers(0, 60)),
+    st.tuples(
+        st.just("referral"),
+        st.sampled_from(["given", "received", "introduction"]),
+        days,
+        st.integers(0, 3),
+        st.integers(0, 3),
+    ),
+    st.tuples(st.just("unrefer"), st.integers(0, 50)),
+)
+
+
+MEET = ("touch", "meeting", 10, [0, 1], True)
+
+
+def snapshot(session, user_id):
+    rows = session.scalars(select(Contact).where(Contact.user_id == user_id).order_by(Contact.id))
+    return {c.id: tuple(getattr(c, name) for name in DERIVED) for c in rows}
+
+
+def apply(session, user_id, contacts, step):
+    kind, *args = step
+    today = TODAY
+    touchpoints = list(
+        session.scalars(
+            select(Touchpoint).where(Touchpoint.user_id == user_id).order_by(Touchpoint.id)
+        )
+    )
+    referrals = list(
+        session.scalars(select(Referral).where(Referral.user_id == user_id).order_by(Referral.id))
+    )
+    if kind == "touch":
+        tp_kind, back, people, follow = args
+        on = today - timedelta(days=back)
+        data = TouchpointData(
+            occurred_on=on,
+            kind=tp_kind,
+            contact_ids=[contacts[i].id for i in people],
+            follow_up_on=on + timedelta(days=14) if follow else None,
+        )
+        create_touchpoint(session, user_id, data, today)
+    elif kind == "edit" and touchpoints:
+        index, tp_kind, back, person = args
+        tp = touchpoints[index % len(touchpoints)]
+        data = TouchpointData(
+            occurred_on=today - timedelta(days=back),
+            kind=tp_kind,
+            contact_ids=[contacts[person].id],
+        )
+        update_touchpoint(session, tp, data, today)
+    elif kind == "delete" and touchpoints:
+        delete_touchpoint(session, touchpoints[args[0] % len(touchpoints)], today)
+    elif kind == "stage":
+        set_stage(session, contacts[args[0]], args[1], today)
+    elif kind == "cadence":
+        set_cadence(session, contacts[args[0]], args[1], today)
+    elif kind == "tag":
+        tag = session.scalars(select(Tag).where(Tag.user_id == user_id)).one()
+        set_tag_cadence(session, tag, args[0], today)
+    elif kind == "snooze":
+        snooze(session, contacts[args[0]], today + timedelta(days=args[1]), today)
+    elif kind == "referral":
+        direction, back, a, b = args
+        data = ReferralData(
+            referred_on=today - timedelta(days=back),
+            direction=direction,
+            contact_id=contacts[a].id,
+            other_contact_id=contacts[b].id,
+            subject="client",
+        )
+        try:
+            create_referral(session, user_id, data, today)
+        except ServiceError:
+            session.rollback()
+            raise
+    elif kind == "unrefer" and referrals:
+        delete_referral(session, referrals[args[0] % len(referrals)], today)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=st.lists(operation, min_size=1, max_size=25))
+# Each kind of change as the last step, so that no later step can hide a missed refresh.
+@example(steps=[MEET, ("stage", 0, "collaborator")])
+@example(steps=[MEET, ("cadence", 1, "2w")])
+@example(steps=[MEET, ("tag", "weekly")])
+@example(steps=[MEET, ("edit", 0, "call", 3, 2)])
+@example(steps=[MEET, ("delete", 0)])
+@example(steps=[MEET, ("referral", "introduction", 5, 0, 1)])
+@example(steps=[MEET, ("referral", "given", 5, 0, 0), ("unrefer", 0)])
+def test_stored_fields_equal_a_rebuild_after_any_sequence(app, user, make_contact, steps):
+    with write_transaction(app) as session:
+        for contact in session.scalars(select(Contact)):
+            session.delete(contact)
+        session.execute(Tag.__table__.delete())
+    contacts = [make_contact(family_name=f"人{i}") for i in range(4)]
+    with write_transaction(app) as session:
+        loaded = [session.get(Contact, c.id) for c in contacts]
+        tag = tags_named(session, user.id, ["顧問先"])[0]
+        loaded[0].tags = [tag]
+        loaded[1].tags = [tag]
+    for step in steps:
+        if step[0] == "referral" and step[1] == "introduction" and step[3] == step[4]:
+            continue
+        with write_transaction(app) as session:
+            loaded = [session.get(Contact, c.id) for c in contacts]
+            apply(session, user.id, loaded, step)
+    with write_transaction(app) as session:
+        stored = snapshot(session, user.id)
+        for contact in session.scalars(select(Contact)):
+            for name in DERIVED:
+                setattr(contact, name, None if name != "evidence_stage" else "card")
+    with write_transaction(app) as session:
+        recompute_user(session, user.id, TODAY)
+    with write_transaction(app) as session:
+        assert snapshot(session, user.id) == stored
+
+
+@pytest.fixture(scope="module")
+def contacts_table():
+    """An in-memory contacts table to evaluate the SQL expressions on."""
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine, tables=[Contact.__table__])
+    return engine
+
+
+def one_contact(**dates):
+    blank = dict.fromkeys(
+        (
+            "family_name",
+            "given_name",
+            "family_reading",
+            "given_reading",
+            "company",
+            "department",
+            "title",
+            "expertise",
+            "notes",
+            "origin_note",
+            "search_key",
+            "sort_key",
+        ),
+        "",
+    )
+    return Contact.__table__.insert().values(
+        id=1,
+        user_id=1,
+        stage="card",
+        evidence_stage="card",
+        created_at=TODAY,
+        updated_at=TODAY,
+        **blank,
+        **dates,
+    )
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    last=st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 12, 31)),
+    cadence=st.one_of(
+        st.builds(Cadence, months=st.integers(1, 24)), st.builds(Cadence, days=st.integers(1, 400))
+    ),
+    offset=st.integers(min_value=-10, max_value=2500),
+)
+def test_sql_warmth_agrees_with_the_rules(contacts_table, last, cadence, offset):
+    dates = warmth_dates(last, cadence)
+    today = last + timedelta(days=offset)
+    with contacts_table.begin() as connection:
+        connection.execute(Contact.__table__.delete())
+        connection.execute(
+            one_contact(
+                last_touch_on=dates.last_touch,
+                cooling_on=dates.cooling_on,
+                next_due_on=dates.due_on,
+                dormant_after=dates.dormant_after,
+            )
+        )
+        found = connection.execute(select(sql.warmth_case(today))).scalar_one()
+        ratio = connection.execute(select(sql.overdue_ratio(today))).scalar_one()
+    assert found == warmth(dates, today)
+    assert ratio == pytest.approx(overdue_ratio(dates, today))

@@ -1,0 +1,158 @@
+"""The morning digest: what the dashboard shows, as plain data for text or JSON."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tracker.models import Contact
+from tracker.services.dashboard import dashboard, warmth_of
+from tracker.services.places import places
+from tracker.services.review import review
+
+
+def _person(contact: Contact, **figures: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": contact.id, "name": contact.name, "stage": contact.stage}
+    entry.update(figures)
+    return entry
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
+    """Everything a morning mail needs, with the figures that put each person there."""
+    board = dashboard(session, user_id, today)
+    checked = review(session, user_id, today)
+    return {
+        "today": today.isoformat(),
+        "cold": [
+            _person(
+                entry.contact,
+                last_touch_on=_iso(entry.contact.last_touch_on),
+                due_on=_iso(entry.contact.next_due_on),
+                warmth=entry.warmth,
+                overdue_days=entry.overdue_days,
+            )
+            for entry in board.cold
+        ],
+        "cold_total": board.cold_total,
+        "cooling": [
+            _person(
+                contact,
+                last_touch_on=_iso(contact.last_touch_on),
+                due_on=_iso(contact.next_due_on),
+                warmth=warmth_of(contact, today),
+            )
+            for contact in board.cooling
+        ],
+        "first_follow_up": [
+            _person(
+                entry.contact,
+                last_touch_on=_iso(entry.contact.last_touch_on),
+                met_on=_iso(entry.met_on),
+                days_left=entry.days_left,
+            )
+            for entry in board.first_follow_ups
+        ],
+        "follow_ups_due": [
+            _person(entry.contact, due_on=_iso(entry.due_on), when=entry.when)
+            for entry in board.follow_ups
+        ],
+        "promotion_candidates": [
+            _person(
+                item.contact,
+                evidence_stage=item.evidence.stage,
+                given=item.evidence.given,
+                received=item.evidence.received,
+            )
+            for item in checked.candidates
+        ],
+        "unsupported_labels": [
+            _person(
+                item.contact,
+                evidence_stage=item.evidence.stage,
+                given=item.evidence.given_12m,
+                received=item.evidence.received_12m,
+            )
+            for item in checked.unsupported
+        ],
+        "one_way": [
+            _person(item.contact, given=item.gave, received=item.received, direction=item.direction)
+            for item in checked.one_way
+        ],
+        "places": [
+            {
+                "kind": place.kind,
+                "id": place.id,
+                "name": place.name,
+                "people": place.people,
+                "acquaintance": place.acquaintance,
+                "trusted": place.trusted,
+                "collaborator": place.collaborator,
+                "given": place.given,
+                "received": place.received,
+            }
+            for place in places(session, user_id)
+        ],
+        "counts": {"stage": board.stage_counts, "warmth": board.warmth_counts},
+        "referrals_12_months": {
+            "given": board.referrals_given,
+            "received": board.referrals_received,
+        },
+    }
+
+
+def as_text(data: dict[str, Any]) -> str:
+    """The digest as a short plain-text mail."""
+    lines = [f"Jinmyaku — {data['today']}", ""]
+
+    def section(title: str, rows: list[str]) -> None:
+        if rows:
+            lines.extend([title, *rows, ""])
+
+    section(
+        f"Going cold ({data['cold_total']}):",
+        [
+            f"  - {p['name']} [{p['stage']}] {p['warmth']}, {p['overdue_days']} days past due"
+            f" (last touch {p['last_touch_on']})"
+            for p in data["cold"]
+        ],
+    )
+    section(
+        "New cards still waiting for a first follow-up:",
+        [
+            f"  - {p['name']}: {p['days_left']} days left before the one-month mark"
+            for p in data["first_follow_up"]
+        ],
+    )
+    section(
+        "Follow-ups due:",
+        [f"  - {p['name']}: {p['when']} ({p['due_on']})" for p in data["follow_ups_due"]],
+    )
+    section(
+        "Cooling down:",
+        [f"  - {p['name']} [{p['stage']}] due {p['due_on']}" for p in data["cooling"]],
+    )
+    section(
+        "Ready for promotion:",
+        [
+            f"  - {p['name']}: {p['stage']} → evidence for {p['evidence_stage']}"
+            for p in data["promotion_candidates"]
+        ],
+    )
+    section(
+        "Labels without evidence:",
+        [
+            f"  - {p['name']}: {p['stage']}, evidence for {p['evidence_stage']}"
+            for p in data["unsupported_labels"]
+        ],
+    )
+    section(
+        "One-way relationships:",
+        [f"  - {p['name']}: gave {p['given']}, received {p['received']}" for p in data["one_way"]],
+    )
+    if len(lines) == 2:
+        lines.append("Nothing needs you today.")
+    return "\n".join(lines).rstrip() + "\n"

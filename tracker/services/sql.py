@@ -1,0 +1,98 @@
+"""SQL expressions the pages share, written once for SQLite and PostgreSQL.
+
+The warmth expressions mirror tracker.relationships.warmth on the stored dates
+(a test checks that they agree on every boundary).
+"""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Date, Float, Integer, and_, case, literal, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+from tracker.models import Contact
+from tracker.vocabulary import STAGES
+
+
+class days_between(FunctionElement[float]):
+    """The number of days from the first date to the second."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return (
+        f"(julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
+    )
+
+
+@compiles(days_between)
+def _days_between_default(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return f"(({compiler.process(end, **kw)}) - ({compiler.process(start, **kw)}))"
+
+
+def day(value: date) -> ColumnElement[date]:
+    return literal(value, Date)
+
+
+def stage_rank_of(column: ColumnElement[str] | Any) -> ColumnElement[int]:
+    """card 0 … collaborator 3, as tracker.relationships.stage_rank."""
+    ranks = {stage: rank for rank, stage in enumerate(STAGES)}
+    return case(ranks, value=column, else_=0).cast(Integer)
+
+
+def stage_rank() -> ColumnElement[int]:
+    """The rank of the stage the user set."""
+    return stage_rank_of(Contact.stage)
+
+
+def warmth_clause(warmth: str, today: date) -> ColumnElement[bool]:
+    """Contacts whose stored dates put them at this warmth today."""
+    if warmth == "warm":
+        return Contact.cooling_on > today
+    if warmth == "cooling":
+        return and_(Contact.cooling_on <= today, Contact.next_due_on >= today)
+    if warmth == "cold":
+        return and_(Contact.next_due_on < today, Contact.dormant_after >= today)
+    if warmth == "dormant":
+        return Contact.dormant_after < today
+    raise ValueError(f"unknown warmth: {warmth!r}")
+
+
+def warmth_case(today: date) -> ColumnElement[str]:
+    """The warmth of each contact today ("none" before any real touch)."""
+    return case(
+        (Contact.next_due_on.is_(None), "none"),
+        (warmth_clause("warm", today), "warm"),
+        (warmth_clause("cooling", today), "cooling"),
+        (warmth_clause("cold", today), "cold"),
+        else_="dormant",
+    )
+
+
+def active() -> ColumnElement[bool]:
+    return Contact.archived_at.is_(None)
+
+
+def not_snoozed(today: date) -> ColumnElement[bool]:
+    """The snooze holds through its last day."""
+    return or_(Contact.snoozed_until.is_(None), Contact.snoozed_until < today)
+
+
+def flagged(today: date) -> ColumnElement[bool]:
+    """On the cold list: cold or dormant, active, not snoozed."""
+    return and_(Contact.next_due_on < today, active(), not_snoozed(today))
+
+
+def overdue_ratio(today: date) -> ColumnElement[float]:
+    """Days past due as a share of the cadence's days."""
+    return days_between(Contact.next_due_on, day(today)) / days_between(
+        Contact.last_touch_on, Contact.next_due_on
+    )

@@ -1,0 +1,139 @@
+"""Referrals: the ledger with its filters, and the form."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from tracker import auth
+from tracker.db import get_session
+from tracker.forms import ConfirmForm, ReferralForm
+from tracker.models import Contact, Referral
+from tracker.services import ServiceError
+from tracker.services.contacts import owned
+from tracker.services.referrals import (
+    LedgerFilter,
+    ReferralData,
+    create_referral,
+    delete_referral,
+    ledger,
+    update_referral,
+    years,
+)
+from tracker.services.review import one_way_relationships
+from tracker.views.helpers import contact_choices, get_owned_or_404, safe_next
+from tracker.vocabulary import REFERRAL_DIRECTIONS, REFERRAL_STATUSES
+from tracker.web import error_message, today
+
+bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+auth.require_login(bp)
+
+
+@bp.route("")
+def index() -> str:
+    """List referrals, newest first: filter by direction, status, contact and year."""
+    args = request.args
+    wanted = LedgerFilter(
+        direction=args.get("direction", "") if args.get("direction") in REFERRAL_DIRECTIONS else "",
+        status=args.get("status", "") if args.get("status") in REFERRAL_STATUSES else "",
+        contact_id=args.get("contact", None, type=int),
+        year=args.get("year", None, type=int),
+    )
+    session = get_session()
+    page = ledger(
+        session,
+        auth.user_id(),
+        wanted,
+        page=args.get("page", 1, type=int) or 1,
+        per_page=current_app.config["PAGE_SIZE"],
+    )
+    filtered_contact = owned(session, Contact, auth.user_id(), wanted.contact_id)
+    return render_template(
+        "referrals/index.html",
+        page=page,
+        wanted=wanted,
+        years=years(session, auth.user_id()),
+        filtered_contact=filtered_contact,
+        one_way=one_way_relationships(session, auth.user_id(), today()),
+    )
+
+
+def _picked(value: int | None) -> list[int]:
+    return [value] if value else []
+
+
+def _edit(referral: Referral | None) -> str | Response:
+    session = get_session()
+    form = ReferralForm()
+    if request.method == "GET" and referral is not None:
+        form.referred_on.data = referral.referred_on
+        form.direction.data = referral.direction
+        form.contact.data = referral.contact_id
+        form.other_contact.data = referral.other_contact_id
+        form.subject.data = referral.subject
+        form.subject_contact.data = referral.subject_contact_id
+        form.status.data = referral.status
+        form.notes.data = referral.notes
+    elif request.method == "GET":
+        form.referred_on.data = today()
+        form.contact.data = request.args.get("contact", None, type=int)
+        if request.args.get("direction") in REFERRAL_DIRECTIONS:
+            form.direction.data = request.args["direction"]
+    nobody = SelectChoice("", _("Nobody"))
+    pickers = [
+        (form.contact, form.contact_query, form.find_contact),
+        (form.other_contact, form.other_query, form.find_other),
+        (form.subject_contact, form.subject_query, form.find_subject),
+    ]
+    for field, query_field, find in pickers:
+        query = (query_field.data or "") if find.data else ""
+        field.choices = [nobody, *contact_choices(session, _picked(field.data), query)]
+    if not form.finding and form.validate_on_submit():
+        data = ReferralData(
+            referred_on=form.referred_on.data or today(),
+            direction=form.direction.data or "given",
+            contact_id=form.contact.data,
+            other_contact_id=form.other_contact.data,
+            subject=form.subject.data or "",
+            subject_contact_id=form.subject_contact.data,
+            status=form.status.data or "introduced",
+            notes=form.notes.data or "",
+        )
+        try:
+            if referral is None:
+                referral = create_referral(session, auth.user_id(), data, today())
+            else:
+                update_referral(session, referral, data, today())
+        except ServiceError as error:
+            session.rollback()
+            form.form_errors.append(error_message(error))
+        else:
+            session.commit()
+            flash(_("Referral saved."), "success")
+            return redirect(safe_next(url_for("referrals.index")))
+    return render_template("referrals/form.html", form=form, referral=referral)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> str | Response:
+    """Record a referral given, received, or an introduction."""
+    return _edit(None)
+
+
+@bp.route("/<int:referral_id>/edit", methods=["GET", "POST"])
+def edit(referral_id: int) -> str | Response:
+    """Edit a referral."""
+    return _edit(get_owned_or_404(Referral, referral_id))
+
+
+@bp.route("/<int:referral_id>/delete", methods=["GET", "POST"])
+def delete(referral_id: int) -> str | Response:
+    """Delete a referral, after confirmation."""
+    referral = get_owned_or_404(Referral, referral_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        delete_referral(get_session(), referral, today())
+        get_session().commit()
+        flash(_("Referral deleted."), "success")
+        return redirect(safe_next(url_for("referrals.index")))
+    return render_template("referrals/delete.html", referral=referral, form=form)
