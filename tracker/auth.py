@@ -4,6 +4,8 @@ from flask import Blueprint, Flask
 from flask_babel import lazy_gettext
 from flask_login import LoginManager, current_user, login_required
 
+__all__ = ["login_required", "require_login", "user", "user_id"]
+
 from tracker.db import get_session
 from tracker.models import User
 

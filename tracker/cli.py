@@ -16,10 +16,13 @@ from sqlalchemy.orm import Session
 
 from tracker.dates import today_in
 from tracker.db import database, write_transaction
+from tracker.importers import Problem
 from tracker.models import User
-from tracker.services import ServiceError
+from tracker.services import ServiceError, exports
 from tracker.services.derived import recompute_stale, recompute_user
 from tracker.services.digest import as_text, digest
+from tracker.services.imports import POLICIES, apply, plan
+from tracker.services.restore import restore
 from tracker.services.users import create_user, find_by_email
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -30,6 +33,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(recompute_command)
     app.cli.add_command(digest_command)
+    app.cli.add_command(import_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(restore_command)
 
 
 def user_by_email(session: Session, email: str) -> User:
@@ -158,3 +164,98 @@ def digest_command(email: str, today: str | None, as_json: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo(as_text(data), nl=False)
+
+
+def _problem_line(problem: Problem) -> str:
+    where = f"record {problem.record}" + (f" (line {problem.line})" if problem.line else "")
+    return f"{where}: {problem.message % problem.params if problem.params else problem.message}"
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "email", required=True, help="The account to import into.")
+@click.option("--duplicates", type=click.Choice(POLICIES), default="merge", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Only report what would be imported.")
+@with_appcontext
+def import_command(path: Path, email: str, duplicates: str, dry_run: bool) -> None:
+    """Import a vCard, LinkedIn, Google Contacts or Eight file; nothing is written on error."""
+    with write_transaction() as session:
+        user = user_by_email(session, email)
+        try:
+            found = plan(session, user.id, path.read_bytes())
+        except ServiceError as error:
+            raise click.ClickException(str(error)) from error
+        for warning in found.result.warnings:
+            click.echo(f"warning: {_problem_line(warning)}", err=True)
+        if found.errors:
+            for problem in found.errors:
+                click.echo(f"error: {_problem_line(problem)}", err=True)
+            session.rollback()
+            raise click.ClickException(
+                f"{len(found.errors)} records cannot be imported; nothing was written."
+            )
+        click.echo(
+            f"{len(found.new)} new, {len(found.duplicates)} likely duplicates, "
+            f"{found.merged_in_file} folded together in the file."
+        )
+        if dry_run:
+            session.rollback()
+            click.echo("Dry run: nothing was written.")
+            return
+        summary = apply(
+            session,
+            user.id,
+            found,
+            policy=duplicates,
+            batch_name=f"import {user_today(user).isoformat()} {path.name}",
+            today=user_today(user),
+        )
+    click.echo(
+        f"Imported: {summary.created} created, {summary.merged} merged, {summary.skipped} skipped;"
+        f" tagged “{summary.tag_name}”."
+    )
+
+
+@click.command("export")
+@click.option("--user", "email", required=True, help="The account to export.")
+@click.option("--format", "fmt", type=click.Choice(["vcf", "csv", "json"]), required=True)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here, not to standard output.",
+)
+@with_appcontext
+def export_command(email: str, fmt: str, output: Path | None) -> None:
+    """Export contacts as vCard 4.0 or CSV, or the whole account as a JSON backup."""
+    with database().sessionmaker() as session:
+        user = user_by_email(session, email)
+        if fmt == "vcf":
+            body = exports.vcards(session, user.id)
+        elif fmt == "csv":
+            body = exports.csv_text(session, user.id)
+        else:
+            body = exports.backup_json(session, user)
+    if output is None:
+        click.echo(body, nl=False)
+    else:
+        output.write_text(body, encoding="utf-8")
+        click.echo(f"Wrote {output}.", err=True)
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "email", required=True, help="The (empty) account to restore into.")
+@with_appcontext
+def restore_command(path: Path, email: str) -> None:
+    """Load a JSON backup into an empty account; nothing is written on error."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise click.ClickException(f"{path} is not a JSON backup: {error}") from error
+    try:
+        with write_transaction() as session:
+            user = user_by_email(session, email)
+            counts = restore(session, user, data, user_today(user))
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo("Restored " + ", ".join(f"{count} {name}" for name, count in counts.items()) + ".")

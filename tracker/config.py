@@ -27,6 +27,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Werkzeug's default is below current guidance (see README, "Security").
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:600000",
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "IMPORT_MAX_BYTES": 10_000_000,
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

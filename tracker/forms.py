@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
@@ -320,3 +321,50 @@ class ReferralForm(FlaskForm):
     @property
     def finding(self) -> bool:
         return bool(self.find_contact.data or self.find_other.data or self.find_subject.data)
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Contacts file"),
+        [FileRequired(_l("Choose a file to import."))],
+        description=_l(
+            "A vCard (.vcf) from a phone or address book, or a CSV from LinkedIn, "
+            "Google Contacts or Eight."
+        ),
+        render_kw={"accept": ".vcf,.vcard,.csv,.txt,text/vcard,text/csv"},
+    )
+    upload = SubmitField(_l("Preview the import"))
+
+
+class ImportConfirmForm(FlaskForm):
+    duplicates = RadioField(
+        _l("Likely duplicates"),
+        choices=[
+            SelectChoice("merge", _l("Merge into the existing contact (adds what is new)")),
+            SelectChoice("skip", _l("Skip them")),
+            SelectChoice("new", _l("Add them as new contacts")),
+        ],
+        default="merge",
+    )
+    confirm = SubmitField(_l("Import"))
+
+
+class ExportForm(FlaskForm):
+    format = RadioField(
+        _l("Format"),
+        choices=[
+            SelectChoice("vcf", _l("vCard 4.0 (.vcf): for phones and address books")),
+            SelectChoice("csv", _l("CSV (.csv): one row per contact, for spreadsheets")),
+            SelectChoice("json", _l("JSON backup (.json): the whole account, to restore later")),
+        ],
+        default="vcf",
+    )
+    download = SubmitField(_l("Download"))
+
+
+class CardImageForm(FlaskForm):
+    image = FileField(
+        _l("Photo of the card"), render_kw={"accept": "image/jpeg,image/png,image/webp"}
+    )
+    save = SubmitField(_l("Save the picture"))
+    remove = SubmitField(_l("Remove the picture"))

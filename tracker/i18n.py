@@ -79,6 +79,20 @@ REASON_LABELS = {
     "notes": lazy_gettext("Notes"),
     "name": lazy_gettext("Name"),
 }
+MATCH_REASONS = {
+    "email": lazy_gettext("same email address"),
+    "phone": lazy_gettext("same phone number"),
+    "name_company": lazy_gettext("same name and company"),
+    "reading": lazy_gettext("same reading"),
+    "name": lazy_gettext("same name"),
+}
+FORMAT_LABELS = {
+    "vcard": lazy_gettext("vCard"),
+    "linkedin": lazy_gettext("LinkedIn CSV"),
+    "google": lazy_gettext("Google Contacts CSV"),
+    "google_legacy": lazy_gettext("Google Contacts CSV (older format)"),
+    "eight": lazy_gettext("Eight CSV"),
+}
 INITIATOR_LABELS = {"me": lazy_gettext("I did"), "them": lazy_gettext("They did")}
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
 
@@ -108,6 +122,18 @@ def format_day(value: date | None, *, short: bool = False) -> str:
     lang = language()
     patterns = SHORT_DATE_PATTERNS if short else DATE_PATTERNS
     return format_date(value, patterns.get(lang, patterns["en"]), locale=lang)
+
+
+def format_birthday(value: str | None) -> str:
+    """A birthday as the language writes it; without the year when it is not known."""
+    if not value:
+        return ""
+    try:
+        if value.startswith("--"):
+            return format_day(date(2000, int(value[2:4]), int(value[5:7])), short=True)
+        return format_day(date.fromisoformat(value))
+    except ValueError:
+        return value
 
 
 def describe_evidence(found: Evidence) -> str:
@@ -159,9 +185,12 @@ def init_app(app: Flask) -> None:
         REFERRAL_STATUS_LABELS=REFERRAL_STATUS_LABELS,
         WARMTH_LABELS=WARMTH_LABELS,
         REASON_LABELS=REASON_LABELS,
+        MATCH_REASONS=MATCH_REASONS,
+        FORMAT_LABELS=FORMAT_LABELS,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         current_language=language,
     )
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["evidence_words"] = describe_evidence
+    app.jinja_env.filters["birthday"] = format_birthday
     app.jinja_env.filters["shortday"] = lambda value: format_day(value, short=True)

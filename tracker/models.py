@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -49,6 +50,8 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(String(5))
     time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Tokyo")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The secret in the address of the user's calendar feed; None when there is no feed.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     # Flask-Login's user protocol, spelled out so that the models import nothing of Flask.
     is_authenticated = True
@@ -101,6 +104,8 @@ class Tag(Base):
     name: Mapped[str] = mapped_column(String(TAG_LEN))
     # A cadence phrase ("monthly") for every contact with this tag; used by the engine.
     cadence: Mapped[str | None] = mapped_column(String(CADENCE_LEN))
+    # Set on the tag an import gives its contacts, so they can be reviewed or removed together.
+    imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Contact(Base):
@@ -126,6 +131,7 @@ class Contact(Base):
     expertise: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     first_met_on: Mapped[date | None] = mapped_column(Date)
+    birthday: Mapped[str | None] = mapped_column(String(10))  # YYYY-MM-DD, or --MM-DD
     origin_event_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
@@ -185,13 +191,28 @@ class Contact(Base):
             title=self.title or "",
             notes=self.notes or "",
             expertise=self.expertise or "",
-            tags=tuple(tag.name for tag in self.tags),
+            # An import batch's tag says where a contact came from, not who they are.
+            tags=tuple(tag.name for tag in self.tags if tag.imported_at is None),
         )
 
     def refresh_keys(self) -> None:
         parts = self.name_parts()
         self.search_key = text.search_key(parts)
         self.sort_key = text.sort_key(parts)[: 4 * NAME_LEN + 10]
+
+
+class CardImage(Base):
+    """The picture of a contact's business card (JPEG, PNG or WebP, checked by its bytes)."""
+
+    __tablename__ = "card_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), unique=True
+    )
+    content_type: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ContactMethod(Base):
@@ -287,3 +308,22 @@ def _refresh_contact_keys(session: Session, _context: object, _instances: object
     for obj in (*session.new, *session.dirty):
         if isinstance(obj, Contact):
             obj.refresh_keys()
+
+
+class ImportDraft(Base):
+    """An uploaded file between its preview and its import (the bytes are parsed again)."""
+
+    __tablename__ = "import_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(ORG_LEN), default="")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # previewed, running, done or failed
+    status: Mapped[str] = mapped_column(String(20), default="previewed")
+    summary: Mapped[str] = mapped_column(Text, default="")  # JSON once done (or the failure)
+    tag_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

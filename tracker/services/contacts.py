@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from tracker import text
 from tracker.models import (
     TAG_LEN,
+    CardImage,
     Contact,
     ContactMethod,
     Event,
@@ -112,24 +113,35 @@ def check_cadence(phrase: str | None) -> None:
             ) from error
 
 
+class TagBook:
+    """A user's tags by their normalised name, creating the missing ones on request."""
+
+    def __init__(self, session: Session, user_id: int) -> None:
+        self.session, self.user_id = session, user_id
+        self.by_key = {
+            text.normalise(tag.name): tag
+            for tag in session.scalars(select(Tag).where(Tag.user_id == user_id))
+        }
+
+    def get(self, names: list[str]) -> list[Tag]:
+        """The tags with these names, once each, in order."""
+        tags: dict[str, Tag] = {}
+        for name in names:
+            key = text.normalise(name)
+            if not key or key in tags:
+                continue
+            tag = self.by_key.get(key)
+            if tag is None:
+                tag = Tag(user_id=self.user_id, name=" ".join(name.split()))
+                self.session.add(tag)
+                self.by_key[key] = tag
+            tags[key] = tag
+        return list(tags.values())
+
+
 def tags_named(session: Session, user_id: int, names: list[str]) -> list[Tag]:
     """The user's tags with these names, creating the missing ones."""
-    wanted = {text.normalise(name): name for name in names}
-    if not wanted:
-        return []
-    existing = {
-        text.normalise(tag.name): tag
-        for tag in session.scalars(select(Tag).where(Tag.user_id == user_id))
-    }
-    tags = []
-    for key, name in wanted.items():
-        tag = existing.get(key)
-        if tag is None:
-            tag = Tag(user_id=user_id, name=name)
-            session.add(tag)
-            existing[key] = tag
-        tags.append(tag)
-    return tags
+    return TagBook(session, user_id).get(names)
 
 
 def _apply(session: Session, user_id: int, contact: Contact, data: ContactData) -> None:
@@ -205,26 +217,49 @@ def set_archived(session: Session, contact: Contact, archived: bool) -> None:
 
 def delete_contact(session: Session, contact: Contact, today: date) -> None:
     """Delete a contact; touchpoints left with nobody, and its referrals, go with it."""
+    delete_contacts(session, contact.user_id, [contact.id], today)
+
+
+def delete_contacts(session: Session, user_id: int, contact_ids: list[int], today: date) -> int:
+    """Delete these contacts of the user at once (an import batch, say); returns how many."""
+    ids = (
+        list(
+            session.scalars(
+                select(Contact.id).where(Contact.user_id == user_id, Contact.id.in_(contact_ids))
+            )
+        )
+        if contact_ids
+        else []
+    )
+    if not ids:
+        return 0
     touchpoint_ids = list(
         session.scalars(
-            select(touchpoint_contacts.c.touchpoint_id).where(
-                touchpoint_contacts.c.contact_id == contact.id
-            )
+            select(touchpoint_contacts.c.touchpoint_id)
+            .where(touchpoint_contacts.c.contact_id.in_(ids))
+            .distinct()
         )
     )
     partners = {
         partner_id
         for referral in session.scalars(
             select(Referral).where(
-                or_(Referral.contact_id == contact.id, Referral.other_contact_id == contact.id)
+                or_(Referral.contact_id.in_(ids), Referral.other_contact_id.in_(ids))
             )
         )
         for partner_id, _direction in referral.partners()
     }
-    session.delete(contact)
     session.flush()
+    for start in range(0, len(ids), 500):
+        session.execute(
+            delete(Contact)
+            .where(Contact.id.in_(ids[start : start + 500]))
+            .execution_options(synchronize_session=False)
+        )
+    session.expire_all()
     delete_orphaned_touchpoints(session, touchpoint_ids)
-    refresh_contacts(session, partners - {contact.id}, today)
+    refresh_contacts(session, partners - set(ids), today)
+    return len(ids)
 
 
 def delete_orphaned_touchpoints(session: Session, touchpoint_ids: list[int]) -> None:
@@ -234,11 +269,12 @@ def delete_orphaned_touchpoints(session: Session, touchpoint_ids: list[int]) -> 
     linked = select(touchpoint_contacts.c.touchpoint_id).where(
         touchpoint_contacts.c.touchpoint_id == Touchpoint.id
     )
-    session.execute(
-        delete(Touchpoint)
-        .where(Touchpoint.id.in_(touchpoint_ids), ~linked.exists())
-        .execution_options(synchronize_session=False)
-    )
+    for start in range(0, len(touchpoint_ids), 500):
+        session.execute(
+            delete(Touchpoint)
+            .where(Touchpoint.id.in_(touchpoint_ids[start : start + 500]), ~linked.exists())
+            .execution_options(synchronize_session=False)
+        )
 
 
 def search_filter(query: str) -> list:
@@ -365,3 +401,20 @@ def set_tag_cadence(session: Session, tag: Tag, phrase: str, today: date) -> Non
         select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag.id)
     )
     refresh_contacts(session, list(tagged), today)
+
+
+def card_image_of(session: Session, contact_id: int, *, data: bool = True) -> CardImage | None:
+    """A contact's card image (without loading its bytes when ``data`` is False)."""
+    stmt = select(CardImage).where(CardImage.contact_id == contact_id)
+    if not data:
+        stmt = stmt.options(defer(CardImage.data))
+    return session.scalar(stmt)
+
+
+def set_card_image(session: Session, contact: Contact, image: CardImage | None) -> None:
+    """Replace (or, with None, remove) a contact's card image."""
+    session.execute(delete(CardImage).where(CardImage.contact_id == contact.id))
+    if image is not None:
+        image.contact_id = contact.id
+        session.add(image)
+    session.flush()

@@ -4,6 +4,7 @@ from flask import Flask
 
 from tracker.views import (
     auth,
+    calendar,
     cards,
     contacts,
     events,
@@ -13,6 +14,7 @@ from tracker.views import (
     settings,
     tags,
     touchpoints,
+    transfer,
 )
 
 
@@ -27,6 +29,8 @@ def register(app: Flask) -> None:
         referrals,
         review,
         tags,
+        transfer,
+        calendar,
         settings,
     ):
         app.register_blueprint(module.bp)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     jsonify,
@@ -20,9 +21,16 @@ from wtforms import SelectChoice
 
 from tracker import auth
 from tracker.db import get_session
-from tracker.forms import ConfirmForm, ContactForm, QuickTouchForm, SnoozeForm, StageForm
+from tracker.forms import (
+    CardImageForm,
+    ConfirmForm,
+    ContactForm,
+    QuickTouchForm,
+    SnoozeForm,
+    StageForm,
+)
 from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day
-from tracker.models import Contact
+from tracker.models import CardImage, Contact
 from tracker.relationships import (
     bond_strength,
     effective_cadence,
@@ -37,12 +45,14 @@ from tracker.services.contacts import (
     ContactData,
     ContactFilter,
     MethodData,
+    card_image_of,
     create_contact,
     delete_contact,
     list_contacts,
     lookup,
     parse_tags,
     set_archived,
+    set_card_image,
     set_stage,
     snooze,
     update_contact,
@@ -50,9 +60,11 @@ from tracker.services.contacts import (
 )
 from tracker.services.dashboard import warmth_of
 from tracker.services.derived import load_histories
+from tracker.services.duplicates import likely_duplicates, merge
 from tracker.services.events import recent_events
 from tracker.services.referrals import of_contact
 from tracker.services.touchpoints import TouchpointData, create_touchpoint, timeline
+from tracker.uploads import MAX_IMAGE_BYTES, image_type
 from tracker.views.charts import sparkline
 from tracker.views.helpers import (
     contact_choices,
@@ -133,6 +145,8 @@ def detail(contact_id: int) -> str:
         confirm=ConfirmForm(),
         snooze_form=SnoozeForm(),
         stage_form=StageForm(stage=contact.stage),
+        image_form=CardImageForm(),
+        has_image=card_image_of(session, contact.id, data=False) is not None,
     )
 
 
@@ -350,3 +364,71 @@ def delete(contact_id: int) -> str | Response:
         flash(_("%(name)s was deleted.", name=contact.name), "success")
         return redirect(url_for("contacts.index"))
     return render_template("contacts/delete.html", contact=contact, form=form)
+
+
+@bp.route("/duplicates")
+def duplicates() -> str:
+    """List pairs of contacts that look like one person, to merge them."""
+    return render_template(
+        "contacts/duplicates.html", pairs=likely_duplicates(get_session(), auth.user_id())
+    )
+
+
+@bp.route("/merge", methods=["GET", "POST"])
+def merge_view() -> str | Response:
+    """Merge one contact into another, after confirmation, keeping everything of both."""
+    keep = get_contact_or_404(request.values.get("keep", 0, type=int))
+    drop = get_contact_or_404(request.values.get("drop", 0, type=int))
+    if keep.id == drop.id:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        merge(get_session(), keep, drop, today())
+        get_session().commit()
+        flash(_("The two contacts are now one: %(name)s.", name=keep.name), "success")
+        return redirect(url_for("contacts.detail", contact_id=keep.id))
+    return render_template("contacts/merge.html", keep=keep, drop=drop, form=form)
+
+
+@bp.route("/<int:contact_id>/card-image")
+def card_image(contact_id: int) -> Response:
+    """Serve a contact's card image to its owner, as the picture type its bytes show."""
+    contact = get_contact_or_404(contact_id)
+    image = card_image_of(get_session(), contact.id)
+    if image is None or image_type(image.data) != image.content_type:
+        abort(404)
+    response = Response(image.data, mimetype=image.content_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<int:contact_id>/card-image", methods=["POST"])
+def upload_card_image(contact_id: int) -> Response:
+    """Attach a photo of the business card (JPEG, PNG or WebP), or remove it."""
+    contact = get_contact_or_404(contact_id)
+    form = CardImageForm()
+    session = get_session()
+    if form.validate_on_submit():
+        if form.remove.data:
+            set_card_image(session, contact, None)
+            session.commit()
+            flash(_("The card image was removed."), "success")
+        else:
+            data = form.image.data.read(MAX_IMAGE_BYTES + 1) if form.image.data else b""
+            content_type = image_type(data)
+            if len(data) > MAX_IMAGE_BYTES:
+                flash(
+                    _("The picture is larger than %(size)d MB.", size=MAX_IMAGE_BYTES // 1_048_576),
+                    "error",
+                )
+            elif content_type is None:
+                flash(_("Choose a JPEG, PNG or WebP picture."), "error")
+            else:
+                set_card_image(session, contact, CardImage(content_type=content_type, data=data))
+                session.commit()
+                flash(_("The card image was saved."), "success")
+    else:
+        flash(_("Choose a JPEG, PNG or WebP picture."), "error")
+    return redirect(url_for("contacts.detail", contact_id=contact.id))

@@ -1,0 +1,422 @@
+"""Importing a contacts file: plan (preview) and apply, in one transaction.
+
+The plan reads the file, leaves out records that break a field's length, merges the
+records of one person that appear twice in the file, and sorts the rest into new
+contacts and likely duplicates of existing ones. Applying it creates the new contacts
+with bulk inserts, merges or skips the duplicates, and tags everything it touched with
+one import-batch tag, so the batch can be reviewed or removed together.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker import text
+from tracker.importers import Card, ParseResult, Problem, parse
+from tracker.models import (
+    EMAIL_LEN,
+    LABEL_LEN,
+    LONG_TEXT_LEN,
+    METHOD_LEN,
+    NAME_LEN,
+    ORG_LEN,
+    TAG_LEN,
+    CardImage,
+    Contact,
+    ContactMethod,
+    Tag,
+    contact_tags,
+)
+from tracker.services import N_
+from tracker.services.contacts import TagBook
+from tracker.services.derived import refresh_contacts
+from tracker.services.matching import STRONG, Index, Keys, keys_for
+
+POLICIES = ("merge", "skip", "new")  # what to do with likely duplicates
+BATCH = 1_000
+LIMITS = {
+    "family_name": NAME_LEN,
+    "given_name": NAME_LEN,
+    "family_reading": NAME_LEN,
+    "given_reading": NAME_LEN,
+    "company": ORG_LEN,
+    "department": ORG_LEN,
+    "title": ORG_LEN,
+    "notes": LONG_TEXT_LEN,
+}
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Duplicate:
+    card: Card
+    contact_id: int
+    contact_name: str
+    reason: str  # email, phone, name_company, reading, name
+    additions: list[str]  # what merging would add to the existing contact
+
+
+@dataclass
+class Plan:
+    result: ParseResult
+    new: list[Card] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    merged_in_file: int = 0  # records merged into another record of the same file
+
+
+@dataclass
+class Summary:
+    created: int
+    merged: int
+    skipped: int
+    errors: int
+    tag_id: int | None
+    tag_name: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+def too_long(card: Card) -> Problem | None:
+    """A problem when a field is longer than the app keeps (nothing is cut silently)."""
+    fields = [(name, getattr(card, name), limit) for name, limit in LIMITS.items()]
+    fields += [
+        (method.kind, method.value, EMAIL_LEN if method.kind == "email" else METHOD_LEN)
+        for method in card.methods
+    ]
+    fields += [("label", method.label, LABEL_LEN) for method in card.methods]
+    fields += [("tags", tag, TAG_LEN) for tag in card.tags]
+    for name, value, limit in fields:
+        if len(value) > limit:
+            return Problem(
+                card.record,
+                card.line,
+                N_("field too long: %(field)s has more than %(limit)s characters"),
+                {"field": name, "limit": limit},
+            )
+    return None
+
+
+def card_keys(card: Card) -> Keys:
+    return keys_for(
+        family_name=card.family_name,
+        given_name=card.given_name,
+        family_reading=card.family_reading,
+        given_reading=card.given_reading,
+        company=card.company,
+        methods=[(method.kind, method.value) for method in card.methods],
+    )
+
+
+def existing_index(session: Session, user_id: int) -> tuple[Index, dict[int, str]]:
+    """An index of the user's contacts by their keys, and their names by id."""
+    contacts = session.execute(
+        select(
+            Contact.id,
+            Contact.family_name,
+            Contact.given_name,
+            Contact.family_reading,
+            Contact.given_reading,
+            Contact.company,
+        )
+        .where(Contact.user_id == user_id)
+        .order_by(Contact.id)
+    ).all()
+    methods: dict[int, list[tuple[str, str]]] = {}
+    for contact_id, kind, value in session.execute(
+        select(ContactMethod.contact_id, ContactMethod.kind, ContactMethod.value)
+        .join(Contact, Contact.id == ContactMethod.contact_id)
+        .where(Contact.user_id == user_id, ContactMethod.kind.in_(("email", "phone")))
+    ):
+        methods.setdefault(contact_id, []).append((kind, value))
+    index = Index()
+    names = {}
+    for contact_id, family, given, family_reading, given_reading, company in contacts:
+        keys = keys_for(
+            family_name=family,
+            given_name=given,
+            family_reading=family_reading,
+            given_reading=given_reading,
+            company=company,
+            methods=methods.get(contact_id, []),
+        )
+        index.add(contact_id, keys)
+        names[contact_id] = text.display_name(family, given) or company
+    return index, names
+
+
+def merge_cards(target: Card, extra: Card) -> None:
+    """Fold a second record of one person into the first (within one file)."""
+    for name in LIMITS:
+        if not getattr(target, name) and getattr(extra, name):
+            setattr(target, name, getattr(extra, name))
+    if extra.notes and extra.notes not in target.notes:
+        target.notes = f"{target.notes}\n{extra.notes}".strip()
+    seen = {(m.kind, m.value) for m in target.methods}
+    target.methods += [m for m in extra.methods if (m.kind, m.value) not in seen]
+    target.tags += [tag for tag in extra.tags if tag not in target.tags]
+    dates = [d for d in (target.first_met_on, extra.first_met_on) if d]
+    target.first_met_on = min(dates) if dates else None
+    target.birthday = target.birthday or extra.birthday
+    if target.photo is None:
+        target.photo, target.photo_type = extra.photo, extra.photo_type
+
+
+def plan(session: Session, user_id: int, data: bytes) -> Plan:
+    """Read a file and sort its records: new, likely duplicates, and errors.
+
+    Raises ImportFormatError when the file cannot be read at all.
+    """
+    result = parse(data)
+    found = Plan(result=result, errors=list(result.errors))
+    existing, names = existing_index(session, user_id)
+    in_file = Index(STRONG)
+    for card in result.cards:
+        problem = too_long(card)
+        if problem:
+            found.errors.append(problem)
+            continue
+        if not (card.family_name or card.given_name):
+            # Every contact has a name: a card of a company alone is named after it.
+            card.family_name = card.company or (card.methods[0].value if card.methods else "")
+        keys = card_keys(card)
+        match = existing.find(keys)
+        if match is not None:
+            contact_id = int(match[0])  # type: ignore[call-overload]
+            found.duplicates.append(
+                Duplicate(card, contact_id, names[contact_id], match[1], additions=[])
+            )
+            continue
+        earlier = in_file.find(keys)
+        if earlier is not None:
+            merge_cards(earlier[0], card)  # type: ignore[arg-type]
+            found.merged_in_file += 1
+            continue
+        in_file.add(card, keys)
+        found.new.append(card)
+    found.errors.sort(key=lambda problem: problem.record)
+    _describe_additions(session, found.duplicates)
+    return found
+
+
+def _describe_additions(session: Session, duplicates: list[Duplicate]) -> None:
+    """Say, for each likely duplicate, what a merge would add to the existing contact."""
+    ids = sorted({dup.contact_id for dup in duplicates})
+    contacts: dict[int, Contact] = {}
+    for start in range(0, len(ids), BATCH):
+        for contact in session.scalars(
+            select(Contact)
+            .where(Contact.id.in_(ids[start : start + BATCH]))
+            .options(selectinload(Contact.methods), selectinload(Contact.tags))
+        ):
+            contacts[contact.id] = contact
+    for dup in duplicates:
+        dup.additions = _additions(contacts[dup.contact_id], dup.card)
+
+
+def _additions(contact: Contact, card: Card) -> list[str]:
+    added = [
+        name
+        for name in LIMITS
+        if name != "notes" and not getattr(contact, name) and getattr(card, name)
+    ]
+    if card.notes and card.notes not in contact.notes:
+        added.append("notes")
+    have = {(m.kind, m.value) for m in contact.methods}
+    added += [f"{m.kind}: {m.value}" for m in card.methods if (m.kind, m.value) not in have]
+    tags = {tag.name for tag in contact.tags}
+    added += [f"tag: {tag}" for tag in card.tags if tag not in tags]
+    return added
+
+
+def _merge_into(contact: Contact, card: Card, book: TagBook, batch_tag: Tag) -> None:
+    for name in LIMITS:
+        if name != "notes" and not getattr(contact, name) and getattr(card, name):
+            setattr(contact, name, getattr(card, name))
+    if card.notes and card.notes not in contact.notes:
+        contact.notes = f"{contact.notes}\n{card.notes}".strip()[:LONG_TEXT_LEN]
+    have = {(m.kind, m.value) for m in contact.methods}
+    position = len(contact.methods)
+    for method in card.methods:
+        if (method.kind, method.value) not in have:
+            contact.methods.append(
+                ContactMethod(
+                    kind=method.kind, value=method.value, label=method.label, position=position
+                )
+            )
+            position += 1
+    wanted = [*(tag.name for tag in contact.tags), *card.tags, batch_tag.name]
+    contact.tags = book.get(wanted)
+    if card.first_met_on and (
+        contact.first_met_on is None or card.first_met_on < contact.first_met_on
+    ):
+        contact.first_met_on = card.first_met_on
+    contact.birthday = contact.birthday or card.birthday
+
+
+def _contact_row(
+    user_id: int, card: Card, tag_names: tuple[str, ...], now: datetime
+) -> dict[str, Any]:
+    parts = text.NameParts(
+        family_name=card.family_name,
+        given_name=card.given_name,
+        family_reading=card.family_reading,
+        given_reading=card.given_reading,
+        company=card.company,
+        department=card.department,
+        title=card.title,
+        notes=card.notes,
+        tags=tag_names,
+    )
+    return {
+        "user_id": user_id,
+        "family_name": card.family_name,
+        "given_name": card.given_name,
+        "family_reading": card.family_reading,
+        "given_reading": card.given_reading,
+        "company": card.company,
+        "department": card.department,
+        "title": card.title,
+        "expertise": "",
+        "notes": card.notes,
+        "first_met_on": card.first_met_on,
+        "birthday": card.birthday,
+        "origin_note": "",
+        "stage": "card",
+        "evidence_stage": "card",
+        "created_at": now,
+        "updated_at": now,
+        "search_key": text.search_key(parts),
+        "sort_key": text.sort_key(parts)[: 4 * NAME_LEN + 10],
+    }
+
+
+def _create(
+    session: Session,
+    user_id: int,
+    cards: list[Card],
+    book: TagBook,
+    batch_tag: Tag,
+    progress: Progress,
+    total: int,
+) -> int:
+    """Insert new contacts with their methods, tags and card images, in batches."""
+    now = datetime.now(UTC)
+    done = 0
+    tags = book.get(sorted({tag for card in cards for tag in card.tags}))
+    session.flush()
+    tag_ids = {text.normalise(tag.name): tag.id for tag in tags}
+    for start in range(0, len(cards), BATCH):
+        chunk = cards[start : start + BATCH]
+        rows = [_contact_row(user_id, card, tuple(card.tags), now) for card in chunk]
+        ids = session.scalars(
+            insert(Contact).returning(Contact.id, sort_by_parameter_order=True), rows
+        ).all()
+        methods = [
+            {
+                "contact_id": contact_id,
+                "kind": m.kind,
+                "value": m.value,
+                "label": m.label,
+                "position": i,
+            }
+            for contact_id, card in zip(ids, chunk, strict=True)
+            for i, m in enumerate(card.methods)
+        ]
+        links = [
+            {"contact_id": contact_id, "tag_id": tag_id}
+            for contact_id, card in zip(ids, chunk, strict=True)
+            for tag_id in {*(_ids(tag_ids, card.tags)), batch_tag.id}
+        ]
+        images = [
+            {
+                "contact_id": contact_id,
+                "content_type": card.photo_type,
+                "data": card.photo,
+                "created_at": now,
+            }
+            for contact_id, card in zip(ids, chunk, strict=True)
+            if card.photo and card.photo_type
+        ]
+        for table, values in ((ContactMethod, methods), (contact_tags, links), (CardImage, images)):
+            if values:
+                session.execute(insert(table), values)
+        done += len(chunk)
+        progress(done, total)
+    return done
+
+
+def _ids(tag_ids: dict[str, int], names: list[str]) -> list[int]:
+    return [tag_ids[key] for name in names if (key := text.normalise(name)) in tag_ids]
+
+
+def apply(
+    session: Session,
+    user_id: int,
+    found: Plan,
+    *,
+    policy: str,
+    batch_name: str,
+    today: date,
+    progress: Progress = lambda done, total: None,
+) -> Summary:
+    """Carry out a plan in the session's transaction (the caller commits, or rolls back)."""
+    if policy not in POLICIES:
+        raise ValueError(f"unknown duplicate policy: {policy!r}")
+    book = TagBook(session, user_id)
+    batch_tag = book.get([batch_name[:TAG_LEN]])[0]
+    batch_tag.imported_at = datetime.now(UTC)
+    session.flush()
+    to_create = list(found.new)
+    to_merge = found.duplicates if policy == "merge" else []
+    if policy == "new":
+        to_create += [dup.card for dup in found.duplicates]
+    total = len(to_create) + len(to_merge)
+    done = _create(session, user_id, to_create, book, batch_tag, progress, total)
+    # A duplicate with nothing new only joins the batch; the others are merged field by field.
+    unchanged = [dup for dup in to_merge if not dup.additions]
+    changed = [dup for dup in to_merge if dup.additions]
+    links = [
+        {"contact_id": cid, "tag_id": batch_tag.id} for cid in {d.contact_id for d in unchanged}
+    ]
+    already = set(
+        session.scalars(
+            select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == batch_tag.id)
+        )
+    )
+    links = [link for link in links if link["contact_id"] not in already]
+    if links:
+        session.execute(insert(contact_tags), links)
+    done += len(unchanged)
+    progress(done, total)
+    merged_ids = []
+    for start in range(0, len(changed), BATCH):
+        chunk = changed[start : start + BATCH]
+        contacts = {
+            c.id: c
+            for c in session.scalars(
+                select(Contact)
+                .where(Contact.id.in_({dup.contact_id for dup in chunk}))
+                .options(selectinload(Contact.methods), selectinload(Contact.tags))
+            )
+        }
+        for dup in chunk:
+            _merge_into(contacts[dup.contact_id], dup.card, book, batch_tag)
+            merged_ids.append(dup.contact_id)
+        session.flush()
+        done += len(chunk)
+        progress(done, total)
+    refresh_contacts(session, merged_ids, today)
+    return Summary(
+        created=len(to_create),
+        merged=len({dup.contact_id for dup in to_merge}),
+        skipped=len(found.duplicates) if policy == "skip" else 0,
+        errors=len(found.errors),
+        tag_id=batch_tag.id,
+        tag_name=batch_tag.name,
+    )

@@ -1,0 +1,234 @@
+"""Bringing contacts in (import with preview) and taking them out (exports and backup)."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from tracker import auth, jobs
+from tracker.db import get_session
+from tracker.forms import ConfirmForm, ExportForm, ImportConfirmForm, ImportForm
+from tracker.importers import Card, ImportFormatError, Problem
+from tracker.models import ImportDraft, Tag, contact_tags
+from tracker.services import exports
+from tracker.services.contacts import delete_contacts
+from tracker.services.imports import Plan, apply, plan
+from tracker.text import display_name
+from tracker.web import error_message, today
+
+bp = Blueprint("transfer", __name__)
+auth.require_login(bp)
+
+PREVIEW_ROWS = 100
+SYNC_LIMIT = 300  # more cards than this import on a thread, with a progress page
+DRAFT_LIFETIME = timedelta(days=1)
+
+
+def _problem(problem: Problem) -> dict[str, Any]:
+    return {
+        "record": problem.record,
+        "line": problem.line,
+        "message": problem.message,
+        "params": problem.params,
+    }
+
+
+def _preview(found: Plan) -> dict[str, Any]:
+    """What the preview page shows, kept with the draft so it is not parsed again."""
+    return {
+        "format": found.result.format,
+        "encoding": found.result.encoding,
+        "new_count": len(found.new),
+        "duplicate_count": len(found.duplicates),
+        "merged_in_file": found.merged_in_file,
+        "new": [_card_line(card) for card in found.new[:PREVIEW_ROWS]],
+        "duplicates": [
+            {
+                "card": _card_line(dup.card),
+                "contact_id": dup.contact_id,
+                "contact_name": dup.contact_name,
+                "reason": dup.reason,
+                "additions": dup.additions[:8],
+            }
+            for dup in found.duplicates[:PREVIEW_ROWS]
+        ],
+        "errors": [_problem(p) for p in found.errors[:PREVIEW_ROWS]],
+        "error_count": len(found.errors),
+        "warnings": [_problem(p) for p in found.result.warnings[:PREVIEW_ROWS]],
+    }
+
+
+def _card_line(card: Card) -> dict[str, Any]:
+    return {
+        "record": card.record,
+        "name": display_name(card.family_name, card.given_name),
+        "company": card.company,
+        "methods": len(card.methods),
+    }
+
+
+def _own_draft(draft_id: int) -> ImportDraft:
+    draft = get_session().get(ImportDraft, draft_id)
+    if draft is None or draft.user_id != auth.user_id():
+        abort(404)
+    return draft
+
+
+def _batches() -> list[tuple[Tag, int]]:
+    rows = get_session().execute(
+        select(Tag, func.count(contact_tags.c.contact_id))
+        .outerjoin(contact_tags, contact_tags.c.tag_id == Tag.id)
+        .where(Tag.user_id == auth.user_id(), Tag.imported_at.is_not(None))
+        .group_by(Tag.id)
+        .order_by(Tag.imported_at.desc())
+    )
+    return [(tag, count) for tag, count in rows]
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def upload() -> ResponseReturnValue:
+    """Upload a vCard or CSV file (LinkedIn, Google Contacts, Eight) to preview it."""
+    session = get_session()
+    form = ImportForm()
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        limit = current_app.config["IMPORT_MAX_BYTES"]
+        if len(data) > limit:
+            form.file.errors = [_("The file is larger than %(size)d MB.", size=limit // 1_000_000)]
+        else:
+            try:
+                found = plan(session, auth.user_id(), data)
+            except ImportFormatError as error:
+                form.file.errors = [error_message(error)]
+            else:
+                session.execute(
+                    delete(ImportDraft).where(
+                        ImportDraft.user_id == auth.user_id(),
+                        ImportDraft.created_at < datetime.now(UTC) - DRAFT_LIFETIME,
+                    )
+                )
+                draft = ImportDraft(
+                    user_id=auth.user_id(),
+                    filename=(form.file.data.filename or "")[:200],
+                    data=data,
+                    summary=json.dumps(_preview(found), ensure_ascii=False),
+                )
+                session.add(draft)
+                session.commit()
+                return redirect(url_for("transfer.draft", draft_id=draft.id))
+    return render_template("transfer/import.html", form=form, batches=_batches())
+
+
+@bp.route("/import/<int:draft_id>")
+def draft(draft_id: int) -> ResponseReturnValue:
+    """Show an upload's preview, the progress of its import, or its summary."""
+    found = _own_draft(draft_id)
+    data = json.loads(found.summary or "{}")
+    if found.status == "previewed":
+        return render_template(
+            "transfer/preview.html", draft=found, preview=data, form=ImportConfirmForm()
+        )
+    if found.status == "running" and not jobs.interrupted(found):
+        progress = jobs.progress_of(found.id)
+        return render_template("transfer/progress.html", draft=found, progress=progress)
+    return render_template(
+        "transfer/summary.html", draft=found, summary=data, interrupted=found.status == "running"
+    )
+
+
+@bp.route("/import/<int:draft_id>/confirm", methods=["POST"])
+def confirm(draft_id: int) -> ResponseReturnValue:
+    """Import a previewed upload, all or nothing."""
+    session = get_session()
+    found = _own_draft(draft_id)
+    form = ImportConfirmForm()
+    if found.status not in ("previewed", "failed", "running") or not form.validate_on_submit():
+        return redirect(url_for("transfer.draft", draft_id=draft_id))
+    if found.status == "running" and not jobs.interrupted(found):
+        return redirect(url_for("transfer.draft", draft_id=draft_id))
+    preview = json.loads(found.summary or "{}")
+    policy = form.duplicates.data or "merge"
+    batch_name = f"import {today().isoformat()} #{found.id}"
+    size = preview.get("new_count", 0) + preview.get("duplicate_count", 0)
+    if size > SYNC_LIMIT:
+        found.status = "running"
+        session.commit()
+        jobs.start(current_app._get_current_object(), found.id, policy, batch_name, today())  # type: ignore[attr-defined]
+        return redirect(url_for("transfer.draft", draft_id=draft_id))
+    summary = apply(
+        session,
+        auth.user_id(),
+        plan(session, auth.user_id(), found.data),
+        policy=policy,
+        batch_name=batch_name,
+        today=today(),
+    )
+    found.status, found.tag_id, found.data = "done", summary.tag_id, b""
+    found.summary = json.dumps(summary.as_dict())
+    session.commit()
+    return redirect(url_for("transfer.draft", draft_id=draft_id))
+
+
+@bp.route("/import/batches/<int:tag_id>/delete", methods=["GET", "POST"])
+def delete_batch(tag_id: int) -> ResponseReturnValue:
+    """Delete every contact an import brought in, after confirmation."""
+    session = get_session()
+    tag = session.get(Tag, tag_id)
+    if tag is None or tag.user_id != auth.user_id() or tag.imported_at is None:
+        abort(404)
+    ids = list(
+        session.scalars(select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag.id))
+    )
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        deleted = delete_contacts(session, auth.user_id(), ids, today())
+        session.delete(tag)
+        session.commit()
+        flash(_("%(count)d contacts of the import were deleted.", count=deleted), "success")
+        return redirect(url_for("transfer.upload"))
+    return render_template("transfer/delete_batch.html", tag=tag, count=len(ids), form=form)
+
+
+@bp.route("/export", methods=["GET", "POST"])
+def export() -> ResponseReturnValue:
+    """Download your contacts as vCard or CSV, or the whole account as a JSON backup."""
+    form = ExportForm()
+    if form.validate_on_submit():
+        session = get_session()
+        user = auth.user()
+        stamp = today().isoformat()
+        if form.format.data == "vcf":
+            body, mimetype, name = (
+                exports.vcards(session, user.id),
+                "text/vcard",
+                f"jinmyaku-{stamp}.vcf",
+            )
+        elif form.format.data == "csv":
+            body, mimetype, name = (
+                exports.csv_text(session, user.id),
+                "text/csv",
+                f"jinmyaku-{stamp}.csv",
+            )
+        else:
+            body, mimetype, name = (
+                exports.backup_json(session, user),
+                "application/json",
+                f"jinmyaku-backup-{stamp}.json",
+            )
+        response = Response(body, mimetype=mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render_template("transfer/export.html", form=form)
