@@ -17,15 +17,32 @@ def run_migrations_online() -> None:
 
         engine = database(create_app()).engine
     with engine.connect() as connection:
-        connection = connection.execution_options(**{WRITE_OPTION: True})
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a table; with foreign keys on, dropping the old one
+            # would delete the rows that refer to it. SQLite's own procedure: turn them off
+            # outside the transaction, migrate, check, turn them back on.
+            raw = connection.connection.driver_connection
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            connection = connection.execution_options(**{WRITE_OPTION: True})
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=sqlite,
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if problems:
+                        raise RuntimeError(f"foreign key check failed: {problems[:5]}")
+            if connection.in_transaction():
+                connection.commit()
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

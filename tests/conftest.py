@@ -1,8 +1,10 @@
 """Fixtures: a fresh migrated database per test, clients, a signed-in user, factories."""
 
+import secrets
 import shutil
+import time
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +14,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.security import generate_password_hash
 
 from tracker import create_app
+from tracker.auth import SEEN_KEY, TOKEN_KEY, token_hash
 from tracker.cli import upgrade
 from tracker.db import database, write_transaction
-from tracker.models import Contact, Event, User
+from tracker.models import Contact, Event, User, UserSession
 from tracker.services.contacts import ContactData, MethodData, create_contact
 from tracker.services.events import EventData, create_event
 from tracker.services.touchpoints import TouchpointData, create_touchpoint
@@ -109,10 +112,22 @@ def user(make_user: Callable[..., User]) -> User:
 
 
 def log_in(client: FlaskClient, user: User) -> None:
-    """Sign a test client in as a user, as Flask-Login's own login would."""
+    """Sign a test client in as a user, as tracker.auth.start_session would."""
+    token = secrets.token_urlsafe(32)
+    with write_transaction(client.application) as db:
+        db.add(
+            UserSession(
+                user_id=user.id,
+                token_hash=token_hash(token),
+                expires_at=datetime.now(UTC) + timedelta(days=1),
+            )
+        )
     with client.session_transaction() as session:
+        session.clear()
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session[TOKEN_KEY] = token
+        session[SEEN_KEY] = int(time.time())
 
 
 @pytest.fixture

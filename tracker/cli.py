@@ -1,8 +1,9 @@
 """The flask commands: migrations, accounts, recomputing derived fields, the digest."""
 
 import json
+import sqlite3
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -23,6 +24,8 @@ from tracker.services.derived import recompute_stale, recompute_user
 from tracker.services.digest import as_text, digest
 from tracker.services.imports import POLICIES, apply, plan
 from tracker.services.restore import restore
+from tracker.services.security import record
+from tracker.services.trash import purge
 from tracker.services.users import create_user, find_by_email
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -36,6 +39,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(purge_trash_command)
+    app.cli.add_command(backup_command)
 
 
 def user_by_email(session: Session, email: str) -> User:
@@ -210,6 +215,7 @@ def import_command(path: Path, email: str, duplicates: str, dry_run: bool) -> No
             batch_name=f"import {user_today(user).isoformat()} {path.name}",
             today=user_today(user),
         )
+        record(session, user.id, "import", f"{path.name}: {summary.created} new (command line)")
     click.echo(
         f"Imported: {summary.created} created, {summary.merged} merged, {summary.skipped} skipped;"
         f" tagged “{summary.tag_name}”."
@@ -235,6 +241,8 @@ def export_command(email: str, fmt: str, output: Path | None) -> None:
             body = exports.csv_text(session, user.id)
         else:
             body = exports.backup_json(session, user)
+        record(session, user.id, "export", f"{fmt} (command line)")
+        session.commit()
     if output is None:
         click.echo(body, nl=False)
     else:
@@ -256,6 +264,48 @@ def restore_command(path: Path, email: str) -> None:
         with write_transaction() as session:
             user = user_by_email(session, email)
             counts = restore(session, user, data, user_today(user))
+            record(session, user.id, "restore", f"backup {path.name} (command line)")
     except ServiceError as error:
         raise click.ClickException(str(error)) from error
     click.echo("Restored " + ", ".join(f"{count} {name}" for name, count in counts.items()) + ".")
+
+
+@click.command("purge-trash")
+@click.option("--days", type=int, default=None, help="Keep this many days (TRASH_DAYS by default).")
+@with_appcontext
+def purge_trash_command(days: int | None) -> None:
+    """Delete trash entries older than 30 days (or --days) for good."""
+    keep = days if days is not None else current_app.config["TRASH_DAYS"]
+    with write_transaction() as session:
+        count = purge(session, timedelta(days=keep))
+    click.echo(f"Purged {count} trash entries older than {keep} days.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Copy the SQLite database to PATH, consistently, while the app keeps serving."""
+    engine = database().engine
+    if engine.dialect.name != "sqlite":
+        raise click.ClickException(
+            "This database is PostgreSQL: back it up with pg_dump (see README, Backups)."
+        )
+    if path.exists():
+        raise click.ClickException(f"{path} exists; choose a new file.")
+    source_path = engine.url.database
+    if not source_path:
+        raise click.ClickException("The database has no file to back up.")
+    source = sqlite3.connect(source_path, timeout=30)
+    target = sqlite3.connect(path)
+    try:
+        # SQLite's online backup copies a consistent snapshot, page by page, while writers
+        # go on; each step takes the read lock briefly.
+        source.backup(target, pages=256, sleep=0.005)
+        result = target.execute("PRAGMA integrity_check").fetchone()
+    finally:
+        target.close()
+        source.close()
+    if result is None or result[0] != "ok":
+        raise click.ClickException(f"The copy failed its integrity check: {result}")
+    click.echo(f"Backed up {source_path} to {path} (integrity check: ok).")

@@ -3,13 +3,15 @@
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 # Plain environment variables a deployment sets (also accepted with the FLASK_ prefix).
-ENV_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "PREFER_HTTPS", "DEFAULT_TIMEZONE")
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+ENV_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "PREFER_HTTPS", "DEFAULT_TIMEZONE", "PROXY_COUNT")
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
@@ -29,9 +31,21 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "IMPORT_MAX_BYTES": 10_000_000,
         "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_NAME": "jinmyaku_session",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "PREFER_HTTPS": False,
+        # Sessions: a phone stays signed in for 30 days with "keep me signed in"; otherwise a
+        # session ends after 12 idle hours and after 7 days whatever happens.
+        "REMEMBER_DAYS": 30,
+        "SESSION_IDLE_MINUTES": 12 * 60,
+        "SESSION_MAX_HOURS": 7 * 24,
+        # Login throttle: this many failures for one account or one address in the window.
+        "LOGIN_FAILURE_LIMIT": 10,
+        "LOGIN_WINDOW_MINUTES": 15,
+        # How many proxies in front of the app set X-Forwarded-For / -Proto (0: none).
+        "PROXY_COUNT": 0,
+        "TRASH_DAYS": 30,
     }
 
 
@@ -47,12 +61,18 @@ def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     else:
         app.config.from_mapping(test_config)
     if isinstance(app.config["PREFER_HTTPS"], str):
-        app.config["PREFER_HTTPS"] = app.config["PREFER_HTTPS"].lower() in {
-            "1",
-            "true",
-            "yes",
-            "on",
-        }
+        app.config["PREFER_HTTPS"] = app.config["PREFER_HTTPS"].lower() in TRUE_WORDS
+    app.config["PROXY_COUNT"] = int(app.config["PROXY_COUNT"])
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=app.config["REMEMBER_DAYS"])
+    if app.config["PREFER_HTTPS"]:
+        # __Host- cookies must be Secure, have Path=/ and no Domain: bound to this host.
+        app.config.update(
+            SESSION_COOKIE_SECURE=True,
+            SESSION_COOKIE_NAME="__Host-jinmyaku_session",
+            SESSION_COOKIE_PATH="/",
+            SESSION_COOKIE_DOMAIN=None,
+            PREFERRED_URL_SCHEME="https",
+        )
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
 

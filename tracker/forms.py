@@ -368,3 +368,14 @@ class CardImageForm(FlaskForm):
     )
     save = SubmitField(_l("Save the picture"))
     remove = SubmitField(_l("Remove the picture"))
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), [InputRequired(), Length(max=PASSWORD_MAX)])
+    new = PasswordField(
+        _l("New password"), [InputRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)]
+    )
+    confirm = PasswordField(
+        _l("New password again"), [InputRequired(), EqualTo("new", _l("The passwords differ."))]
+    )
+    change = SubmitField(_l("Change the password"))

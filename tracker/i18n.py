@@ -1,10 +1,10 @@
 """Languages: Japanese and English, chosen by the user's setting or the browser."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from babel.dates import format_date
 from flask import Flask, current_app, request
-from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import Babel, format_datetime, get_locale, gettext, lazy_gettext, ngettext
 from flask_login import current_user
 
 from tracker.relationships import Evidence
@@ -93,6 +93,17 @@ FORMAT_LABELS = {
     "google_legacy": lazy_gettext("Google Contacts CSV (older format)"),
     "eight": lazy_gettext("Eight CSV"),
 }
+SECURITY_EVENT_LABELS = {
+    "login": lazy_gettext("Logged in"),
+    "login_failed": lazy_gettext("Failed login"),
+    "logout": lazy_gettext("Logged out"),
+    "logout_everywhere": lazy_gettext("Logged out everywhere"),
+    "password_changed": lazy_gettext("Password changed"),
+    "export": lazy_gettext("Export"),
+    "import": lazy_gettext("Import"),
+    "deletion": lazy_gettext("Deleted"),
+    "restore": lazy_gettext("Restored"),
+}
 INITIATOR_LABELS = {"me": lazy_gettext("I did"), "them": lazy_gettext("They did")}
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
 
@@ -122,6 +133,15 @@ def format_day(value: date | None, *, short: bool = False) -> str:
     lang = language()
     patterns = SHORT_DATE_PATTERNS if short else DATE_PATTERNS
     return format_date(value, patterns.get(lang, patterns["en"]), locale=lang)
+
+
+def format_moment(value: datetime | None) -> str:
+    """A moment in the user's time zone, as the language writes it."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return str(format_datetime(value, "medium"))
 
 
 def format_birthday(value: str | None) -> str:
@@ -187,10 +207,12 @@ def init_app(app: Flask) -> None:
         REASON_LABELS=REASON_LABELS,
         MATCH_REASONS=MATCH_REASONS,
         FORMAT_LABELS=FORMAT_LABELS,
+        SECURITY_EVENT_LABELS=SECURITY_EVENT_LABELS,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         current_language=language,
     )
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["evidence_words"] = describe_evidence
     app.jinja_env.filters["birthday"] = format_birthday
+    app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["shortday"] = lambda value: format_day(value, short=True)

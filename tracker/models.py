@@ -117,6 +117,8 @@ class Contact(Base):
         Index("ix_contacts_user_id_next_due_on", "user_id", "next_due_on"),
         Index("ix_contacts_user_id_stage", "user_id", "stage"),
         Index("ix_contacts_user_id_strength_level", "user_id", "strength_level"),
+        # Ids are never reused, so that a contact restored from the trash keeps its own.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -236,7 +238,10 @@ class Touchpoint(Base):
     """One moment of contact (or a private note) with one or more contacts."""
 
     __tablename__ = "touchpoints"
-    __table_args__ = (Index("ix_touchpoints_user_id_occurred_on", "user_id", "occurred_on"),)
+    __table_args__ = (
+        Index("ix_touchpoints_user_id_occurred_on", "user_id", "occurred_on"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -263,7 +268,10 @@ class Referral(Base):
     """A referral: given to a contact, received from one, or an introduction of two."""
 
     __tablename__ = "referrals"
-    __table_args__ = (Index("ix_referrals_user_id_referred_on", "user_id", "referred_on"),)
+    __table_args__ = (
+        Index("ix_referrals_user_id_referred_on", "user_id", "referred_on"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -327,3 +335,66 @@ class ImportDraft(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class UserSession(Base):
+    """One signed-in browser. The cookie holds a random token; only its hash is kept here,
+    so a stolen database does not sign anyone in. Revoking the row ends the session."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class LoginAttempt(Base):
+    """A login attempt, kept for the throttle (never with the password)."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LEN))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    success: Mapped[bool] = mapped_column(default=False)
+
+
+class SecurityEvent(Base):
+    """What happened to an account: logins, failed logins, password changes, exports,
+    imports, deletions and restores. Shown to its user in the settings."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_user_id_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(String(SHORT_TEXT_LEN), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class TrashEntry(Base):
+    """A deleted contact or touchpoint, kept whole for 30 days so it can be restored."""
+
+    __tablename__ = "trash_entries"
+    __table_args__ = (Index("ix_trash_entries_user_id_deleted_at", "user_id", "deleted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # contact or touchpoint
+    object_id: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(SHORT_TEXT_LEN), default="")
+    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    payload: Mapped[str] = mapped_column(Text)  # JSON: the object and everything attached

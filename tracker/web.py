@@ -1,12 +1,18 @@
-"""What every page shares: CSRF protection, error pages, "today", template helpers."""
+"""What every page shares: CSRF protection, security headers, request ids, error pages,
+"today", template helpers."""
 
+import logging
+import uuid
 from datetime import date
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, has_request_context, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
 
 from tracker.dates import today_in
 from tracker.services import ServiceError
@@ -14,6 +20,11 @@ from tracker.services.dashboard import warmth_of
 
 csrf = CSRFProtect()
 
+# No inline script or style anywhere: everything the pages need comes from /static.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
 ERROR_TEXTS = {
     400: (lazy_gettext("Bad request"), lazy_gettext("The request could not be understood.")),
     403: (lazy_gettext("Not allowed"), lazy_gettext("You are not allowed to do this.")),
@@ -46,29 +57,82 @@ def error_message(error: ServiceError) -> str:
     return gettext(error.message, **error.params)
 
 
+def request_id() -> str:
+    return str(g.get("request_id", "-")) if has_request_context() else "-"
+
+
 def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
-    return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+    page = render_template(
+        "errors/error.html", code=code, title=title, text=detail or text, request_id=request_id()
+    )
+    return page, code
+
+
+class RequestIdFilter(logging.Filter):
+    """Put the request id on every log record (a dash outside requests)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id()
+        return True
+
+
+def set_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers["X-Request-Id"] = request_id()
+    signed_in = current_user and current_user.is_authenticated
+    if signed_in or request.endpoint in ("calendar.ics", "auth.login", "auth.setup"):
+        headers["Cache-Control"] = "no-store"
+    if current_app.config["PREFER_HTTPS"]:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    return response
 
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    log_filter = RequestIdFilter()
+    app.logger.addFilter(log_filter)
+    for handler in app.logger.handlers:
+        handler.setFormatter(
+            logging.Formatter("[%(asctime)s] %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+        )
+
+    @app.before_request
+    def _request_id() -> None:
+        g.request_id = uuid.uuid4().hex[:16]
+
+    app.after_request(set_headers)
 
     @app.errorhandler(CSRFError)
-    def _csrf_error(_error: CSRFError) -> tuple[str, int]:
+    def _csrf_error(_error: CSRFError) -> ResponseReturnValue:
+        app.logger.info("400 CSRF refused: %s %s", request.method, request.path)
         return render_error(
             400, gettext("The form had expired or was sent from elsewhere. Please try again.")
         )
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException) -> HTTPException | tuple[str, int]:
+    def _http_error(error: HTTPException) -> ResponseReturnValue:
         if error.code is None or error.code < 400:
             return error
+        app.logger.info("%s %s %s", error.code, request.method, request.path)
         return render_error(error.code)
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> tuple[str, int]:
-        current_app.logger.exception("Unhandled error", exc_info=error)
+    def _unexpected(error: Exception) -> ResponseReturnValue:
+        app.logger.error(
+            "500 %s %s",
+            request.method,
+            request.path,
+            exc_info=(type(error), error, error.__traceback__),
+        )
         return render_error(500)
 
     app.jinja_env.globals["today"] = today

@@ -25,6 +25,8 @@ from tracker.relationships import WARMTHS, parse_cadence
 from tracker.services import N_, ServiceError, sql
 from tracker.services.derived import refresh_contacts
 from tracker.services.pages import Page
+from tracker.services.tags import tags_named
+from tracker.services.trash import trash_contacts
 from tracker.vocabulary import METHOD_KINDS, STAGES
 
 MAX_TAGS = 30
@@ -113,37 +115,6 @@ def check_cadence(phrase: str | None) -> None:
             ) from error
 
 
-class TagBook:
-    """A user's tags by their normalised name, creating the missing ones on request."""
-
-    def __init__(self, session: Session, user_id: int) -> None:
-        self.session, self.user_id = session, user_id
-        self.by_key = {
-            text.normalise(tag.name): tag
-            for tag in session.scalars(select(Tag).where(Tag.user_id == user_id))
-        }
-
-    def get(self, names: list[str]) -> list[Tag]:
-        """The tags with these names, once each, in order."""
-        tags: dict[str, Tag] = {}
-        for name in names:
-            key = text.normalise(name)
-            if not key or key in tags:
-                continue
-            tag = self.by_key.get(key)
-            if tag is None:
-                tag = Tag(user_id=self.user_id, name=" ".join(name.split()))
-                self.session.add(tag)
-                self.by_key[key] = tag
-            tags[key] = tag
-        return list(tags.values())
-
-
-def tags_named(session: Session, user_id: int, names: list[str]) -> list[Tag]:
-    """The user's tags with these names, creating the missing ones."""
-    return TagBook(session, user_id).get(names)
-
-
 def _apply(session: Session, user_id: int, contact: Contact, data: ContactData) -> None:
     for name in (
         "family_name",
@@ -216,12 +187,12 @@ def set_archived(session: Session, contact: Contact, archived: bool) -> None:
 
 
 def delete_contact(session: Session, contact: Contact, today: date) -> None:
-    """Delete a contact; touchpoints left with nobody, and its referrals, go with it."""
+    """Move a contact to the trash; touchpoints left with nobody, and its referrals, go too."""
     delete_contacts(session, contact.user_id, [contact.id], today)
 
 
 def delete_contacts(session: Session, user_id: int, contact_ids: list[int], today: date) -> int:
-    """Delete these contacts of the user at once (an import batch, say); returns how many."""
+    """Move these contacts of the user to the trash at once (an import batch, say)."""
     ids = (
         list(
             session.scalars(
@@ -250,6 +221,7 @@ def delete_contacts(session: Session, user_id: int, contact_ids: list[int], toda
         for partner_id, _direction in referral.partners()
     }
     session.flush()
+    trash_contacts(session, user_id, ids)
     for start in range(0, len(ids), 500):
         session.execute(
             delete(Contact)

@@ -32,9 +32,9 @@ from tracker.models import (
     contact_tags,
 )
 from tracker.services import N_
-from tracker.services.contacts import TagBook
 from tracker.services.derived import refresh_contacts
 from tracker.services.matching import STRONG, Index, Keys, keys_for
+from tracker.services.tags import TagBook
 
 POLICIES = ("merge", "skip", "new")  # what to do with likely duplicates
 BATCH = 1_000

@@ -10,6 +10,7 @@ from tracker.models import Contact, Event, Touchpoint, touchpoint_contacts
 from tracker.services import N_, ServiceError
 from tracker.services.contacts import owned, owned_contacts
 from tracker.services.derived import refresh_contacts
+from tracker.services.trash import trash_touchpoint
 from tracker.vocabulary import INITIATORS, TOUCHPOINT_KINDS
 
 
@@ -74,7 +75,9 @@ def update_touchpoint(
 
 
 def delete_touchpoint(session: Session, touchpoint: Touchpoint, today: date) -> None:
+    """Move a touchpoint to the trash."""
     contact_ids = [contact.id for contact in touchpoint.contacts]
+    trash_touchpoint(session, touchpoint)
     session.delete(touchpoint)
     refresh_contacts(session, contact_ids, today)
 

@@ -15,6 +15,7 @@ from tracker.views import (
     tags,
     touchpoints,
     transfer,
+    trash,
 )
 
 
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
         tags,
         transfer,
         calendar,
+        trash,
         settings,
     ):
         app.register_blueprint(module.bp)

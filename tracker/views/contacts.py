@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from tracker import auth
+from tracker.auth import client_ip
 from tracker.db import get_session
 from tracker.forms import (
     CardImageForm,
@@ -63,6 +64,7 @@ from tracker.services.derived import load_histories
 from tracker.services.duplicates import likely_duplicates, merge
 from tracker.services.events import recent_events
 from tracker.services.referrals import of_contact
+from tracker.services.security import record
 from tracker.services.touchpoints import TouchpointData, create_touchpoint, timeline
 from tracker.uploads import MAX_IMAGE_BYTES, image_type
 from tracker.views.charts import sparkline
@@ -359,9 +361,11 @@ def delete(contact_id: int) -> str | Response:
     contact = get_contact_or_404(contact_id)
     form = ConfirmForm()
     if form.validate_on_submit():
+        name = contact.name
         delete_contact(get_session(), contact, today())
+        record(get_session(), auth.user_id(), "deletion", f"contact {name}", client_ip())
         get_session().commit()
-        flash(_("%(name)s was deleted.", name=contact.name), "success")
+        flash(_("%(name)s was moved to the trash.", name=name), "success")
         return redirect(url_for("contacts.index"))
     return render_template("contacts/delete.html", contact=contact, form=form)
 

@@ -1,20 +1,31 @@
-"""The user's settings: name, language, time zone."""
+"""The user's settings: name, language, time zone, password, sessions, the security log."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import refresh
-from werkzeug.wrappers import Response
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import auth
 from tracker.db import get_session
-from tracker.forms import SettingsForm
+from tracker.forms import ConfirmForm, PasswordForm, SettingsForm
+from tracker.services.security import recent_events, record
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 auth.require_login(bp)
 
 
+def _page(form: SettingsForm, password_form: PasswordForm) -> str:
+    return render_template(
+        "settings/index.html",
+        form=form,
+        password_form=password_form,
+        events=recent_events(get_session(), auth.user_id()),
+    )
+
+
 @bp.route("", methods=["GET", "POST"])
-def index() -> str | Response:
+def index() -> ResponseReturnValue:
     """Change your name, language and time zone."""
     user = auth.user()
     form = SettingsForm(obj=user)
@@ -26,4 +37,39 @@ def index() -> str | Response:
         refresh()
         flash(_("Settings saved."), "success")
         return redirect(url_for("settings.index"))
-    return render_template("settings/index.html", form=form)
+    return _page(form, PasswordForm(formdata=None))
+
+
+@bp.route("/password", methods=["POST"])
+def password() -> ResponseReturnValue:
+    """Change your password; every other session of yours ends."""
+    user = auth.user()
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not check_password_hash(user.password_hash, form.current.data or ""):
+            form.current.errors = [_("That is not your current password.")]
+        else:
+            user.password_hash = generate_password_hash(
+                form.new.data or "", method=current_app.config["PASSWORD_HASH_METHOD"]
+            )
+            auth.revoke_all(user.id)
+            auth.start_session(user, remember=False)
+            record(get_session(), user.id, "password_changed", "", auth.client_ip())
+            get_session().commit()
+            flash(_("Your password was changed. Every other session has ended."), "success")
+            return redirect(url_for("settings.index"))
+    return _page(SettingsForm(obj=user, formdata=None), form), 200
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+def logout_everywhere() -> ResponseReturnValue:
+    """End every session of yours, on every device, this one included."""
+    if ConfirmForm().validate_on_submit():
+        user_id = auth.user_id()
+        auth.revoke_all(user_id)
+        record(get_session(), user_id, "logout_everywhere", "", auth.client_ip())
+        auth.end_session()
+        get_session().commit()
+        flash(_("You are logged out on every device."), "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("settings.index"))

@@ -5,10 +5,12 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker import auth
+from tracker.auth import client_ip
 from tracker.db import get_session
 from tracker.forms import ConfirmForm, TouchpointForm
 from tracker.models import Touchpoint
 from tracker.services import ServiceError
+from tracker.services.security import record
 from tracker.services.touchpoints import (
     TouchpointData,
     create_touchpoint,
@@ -95,7 +97,10 @@ def delete(touchpoint_id: int) -> str | Response:
     )
     if form.validate_on_submit():
         delete_touchpoint(get_session(), touchpoint, today())
+        record(
+            get_session(), auth.user_id(), "deletion", f"touchpoint {touchpoint.id}", client_ip()
+        )
         get_session().commit()
-        flash(_("Touchpoint deleted."), "success")
+        flash(_("The touchpoint was moved to the trash."), "success")
         return redirect(back)
     return render_template("touchpoints/delete.html", touchpoint=touchpoint, form=form, back=back)

@@ -26,6 +26,7 @@ from tracker.models import ImportDraft, Tag, contact_tags
 from tracker.services import exports
 from tracker.services.contacts import delete_contacts
 from tracker.services.imports import Plan, apply, plan
+from tracker.services.security import record
 from tracker.text import display_name
 from tracker.web import error_message, today
 
@@ -164,6 +165,7 @@ def confirm(draft_id: int) -> ResponseReturnValue:
     batch_name = f"import {today().isoformat()} #{found.id}"
     size = preview.get("new_count", 0) + preview.get("duplicate_count", 0)
     if size > SYNC_LIMIT:
+        record(session, auth.user_id(), "import", f"{size} records, on a thread", auth.client_ip())
         found.status = "running"
         session.commit()
         jobs.start(current_app._get_current_object(), found.id, policy, batch_name, today())  # type: ignore[attr-defined]
@@ -195,9 +197,18 @@ def delete_batch(tag_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         deleted = delete_contacts(session, auth.user_id(), ids, today())
+        record(
+            session,
+            auth.user_id(),
+            "deletion",
+            f"{deleted} contacts of {tag.name}",
+            auth.client_ip(),
+        )
         session.delete(tag)
         session.commit()
-        flash(_("%(count)d contacts of the import were deleted.", count=deleted), "success")
+        flash(
+            _("%(count)d contacts of the import were moved to the trash.", count=deleted), "success"
+        )
         return redirect(url_for("transfer.upload"))
     return render_template("transfer/delete_batch.html", tag=tag, count=len(ids), form=form)
 
@@ -228,6 +239,8 @@ def export() -> ResponseReturnValue:
                 "application/json",
                 f"jinmyaku-backup-{stamp}.json",
             )
+        record(session, user.id, "export", str(form.format.data), auth.client_ip())
+        session.commit()
         response = Response(body, mimetype=mimetype)
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

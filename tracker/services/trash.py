@@ -1,0 +1,313 @@
+"""The trash: a deleted contact or touchpoint is kept whole for 30 days, then purged.
+
+Deleting writes a snapshot of the object and everything attached to it (for a contact:
+its methods, tags, card image, touchpoints, referrals, and who it introduced or was
+referred as), then deletes the rows. Restoring puts the rows back with their own ids
+(ids are never reused) and links them again to whatever still exists.
+"""
+
+import base64
+import json
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Time, delete, insert, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.models import (
+    CardImage,
+    Contact,
+    ContactMethod,
+    Referral,
+    Touchpoint,
+    TrashEntry,
+    touchpoint_contacts,
+)
+from tracker.services import N_, ServiceError
+from tracker.services.derived import refresh_contacts
+from tracker.services.tags import TagBook
+
+BATCH = 500
+# Worked out again on restore, so not kept.
+DERIVED = {
+    "last_touch_on",
+    "follow_up_on",
+    "cooling_on",
+    "next_due_on",
+    "dormant_after",
+    "evidence_stage",
+    "strength_level",
+    "search_key",
+    "sort_key",
+}
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    """A row's columns as JSON-ready values."""
+    values = {}
+    for column in row.__table__.columns:
+        if column.key in DERIVED:
+            continue
+        value = getattr(row, column.key)
+        values[column.key] = value.isoformat() if isinstance(value, date | time) else value
+    return values
+
+
+def _typed(model: type, values: dict[str, Any]) -> dict[str, Any]:
+    """JSON values back into column values."""
+    typed = {}
+    for column in model.__table__.columns:  # type: ignore[attr-defined]
+        if column.key not in values:
+            continue
+        value = values[column.key]
+        if value is not None and isinstance(column.type, DateTime):
+            value = datetime.fromisoformat(value)
+        elif value is not None and isinstance(column.type, Date):
+            value = date.fromisoformat(value)
+        elif value is not None and isinstance(column.type, Time):
+            value = time.fromisoformat(value)
+        typed[column.key] = value
+    return typed
+
+
+def trash_contacts(session: Session, user_id: int, ids: list[int]) -> None:
+    """Snapshot these contacts and all that hangs on them into the trash."""
+    for start in range(0, len(ids), BATCH):
+        _trash_contact_batch(session, user_id, ids[start : start + BATCH])
+
+
+def _trash_contact_batch(session: Session, user_id: int, ids: list[int]) -> None:
+    contacts = session.scalars(
+        select(Contact)
+        .where(Contact.user_id == user_id, Contact.id.in_(ids))
+        .options(selectinload(Contact.methods), selectinload(Contact.tags))
+    ).all()
+    images = {
+        i.contact_id: i
+        for i in session.scalars(select(CardImage).where(CardImage.contact_id.in_(ids)))
+    }
+    links: dict[int, list[int]] = defaultdict(list)
+    touch_ids: dict[int, list[int]] = defaultdict(list)
+    for touchpoint_id, contact_id in session.execute(
+        select(touchpoint_contacts.c.touchpoint_id, touchpoint_contacts.c.contact_id).where(
+            touchpoint_contacts.c.touchpoint_id.in_(
+                select(touchpoint_contacts.c.touchpoint_id).where(
+                    touchpoint_contacts.c.contact_id.in_(ids)
+                )
+            )
+        )
+    ):
+        links[touchpoint_id].append(contact_id)
+        if contact_id in ids:
+            touch_ids[contact_id].append(touchpoint_id)
+    touchpoints = {
+        t.id: t for t in session.scalars(select(Touchpoint).where(Touchpoint.id.in_(list(links))))
+    }
+    referrals = list(
+        session.scalars(
+            select(Referral).where(
+                or_(Referral.contact_id.in_(ids), Referral.other_contact_id.in_(ids))
+            )
+        )
+    )
+    introduced: dict[int, list[int]] = defaultdict(list)
+    for contact_id, introducer in session.execute(
+        select(Contact.id, Contact.introduced_by_id).where(Contact.introduced_by_id.in_(ids))
+    ):
+        if introducer is not None:
+            introduced[introducer].append(contact_id)
+    subject_of: dict[int, list[int]] = defaultdict(list)
+    for referral_id, subject in session.execute(
+        select(Referral.id, Referral.subject_contact_id).where(Referral.subject_contact_id.in_(ids))
+    ):
+        if subject is not None:
+            subject_of[subject].append(referral_id)
+    now = datetime.now(UTC)
+    for contact in contacts:
+        image = images.get(contact.id)
+        payload = {
+            "contact": _plain(contact),
+            "methods": [_plain(m) for m in contact.methods],
+            "tags": [tag.name for tag in contact.tags],
+            "card_image": (
+                {
+                    "content_type": image.content_type,
+                    "base64": base64.b64encode(image.data).decode("ascii"),
+                }
+                if image
+                else None
+            ),
+            "touchpoints": [
+                {**_plain(touchpoints[t]), "contacts": sorted(links[t])}
+                for t in sorted(touch_ids[contact.id])
+            ],
+            "referrals": [
+                _plain(r) for r in referrals if contact.id in (r.contact_id, r.other_contact_id)
+            ],
+            "introduced": sorted(introduced[contact.id]),
+            "subject_of": sorted(subject_of[contact.id]),
+        }
+        session.add(
+            TrashEntry(
+                user_id=user_id,
+                kind="contact",
+                object_id=contact.id,
+                label=contact.name[:300],
+                deleted_at=now,
+                payload=json.dumps(payload, ensure_ascii=False),
+            )
+        )
+
+
+def trash_touchpoint(session: Session, touchpoint: Touchpoint) -> None:
+    """Snapshot one touchpoint (with the contacts it involves) into the trash."""
+    payload = {**_plain(touchpoint), "contacts": sorted(c.id for c in touchpoint.contacts)}
+    names = ", ".join(c.name for c in touchpoint.contacts)
+    session.add(
+        TrashEntry(
+            user_id=touchpoint.user_id,
+            kind="touchpoint",
+            object_id=touchpoint.id,
+            label=f"{touchpoint.occurred_on.isoformat()} {touchpoint.kind} · {names}"[:300],
+            payload=json.dumps(payload, ensure_ascii=False),
+        )
+    )
+
+
+def _existing(session: Session, user_id: int, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(
+        session.scalars(select(Contact.id).where(Contact.user_id == user_id, Contact.id.in_(ids)))
+    )
+
+
+def _put_back_touchpoint(
+    session: Session, user_id: int, data: dict[str, Any], present: set[int]
+) -> list[int]:
+    """Recreate a touchpoint (or relink it, if it still exists) with the contacts present."""
+    people = [c for c in data["contacts"] if c in present]
+    if session.get(Touchpoint, data["id"]) is None:
+        values = _typed(Touchpoint, data)
+        values["user_id"] = user_id
+        session.execute(insert(Touchpoint), [values])
+    linked = set(
+        session.scalars(
+            select(touchpoint_contacts.c.contact_id).where(
+                touchpoint_contacts.c.touchpoint_id == data["id"]
+            )
+        )
+    )
+    new = [c for c in people if c not in linked]
+    if new:
+        session.execute(
+            insert(touchpoint_contacts),
+            [{"touchpoint_id": data["id"], "contact_id": c} for c in new],
+        )
+    return people
+
+
+def restore(session: Session, entry: TrashEntry, today: date) -> str:
+    """Put a trashed contact or touchpoint back; returns its name or label."""
+    data = json.loads(entry.payload)
+    user_id = entry.user_id
+    if entry.kind == "touchpoint":
+        if session.get(Touchpoint, data["id"]) is not None:
+            raise ServiceError(N_("This is already back."))
+        present = _existing(session, user_id, data["contacts"])
+        if not present:
+            raise ServiceError(
+                N_("Nobody this touchpoint involved is there any more; restore them first.")
+            )
+        touched = _put_back_touchpoint(session, user_id, data, present)
+    else:
+        touched = _restore_contact(session, user_id, data)
+    session.delete(entry)
+    session.flush()
+    refresh_contacts(session, touched, today)
+    return entry.label
+
+
+def _restore_contact(session: Session, user_id: int, data: dict[str, Any]) -> list[int]:
+    row = data["contact"]
+    contact_id = row["id"]
+    if session.get(Contact, contact_id) is not None:
+        raise ServiceError(N_("This is already back."))
+    values = _typed(Contact, row)
+    values["user_id"] = user_id
+    present_before = _existing(session, user_id, [values.get("introduced_by_id") or 0])
+    if values.get("introduced_by_id") not in present_before:
+        values["introduced_by_id"] = None
+    contact = Contact(**values)
+    session.add(contact)
+    session.flush()
+    contact.tags = TagBook(session, user_id).get(data["tags"])
+    if data["methods"]:
+        session.execute(insert(ContactMethod), [_typed(ContactMethod, m) for m in data["methods"]])
+    image = data.get("card_image")
+    if image:
+        session.add(
+            CardImage(
+                contact_id=contact_id,
+                content_type=image["content_type"],
+                data=base64.b64decode(image["base64"]),
+            )
+        )
+    everyone = {c for t in data["touchpoints"] for c in t["contacts"]}
+    everyone |= {
+        r[k] for r in data["referrals"] for k in ("contact_id", "other_contact_id") if r.get(k)
+    }
+    present = _existing(session, user_id, sorted(everyone | {contact_id}))
+    touched = {contact_id}
+    for touchpoint in data["touchpoints"]:
+        touched.update(_put_back_touchpoint(session, user_id, touchpoint, present))
+    for referral in data["referrals"]:
+        parties = [referral["contact_id"], referral.get("other_contact_id")]
+        if session.get(Referral, referral["id"]) is None and all(
+            p is None or p in present for p in parties
+        ):
+            values = _typed(Referral, referral)
+            values["user_id"] = user_id
+            if values.get("subject_contact_id") not in present:
+                values["subject_contact_id"] = None
+            session.execute(insert(Referral), [values])
+            touched.update(p for p in parties if p is not None)
+    if data["introduced"]:
+        session.execute(
+            update(Contact)
+            .where(
+                Contact.user_id == user_id,
+                Contact.id.in_(data["introduced"]),
+                Contact.introduced_by_id.is_(None),
+            )
+            .values(introduced_by_id=contact_id)
+        )
+    if data["subject_of"]:
+        session.execute(
+            update(Referral)
+            .where(
+                Referral.user_id == user_id,
+                Referral.id.in_(data["subject_of"]),
+                Referral.subject_contact_id.is_(None),
+            )
+            .values(subject_contact_id=contact_id)
+        )
+    return sorted(touched)
+
+
+def entries(session: Session, user_id: int) -> list[TrashEntry]:
+    stmt = (
+        select(TrashEntry)
+        .where(TrashEntry.user_id == user_id)
+        .order_by(TrashEntry.deleted_at.desc(), TrashEntry.id.desc())
+    )
+    return list(session.scalars(stmt))
+
+
+def purge(session: Session, older_than: timedelta) -> int:
+    """Delete trash entries older than this; returns how many."""
+    result = session.execute(
+        delete(TrashEntry).where(TrashEntry.deleted_at < datetime.now(UTC) - older_than)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
