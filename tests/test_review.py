@@ -214,3 +214,14 @@ def test_review_and_places_queries_do_not_grow(
     large = {url: count_queries(lambda url=url: signed_in.get(url)) for url in small}
     assert small == large
     assert max(large.values()) <= 8, large
+
+
+def test_the_digest_mail_speaks_the_users_language(
+    runner, app, make_user, make_contact, make_touchpoint
+):
+    owner = make_user(language="ja")
+    cold = make_contact(owner=owner, family_name="冷え", given_name="")
+    make_touchpoint([cold], owner=owner, occurred_on=date(2026, 9, 1))
+    text = runner.invoke(args=["digest", "--user", owner.email]).output
+    assert "冷えつつある関係（1）:" in text
+    assert "冷えている、期限から 57 日超過" in text

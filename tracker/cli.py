@@ -12,11 +12,13 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.dates import today_in
 from tracker.db import database, write_transaction
+from tracker.i18n import localize_digest
 from tracker.importers import Problem
 from tracker.models import User
 from tracker.services import ServiceError, exports
@@ -165,10 +167,13 @@ def digest_command(email: str, today: str | None, as_json: bool) -> None:
     with database().sessionmaker() as session:
         user = user_by_email(session, email)
         data = digest(session, user.id, user_today(user, today))
+        language = user.language or current_app.config["BABEL_DEFAULT_LOCALE"]
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        click.echo(as_text(data), nl=False)
+        # The mail is in the user's language (a request context gives Babel its locale).
+        with current_app.test_request_context(), force_locale(language):
+            click.echo(as_text(localize_digest(data), gettext), nl=False)
 
 
 def _problem_line(problem: Problem) -> str:

@@ -1,6 +1,7 @@
 """Languages: Japanese and English, chosen by the user's setting or the browser."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from babel.dates import format_date
 from flask import Flask, current_app, request
@@ -154,6 +155,38 @@ def format_birthday(value: str | None) -> str:
         return format_day(date.fromisoformat(value))
     except ValueError:
         return value
+
+
+WHEN_LABELS = {
+    "overdue": lazy_gettext("overdue"),
+    "today": lazy_gettext("due today"),
+    "soon": lazy_gettext("due soon"),
+}
+
+
+def localize_digest(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the digest with stages, warmths and due words in the current language."""
+    tables = {
+        "stage": STAGE_LABELS,
+        "evidence_stage": STAGE_LABELS,
+        "warmth": WARMTH_LABELS,
+        "when": WHEN_LABELS,
+    }
+
+    def entry(item: Any) -> Any:
+        if not isinstance(item, dict):
+            return item
+        return {
+            key: str(tables[key].get(value, value))
+            if key in tables and isinstance(value, str)
+            else value
+            for key, value in item.items()
+        }
+
+    return {
+        key: [entry(i) for i in value] if isinstance(value, list) else value
+        for key, value in data.items()
+    }
 
 
 def describe_evidence(found: Evidence) -> str:

@@ -1,5 +1,6 @@
 """The morning digest: what the dashboard shows, as plain data for text or JSON."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -104,55 +105,104 @@ def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
     }
 
 
-def as_text(data: dict[str, Any]) -> str:
-    """The digest as a short plain-text mail."""
-    lines = [f"Jinmyaku — {data['today']}", ""]
+def as_text(
+    data: dict[str, Any], gettext: Callable[..., str] = lambda s, **k: s % k if k else s
+) -> str:
+    """The digest as a short plain-text mail, in the language of the gettext given."""
+    _ = gettext
+    lines = [_("Jinmyaku — %(date)s", date=data["today"]), ""]
 
     def section(title: str, rows: list[str]) -> None:
         if rows:
             lines.extend([title, *rows, ""])
 
     section(
-        f"Going cold ({data['cold_total']}):",
+        _("Going cold (%(count)d):", count=data["cold_total"]),
         [
-            f"  - {p['name']} [{p['stage']}] {p['warmth']}, {p['overdue_days']} days past due"
-            f" (last touch {p['last_touch_on']})"
+            "  - "
+            + _(
+                "%(name)s [%(stage)s] %(warmth)s, %(days)d days past due (last touch %(last)s)",
+                name=p["name"],
+                stage=p["stage"],
+                warmth=p["warmth"],
+                days=p["overdue_days"],
+                last=p["last_touch_on"],
+            )
             for p in data["cold"]
         ],
     )
     section(
-        "New cards still waiting for a first follow-up:",
+        _("New cards still waiting for a first follow-up:"),
         [
-            f"  - {p['name']}: {p['days_left']} days left before the one-month mark"
+            "  - "
+            + _(
+                "%(name)s: %(days)d days left before the one-month mark",
+                name=p["name"],
+                days=p["days_left"],
+            )
             for p in data["first_follow_up"]
         ],
     )
     section(
-        "Follow-ups due:",
-        [f"  - {p['name']}: {p['when']} ({p['due_on']})" for p in data["follow_ups_due"]],
-    )
-    section(
-        "Cooling down:",
-        [f"  - {p['name']} [{p['stage']}] due {p['due_on']}" for p in data["cooling"]],
-    )
-    section(
-        "Ready for promotion:",
+        _("Follow-ups due:"),
         [
-            f"  - {p['name']}: {p['stage']} → evidence for {p['evidence_stage']}"
+            "  - "
+            + _("%(name)s: %(when)s (%(date)s)", name=p["name"], when=p["when"], date=p["due_on"])
+            for p in data["follow_ups_due"]
+        ],
+    )
+    section(
+        _("Cooling down:"),
+        [
+            "  - "
+            + _(
+                "%(name)s [%(stage)s] due %(date)s",
+                name=p["name"],
+                stage=p["stage"],
+                date=p["due_on"],
+            )
+            for p in data["cooling"]
+        ],
+    )
+    section(
+        _("Ready for promotion:"),
+        [
+            "  - "
+            + _(
+                "%(name)s: %(stage)s, the evidence supports %(evidence)s",
+                name=p["name"],
+                stage=p["stage"],
+                evidence=p["evidence_stage"],
+            )
             for p in data["promotion_candidates"]
         ],
     )
     section(
-        "Labels without evidence:",
+        _("Labels without evidence:"),
         [
-            f"  - {p['name']}: {p['stage']}, evidence for {p['evidence_stage']}"
+            "  - "
+            + _(
+                "%(name)s: %(stage)s, the evidence supports %(evidence)s",
+                name=p["name"],
+                stage=p["stage"],
+                evidence=p["evidence_stage"],
+            )
             for p in data["unsupported_labels"]
         ],
     )
     section(
-        "One-way relationships:",
-        [f"  - {p['name']}: gave {p['given']}, received {p['received']}" for p in data["one_way"]],
+        _("One-way relationships:"),
+        [
+            "  - "
+            + _(
+                "%(name)s: gave %(given)d, received %(received)d",
+                name=p["name"],
+                given=p["given"],
+                received=p["received"],
+            )
+            for p in data["one_way"]
+        ],
     )
     if len(lines) == 2:
-        lines.append("Nothing needs you today.")
+        lines.append(_("Nothing needs you today."))
     return "\n".join(lines).rstrip() + "\n"

@@ -69,7 +69,8 @@ def _edit(touchpoint: Touchpoint | None) -> str | Response:
         else:
             session.commit()
             flash(message, "success")
-            first = touchpoint.contacts[0].id
+            # Back to the person the form was opened with (the first one picked).
+            first = (form.contacts.data or [touchpoint.contacts[0].id])[0]
             return redirect(safe_next(url_for("contacts.detail", contact_id=first)))
     return render_template("touchpoints/form.html", form=form, touchpoint=touchpoint)
 
