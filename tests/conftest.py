@@ -1,8 +1,10 @@
 """Fixtures: a fresh migrated database per test, clients, a signed-in user, factories."""
 
+import os
 import secrets
 import shutil
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -28,25 +30,81 @@ TODAY = date(2026, 11, 27)
 HASH_METHOD = "pbkdf2:sha256:600000"
 
 
-def make_config(db_path: Path, **overrides: Any) -> dict[str, Any]:
+# PostgreSQL runs the suite when this points at a server (make test-postgres sets it).
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
+sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="exercises SQLite itself")
+
+
+def make_config(database: Path | str, **overrides: Any) -> dict[str, Any]:
+    """A test app's config; ``database`` is a SQLite file or a database URL."""
+    url = f"sqlite:///{database}" if isinstance(database, Path) else database
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": f"sqlite:///{db_path}",
+        "DATABASE_URL": url,
         "WTF_CSRF_ENABLED": False,
         "TODAY": TODAY.isoformat(),
         **overrides,
     }
 
 
+def _postgres_admin() -> Any:
+    import psycopg
+
+    return psycopg.connect(TEST_DATABASE_URL.replace("+psycopg", ""), autocommit=True)
+
+
+def _postgres_url(name: str) -> str:
+    base, _, _old = TEST_DATABASE_URL.rpartition("/")
+    return f"{base}/{name}"
+
+
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database file migrated to the newest revision once; each test gets a copy."""
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    """A database migrated to the newest revision once; each test gets a copy of it
+    (a file copy on SQLite, a CREATE DATABASE … TEMPLATE on PostgreSQL)."""
+    if ON_POSTGRES:
+        name = f"jinmyaku_template_{os.getpid()}"
+        with _postgres_admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        app = create_app(make_config(_postgres_url(name)))
+        upgrade(app)
+        database(app).engine.dispose()
+        return name
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     app = create_app(make_config(path))
     upgrade(app)
     database(app).engine.dispose()
     return path
+
+
+@pytest.fixture
+def fresh_database(
+    tmp_path: Path, migrated_template: Path | str
+) -> Iterator[Callable[[], Path | str]]:
+    """Make new migrated databases: a SQLite file path, or a PostgreSQL URL."""
+    made: list[str] = []
+    counter = iter(range(1_000))
+
+    def make() -> Path | str:
+        number = next(counter)
+        if ON_POSTGRES:
+            name = f"jt_{os.getpid()}_{uuid.uuid4().hex[:12]}"
+            with _postgres_admin() as admin:
+                admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"')
+            made.append(name)
+            return _postgres_url(name)
+        path = tmp_path / f"jinmyaku{number or ''}.sqlite3"
+        shutil.copyfile(migrated_template, path)  # type: ignore[arg-type]
+        return path
+
+    yield make
+    if made:
+        with _postgres_admin() as admin:
+            for name in made:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -55,10 +113,17 @@ def password_hash() -> str:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path, migrated_template: Path) -> Path:
-    path = tmp_path / "jinmyaku.sqlite3"
-    shutil.copyfile(migrated_template, path)
-    return path
+def database_url(fresh_database: Callable[[], Path | str]) -> Path | str:
+    """This test's own migrated database."""
+    return fresh_database()
+
+
+@pytest.fixture
+def db_path(database_url: Path | str) -> Path:
+    """This test's SQLite file, for the tests about SQLite itself."""
+    if not isinstance(database_url, Path):
+        pytest.skip("exercises SQLite itself")
+    return database_url
 
 
 @pytest.fixture
@@ -68,8 +133,8 @@ def app_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(db_path: Path, app_config: dict[str, Any]) -> Iterator[Flask]:
-    app = create_app(make_config(db_path, **app_config))
+def app(database_url: Path | str, app_config: dict[str, Any]) -> Iterator[Flask]:
+    app = create_app(make_config(database_url, **app_config))
     yield app
     database(app).engine.dispose()
 

@@ -2,10 +2,14 @@
 
 import threading
 
+import pytest
 from sqlalchemy import select, text
 
+from tests.conftest import sqlite_only
 from tracker.db import begin_write, database, write_transaction
 from tracker.models import Contact
+
+pytestmark = sqlite_only
 
 
 def test_every_connection_has_foreign_keys_wal_and_a_busy_timeout(app):
@@ -63,7 +67,6 @@ def test_concurrent_read_modify_write_loses_no_update(app, make_contact):
 
 
 def test_foreign_keys_are_enforced(app, user):
-    import pytest
     from sqlalchemy.exc import IntegrityError
 
     with pytest.raises(IntegrityError), write_transaction(app) as session:

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
 from tests.conftest import TODAY
-from tracker.db import Base, write_transaction
+from tracker.db import database, write_transaction
 from tracker.models import Contact, Referral, Tag, Touchpoint
 from tracker.relationships import Cadence, overdue_ratio, warmth, warmth_dates
 from tracker.services import ServiceError, sql
@@ -177,12 +177,13 @@ def test_stored_fields_equal_a_rebuild_after_any_sequence(app, user, make_contac
         assert snapshot(session, user.id) == stored
 
 
-@pytest.fixture(scope="module")
-def contacts_table():
-    """An in-memory contacts table to evaluate the SQL expressions on."""
-    engine = create_engine("sqlite://")
-    Base.metadata.create_all(engine, tables=[Contact.__table__])
-    return engine
+@pytest.fixture
+def contacts_table(app, user):
+    """The app's own database (SQLite or PostgreSQL) to evaluate the SQL expressions on."""
+    return database(app).engine
+
+
+USER_ID = 1  # the `user` fixture's id in a fresh database
 
 
 def one_contact(**dates):
@@ -205,7 +206,7 @@ def one_contact(**dates):
     )
     return Contact.__table__.insert().values(
         id=1,
-        user_id=1,
+        user_id=USER_ID,
         stage="card",
         evidence_stage="card",
         created_at=TODAY,

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, TODAY, make_config
+from tests.conftest import PASSWORD, TODAY, make_config, sqlite_only
 from tests.live import LiveServer
 from tracker import create_app
 from tracker.db import database, write_transaction
@@ -81,8 +81,8 @@ class Browser:
 
 
 @pytest.fixture
-def csrf_app(db_path):
-    app = create_app(make_config(db_path, WTF_CSRF_ENABLED=True))
+def csrf_app(database_url):
+    app = create_app(make_config(database_url, WTF_CSRF_ENABLED=True))
     yield app
     database(app).engine.dispose()
 
@@ -277,6 +277,7 @@ def test_kill_minus_nine_in_the_middle_of_imports(db_path, password_hash):
     assert outcomes["none"] >= 1  # at least one kill landed before the commit
 
 
+@sqlite_only
 def test_an_online_backup_under_write_load(app, runner, user, make_contact, tmp_path):
     people = [make_contact(family_name=f"人{i}") for i in range(5)]
     stop = threading.Event()

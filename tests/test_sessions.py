@@ -123,16 +123,10 @@ def test_remember_me_lasts_thirty_days(client, app, user):
         assert timedelta(days=29) < expires - datetime.now(UTC) <= timedelta(days=30)
 
 
-def test_cookie_flags_and_the_host_prefix_over_https(
-    tmp_path, migrated_template, user, password_hash
-):
-    import shutil
-
+def test_cookie_flags_and_the_host_prefix_over_https(fresh_database, password_hash):
     from tests.conftest import make_config
 
-    db = tmp_path / "https.sqlite3"
-    shutil.copyfile(migrated_template, db)
-    app = create_app(make_config(db, PREFER_HTTPS=True))
+    app = create_app(make_config(fresh_database(), PREFER_HTTPS=True))
     client = app.test_client()
     with write_transaction(app) as session:
         from tracker.models import User

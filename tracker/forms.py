@@ -49,7 +49,7 @@ from tracker.models import (
     SHORT_TEXT_LEN,
 )
 from tracker.services.users import PASSWORD_MAX, PASSWORD_MIN
-from tracker.web import today
+from tracker.web import db_int, today
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 TAGS_LEN = 1_000
@@ -102,7 +102,7 @@ def timezone_choices() -> list[SelectChoice]:
 def optional_int(value: Any) -> int | None:
     if value in (None, "", "None"):
         return None
-    return int(value)
+    return db_int(value)
 
 
 def choices(labels: dict[str, Any]) -> list[SelectChoice]:
@@ -211,7 +211,7 @@ class CardForm(FlaskForm):
 
 
 class TouchpointForm(FlaskForm):
-    contacts = CheckboxesField(_l("With"), coerce=int, validate_choice=True)
+    contacts = CheckboxesField(_l("With"), coerce=db_int, validate_choice=True)
     contacts_query = Text(_l("Add a person"), max=NAME_LEN)
     find_contacts = SubmitField(_l("Find"))
     kind = SelectField(_l("Kind"), choices=choices(TOUCHPOINT_KIND_LABELS), default="meeting")

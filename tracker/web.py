@@ -4,6 +4,7 @@
 import logging
 import uuid
 from datetime import date
+from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask.typing import ResponseReturnValue
@@ -12,6 +13,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 from tracker.dates import today_in
@@ -40,6 +42,34 @@ ERROR_TEXTS = {
         lazy_gettext("Nothing was saved. Please try again."),
     ),
 }
+
+
+# The largest id a database integer holds: anything larger is no id of ours.
+MAX_ID = 2**63 - 1
+
+
+def db_int(value: str | int) -> int:
+    """An integer a database column can hold, or ValueError (for ids from requests)."""
+    number = int(value)
+    if not -MAX_ID <= number <= MAX_ID:
+        raise ValueError("out of range")
+    return number
+
+
+def page_number(value: str) -> int:
+    """A page number from a query string: 1 to a million."""
+    number = int(value)
+    if not 1 <= number <= 1_000_000:
+        raise ValueError("out of range")
+    return number
+
+
+class IdConverter(IntegerConverter):
+    """<int:…> in a URL: a number beyond the database's integers is a 404, not a crash."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def today() -> date:
@@ -94,6 +124,7 @@ def set_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
     csrf.init_app(app)
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]

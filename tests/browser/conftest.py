@@ -5,7 +5,6 @@ fails the run, so that CI can never pass without having run them.
 """
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,10 +61,8 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 
 @pytest.fixture
-def live_app(tmp_path: Path, migrated_template: Path) -> Flask:
-    db = tmp_path / "browser.sqlite3"
-    shutil.copyfile(migrated_template, db)
-    return create_app(make_config(db, WTF_CSRF_ENABLED=True, TODAY="2026-11-27"))
+def live_app(database_url: Path | str) -> Flask:
+    return create_app(make_config(database_url, WTF_CSRF_ENABLED=True, TODAY="2026-11-27"))
 
 
 @pytest.fixture

@@ -249,10 +249,14 @@ def delete_orphaned_touchpoints(session: Session, touchpoint_ids: list[int]) -> 
         )
 
 
-def search_filter(query: str) -> list:
+MAX_QUERY = 200  # characters searched for, at most
+MAX_TERMS = 10
+
+
+def search_filter(query: str) -> list[Any]:
     """WHERE clauses: every term of the query appears (in one of its spellings) in the key."""
     clauses = []
-    for spellings in text.query_terms(query):
+    for spellings in text.query_terms(query[:MAX_QUERY])[:MAX_TERMS]:
         clauses.append(or_(*(Contact.search_key.contains(s, autoescape=True) for s in spellings)))
     return clauses
 

@@ -1,16 +1,19 @@
 """The quick card exchange, used standing at an event."""
 
+from contextlib import suppress
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker import auth
+from tracker.dates import parse_date
 from tracker.db import get_session
 from tracker.forms import CardForm
 from tracker.services import ServiceError
 from tracker.services.cards import CardData, log_card_exchange
 from tracker.views.helpers import event_choices
-from tracker.web import error_message, today
+from tracker.web import db_int, error_message, today
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")
 auth.require_login(bp)
@@ -22,10 +25,10 @@ def new() -> str | Response:
     session = get_session()
     form = CardForm()
     if request.method == "GET":
-        form.event.data = request.args.get("event", None, type=int)
+        form.event.data = request.args.get("event", None, type=db_int)
         form.met_on.data = today()
-        if request.args.get("date"):
-            form.met_on.process_formdata([request.args["date"]])
+        with suppress(ValueError):  # no date, or not one: today
+            form.met_on.data = parse_date(request.args.get("date", ""), today=today())
     form.event.choices = event_choices(session, form.event.data, _("No event"))
     if form.validate_on_submit():
         card = CardData(

@@ -75,7 +75,7 @@ from tracker.views.helpers import (
     get_contact_or_404,
     safe_next,
 )
-from tracker.web import error_message, today
+from tracker.web import db_int, error_message, page_number, today
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 auth.require_login(bp)
@@ -90,8 +90,8 @@ def index() -> str:
         archived=args.get("archived") == "1",
         stage=args.get("stage", ""),
         warmth=args.get("warmth", ""),
-        tag_id=args.get("tag", None, type=int),
-        event_id=args.get("event", None, type=int),
+        tag_id=args.get("tag", None, type=db_int),
+        event_id=args.get("event", None, type=db_int),
     )
     sort = args.get("sort", "reading")
     sort = sort if sort in SORTS else "reading"
@@ -102,7 +102,7 @@ def index() -> str:
         wanted,
         today=today(),
         sort=sort,
-        page=args.get("page", 1, type=int) or 1,
+        page=args.get("page", 1, type=page_number) or 1,
         per_page=current_app.config["PAGE_SIZE"],
     )
     return render_template(
@@ -381,8 +381,8 @@ def duplicates() -> str:
 @bp.route("/merge", methods=["GET", "POST"])
 def merge_view() -> str | Response:
     """Merge one contact into another, after confirmation, keeping everything of both."""
-    keep = get_contact_or_404(request.values.get("keep", 0, type=int))
-    drop = get_contact_or_404(request.values.get("drop", 0, type=int))
+    keep = get_contact_or_404(request.values.get("keep", 0, type=db_int))
+    drop = get_contact_or_404(request.values.get("drop", 0, type=db_int))
     if keep.id == drop.id:
         abort(404)
     form = ConfirmForm()
@@ -394,10 +394,12 @@ def merge_view() -> str | Response:
     return render_template("contacts/merge.html", keep=keep, drop=drop, form=form)
 
 
-@bp.route("/<int:contact_id>/card-image")
+@bp.route("/<int:contact_id>/card-image", methods=["GET", "POST"])
 def card_image(contact_id: int) -> Response:
-    """Serve a contact's card image to its owner, as the picture type its bytes show."""
+    """Serve a contact's card image to its owner (GET), or replace or remove it (POST)."""
     contact = get_contact_or_404(contact_id)
+    if request.method == "POST":
+        return _upload_card_image(contact)
     image = card_image_of(get_session(), contact.id)
     if image is None or image_type(image.data) != image.content_type:
         abort(404)
@@ -408,10 +410,8 @@ def card_image(contact_id: int) -> Response:
     return response
 
 
-@bp.route("/<int:contact_id>/card-image", methods=["POST"])
-def upload_card_image(contact_id: int) -> Response:
+def _upload_card_image(contact: Contact) -> Response:
     """Attach a photo of the business card (JPEG, PNG or WebP), or remove it."""
-    contact = get_contact_or_404(contact_id)
     form = CardImageForm()
     session = get_session()
     if form.validate_on_submit():

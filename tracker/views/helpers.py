@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from tracker import auth
 from tracker.db import get_session
-from tracker.models import Contact, Event, Referral, Touchpoint
+from tracker.models import NAME_LEN, Contact, Event, Referral, Touchpoint
 from tracker.services.contacts import lookup, owned_contacts
 from tracker.services.events import recent_events
 
@@ -36,6 +36,8 @@ def contact_choices(session: Session, picked_ids: list[int], query: str = "") ->
     """Choices for a contact picker: the contacts already picked, then those a search found."""
     user_id = auth.user_id()
     seen: dict[int, Contact] = {c.id: c for c in owned_contacts(session, user_id, picked_ids)}
+    # The search runs before the form is validated: cap what it searches for.
+    query = query[:NAME_LEN]
     for contact in lookup(session, user_id, query, limit=20) if query else []:
         seen.setdefault(contact.id, contact)
     return [SelectChoice(str(contact.id), contact_label(contact)) for contact in seen.values()]

@@ -23,7 +23,7 @@ from tracker.services.referrals import (
 from tracker.services.review import one_way_relationships
 from tracker.views.helpers import contact_choices, get_owned_or_404, safe_next
 from tracker.vocabulary import REFERRAL_DIRECTIONS, REFERRAL_STATUSES
-from tracker.web import error_message, today
+from tracker.web import db_int, error_message, page_number, today
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 auth.require_login(bp)
@@ -36,15 +36,15 @@ def index() -> str:
     wanted = LedgerFilter(
         direction=args.get("direction", "") if args.get("direction") in REFERRAL_DIRECTIONS else "",
         status=args.get("status", "") if args.get("status") in REFERRAL_STATUSES else "",
-        contact_id=args.get("contact", None, type=int),
-        year=args.get("year", None, type=int),
+        contact_id=args.get("contact", None, type=db_int),
+        year=args.get("year", None, type=year_number),
     )
     session = get_session()
     page = ledger(
         session,
         auth.user_id(),
         wanted,
-        page=args.get("page", 1, type=int) or 1,
+        page=args.get("page", 1, type=page_number) or 1,
         per_page=current_app.config["PAGE_SIZE"],
     )
     filtered_contact = owned(session, Contact, auth.user_id(), wanted.contact_id)
@@ -56,6 +56,14 @@ def index() -> str:
         filtered_contact=filtered_contact,
         one_way=one_way_relationships(session, auth.user_id(), today()),
     )
+
+
+def year_number(value: str) -> int:
+    """A year to filter by: 1900 to 2200."""
+    year = int(value)
+    if not 1900 <= year <= 2200:
+        raise ValueError("out of range")
+    return year
 
 
 def _picked(value: int | None) -> list[int]:
@@ -76,7 +84,7 @@ def _edit(referral: Referral | None) -> str | Response:
         form.notes.data = referral.notes
     elif request.method == "GET":
         form.referred_on.data = today()
-        form.contact.data = request.args.get("contact", None, type=int)
+        form.contact.data = request.args.get("contact", None, type=db_int)
         if request.args.get("direction") in REFERRAL_DIRECTIONS:
             form.direction.data = request.args["direction"]
     nobody = SelectChoice("", _("Nobody"))

@@ -18,7 +18,7 @@ from tracker.services.touchpoints import (
     update_touchpoint,
 )
 from tracker.views.helpers import contact_choices, event_choices, get_owned_or_404, safe_next
-from tracker.web import error_message, today
+from tracker.web import db_int, error_message, today
 
 bp = Blueprint("touchpoints", __name__, url_prefix="/touchpoints")
 auth.require_login(bp)
@@ -48,9 +48,9 @@ def _edit(touchpoint: Touchpoint | None) -> str | Response:
         form.initiated_by.data = touchpoint.initiated_by or ""
         form.event.data = touchpoint.event_id
     elif request.method == "GET":
-        form.contacts.data = request.args.getlist("contact", type=int)
+        form.contacts.data = request.args.getlist("contact", type=db_int)
         form.occurred_on.data = today()
-        form.event.data = request.args.get("event", None, type=int)
+        form.event.data = request.args.get("event", None, type=db_int)
     finding = bool(form.find_contacts.data)
     query = (form.contacts_query.data or "") if finding else ""
     form.contacts.choices = contact_choices(session, list(form.contacts.data or []), query)
