@@ -7,7 +7,7 @@ PORT ?= 5000
 CATALOGUES := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint typecheck messages translations clean
+.PHONY: run test test-postgres bench lint typecheck messages translations clean
 
 run: $(VENV)/.runtime translations
 	$(BIN)/flask --app app db upgrade
@@ -15,6 +15,10 @@ run: $(VENV)/.runtime translations
 
 test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL: a throwaway cluster, or the server $$DATABASE_URL names.
+test-postgres: $(VENV)/.dev translations
+	scripts/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

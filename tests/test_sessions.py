@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from tests.conftest import PASSWORD
 from tracker import create_app
-from tracker.db import write_transaction
+from tracker.db import database, write_transaction
 from tracker.models import CardImage, LoginAttempt, SecurityEvent, UserSession
 
 PNG = bytes.fromhex(
@@ -145,6 +145,7 @@ def test_cookie_flags_and_the_host_prefix_over_https(fresh_database, password_ha
     )
     assert "Domain" not in cookie
     assert "max-age=63072000" in response.headers["Strict-Transport-Security"]
+    database(app).engine.dispose()
 
 
 def test_plain_http_cookies_are_httponly_and_lax(client, user):

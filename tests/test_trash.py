@@ -55,7 +55,7 @@ def test_a_deleted_contact_comes_back_with_everything_attached(
     assert dump(app, user.id) == before
     with write_transaction(app) as session:
         assert session.scalar(select(func.count()).select_from(TrashEntry)) == 0
-        assert session.get(CardImage, 1) is not None
+        assert session.scalar(select(CardImage).where(CardImage.contact_id == taro.id)) is not None
         restored_hanako = session.get(Contact, hanako.id)
         assert (restored_hanako.evidence_stage, restored_hanako.last_touch_on) == derived_before
     assert signed_in.post(f"/trash/{entry.id}/restore").status_code == 404

@@ -41,9 +41,13 @@ def display_reading(family_reading: str, given_reading: str) -> str:
     return f"{family_reading.strip()} {given_reading.strip()}".strip()
 
 
+_UNSEARCHABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
 def normalise(text: str) -> str:
-    """Fold text so that width, kana script, case and spacing do not matter."""
-    text = unicodedata.normalize("NFKC", text)
+    """Fold text so that width, kana script, case and spacing do not matter (control
+    characters and lone surrogates, which no database stores, are dropped)."""
+    text = unicodedata.normalize("NFKC", _UNSEARCHABLE.sub(" ", text))
     text = jaconv.kata2hira(text).casefold()
     return _SPACES.sub(" ", text).strip()
 

@@ -44,8 +44,9 @@ ERROR_TEXTS = {
 }
 
 
-# The largest id a database integer holds: anything larger is no id of ours.
-MAX_ID = 2**63 - 1
+# The largest id an INTEGER column holds on PostgreSQL (and the most ids we will ever make):
+# anything larger is no id of ours.
+MAX_ID = 2**31 - 1
 
 
 def db_int(value: str | int) -> int:

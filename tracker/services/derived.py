@@ -90,8 +90,9 @@ def _batches(ids: list[int]) -> Iterator[list[int]]:
 def refresh_contacts(session: Session, contact_ids: Iterable[int], today: date) -> None:
     """Recompute the derived fields of these contacts from their history.
 
-    The contact rows are locked first (FOR UPDATE on PostgreSQL; SQLite's write
-    transaction already holds the database), so two writers cannot interleave.
+    The contact rows are locked first (FOR NO KEY UPDATE on PostgreSQL, and read afresh;
+    SQLite's write transaction already holds the database), so two writers cannot
+    interleave.
     """
     ids = sorted({contact_id for contact_id in contact_ids if contact_id is not None})
     if not ids:
@@ -103,7 +104,10 @@ def refresh_contacts(session: Session, contact_ids: Iterable[int], today: date) 
             .where(Contact.id.in_(batch))
             .order_by(Contact.id)
             .options(selectinload(Contact.tags))
-            .with_for_update()
+            # NO KEY UPDATE: it serialises writers of these rows, yet does not wait for the
+            # KEY SHARE locks that inserting a touchpoint's links takes (that would deadlock).
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
         ).all()
         touches, referrals = load_histories(session, batch)
         for contact in contacts:
