@@ -173,10 +173,11 @@ serve(create_app(), host="127.0.0.1", port=int(sys.argv[1]), threads=4)
 """
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(db: Path | str, port: int) -> subprocess.Popen[bytes]:
+    """Serve the app from a subprocess (as `make run` does) on a SQLite file or a URL."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
+        "DATABASE_URL": f"sqlite:///{db}" if isinstance(db, Path) else db,
         "SECRET_KEY": "crash-test-secret",
         "FLASK_WTF_CSRF_ENABLED": "false",
     }

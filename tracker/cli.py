@@ -21,6 +21,7 @@ from tracker.db import database, write_transaction
 from tracker.i18n import localize_digest
 from tracker.importers import Problem
 from tracker.models import User
+from tracker.seeding import seed_command
 from tracker.services import ServiceError, exports
 from tracker.services.derived import recompute_stale, recompute_user
 from tracker.services.digest import as_text, digest
@@ -43,6 +44,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(purge_trash_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(seed_command)
 
 
 def user_by_email(session: Session, email: str) -> User:

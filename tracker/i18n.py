@@ -1,11 +1,13 @@
 """Languages: Japanese and English, chosen by the user's setting or the browser."""
 
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
 from babel.dates import format_date
 from flask import Flask, current_app, request
 from flask_babel import Babel, format_datetime, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from tracker.relationships import Evidence
@@ -107,6 +109,30 @@ SECURITY_EVENT_LABELS = {
 }
 INITIATOR_LABELS = {"me": lazy_gettext("I did"), "them": lazy_gettext("They did")}
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+
+
+class Labels(Mapping[str, str]):
+    """Fixed labels (stages, kinds…), translated once per language instead of on every use:
+    a dashboard shows hundreds of them."""
+
+    def __init__(self, lazy: dict[str, LazyString]) -> None:
+        self.lazy = lazy
+        self.cache: dict[str, dict[str, str]] = {}
+
+    def _current(self) -> dict[str, str]:
+        lang = language()
+        if lang not in self.cache:
+            self.cache[lang] = {key: str(value) for key, value in self.lazy.items()}
+        return self.cache[lang]
+
+    def __getitem__(self, key: str) -> str:
+        return self._current()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lazy)
+
+    def __len__(self) -> int:
+        return len(self.lazy)
 
 
 def select_locale() -> str | None:
@@ -228,19 +254,19 @@ def describe_evidence(found: Evidence) -> str:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals.update(
-        STAGE_LABELS=STAGE_LABELS,
-        TOUCHPOINT_KIND_LABELS=TOUCHPOINT_KIND_LABELS,
-        EVENT_KIND_LABELS=EVENT_KIND_LABELS,
-        METHOD_KIND_LABELS=METHOD_KIND_LABELS,
-        INITIATOR_LABELS=INITIATOR_LABELS,
-        REFERRAL_DIRECTION_LABELS=REFERRAL_DIRECTION_LABELS,
-        REFERRAL_DIRECTION_SHORT=REFERRAL_DIRECTION_SHORT,
-        REFERRAL_STATUS_LABELS=REFERRAL_STATUS_LABELS,
-        WARMTH_LABELS=WARMTH_LABELS,
-        REASON_LABELS=REASON_LABELS,
-        MATCH_REASONS=MATCH_REASONS,
-        FORMAT_LABELS=FORMAT_LABELS,
-        SECURITY_EVENT_LABELS=SECURITY_EVENT_LABELS,
+        STAGE_LABELS=Labels(STAGE_LABELS),
+        TOUCHPOINT_KIND_LABELS=Labels(TOUCHPOINT_KIND_LABELS),
+        EVENT_KIND_LABELS=Labels(EVENT_KIND_LABELS),
+        METHOD_KIND_LABELS=Labels(METHOD_KIND_LABELS),
+        INITIATOR_LABELS=Labels(INITIATOR_LABELS),
+        REFERRAL_DIRECTION_LABELS=Labels(REFERRAL_DIRECTION_LABELS),
+        REFERRAL_DIRECTION_SHORT=Labels(REFERRAL_DIRECTION_SHORT),
+        REFERRAL_STATUS_LABELS=Labels(REFERRAL_STATUS_LABELS),
+        WARMTH_LABELS=Labels(WARMTH_LABELS),
+        REASON_LABELS=Labels(REASON_LABELS),
+        MATCH_REASONS=Labels(MATCH_REASONS),
+        FORMAT_LABELS=Labels(FORMAT_LABELS),
+        SECURITY_EVENT_LABELS=Labels(SECURITY_EVENT_LABELS),
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         current_language=language,
     )

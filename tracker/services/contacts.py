@@ -2,11 +2,12 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, delete, func, or_, select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from tracker import text
 from tracker.models import (
@@ -30,7 +31,7 @@ from tracker.services.trash import trash_contacts
 from tracker.vocabulary import METHOD_KINDS, STAGES
 
 MAX_TAGS = 30
-SORTS = ("reading", "last_touch", "strength", "overdue")
+SORTS = ("reading", "last_touch", "strength", "overdue", "due")
 _TAG_SEPARATORS = re.compile(r"[,、，]")
 
 
@@ -267,6 +268,7 @@ class ContactFilter:
     archived: bool = False
     stage: str = ""
     warmth: str = ""  # warm, cooling, cold, dormant, none, or going_cold (the cold list)
+    due: str = ""  # follow_up (due within a week) or first (a first follow-up waiting)
     tag_id: int | None = None
     event_id: int | None = None
 
@@ -293,6 +295,10 @@ def contacts_query(user_id: int, wanted: ContactFilter, today: date | None = Non
         )
     if wanted.event_id is not None:
         stmt = stmt.where(Contact.origin_event_id == wanted.event_id)
+    if wanted.due == "follow_up" and today is not None:
+        stmt = stmt.where(sql.follow_up_due(today + timedelta(days=7)))
+    elif wanted.due == "first" and today is not None:
+        stmt = stmt.where(sql.waiting_for_first_follow_up(today, relativedelta(months=1)))
     return stmt
 
 
@@ -314,6 +320,8 @@ def list_contacts(
         order.insert(0, Contact.last_touch_on.desc().nulls_last())
     elif sort == "strength":
         order.insert(0, Contact.strength_level.desc().nulls_last())
+    elif sort == "due":
+        order[:0] = [Contact.follow_up_on.nulls_last(), sql.met_on()]
     elif sort == "overdue":
         order[:0] = [sql.overdue_ratio(today).desc().nulls_last(), sql.stage_rank().desc()]
     page = max(1, page)
@@ -394,3 +402,19 @@ def set_card_image(session: Session, contact: Contact, image: CardImage | None) 
         image.contact_id = contact.id
         session.add(image)
     session.flush()
+
+
+def contact_page(session: Session, contact_id: int) -> tuple[Contact, bool] | None:
+    """A contact with what its page shows of it, and whether it has a card image, in the
+    fewest queries (the caller checks the owner)."""
+    row = session.execute(
+        select(Contact, select(CardImage.id).where(CardImage.contact_id == Contact.id).exists())
+        .where(Contact.id == contact_id)
+        .options(
+            joinedload(Contact.origin_event),
+            joinedload(Contact.introduced_by),
+            selectinload(Contact.methods),
+            selectinload(Contact.tags),
+        )
+    ).first()
+    return (row[0], bool(row[1])) if row else None

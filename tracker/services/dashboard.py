@@ -4,9 +4,10 @@ first follow-up, which follow-ups are due, and the counts."""
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from tracker.models import Contact, Referral
@@ -14,7 +15,10 @@ from tracker.relationships import WARMTHS, WarmthDates, overdue_ratio, warmth
 from tracker.services import sql
 from tracker.vocabulary import STAGES
 
-COLD_LIST_LIMIT = 25
+# Rows per list: a morning's glance on the dashboard (the rest are a click away), a little
+# more in the digest mail.
+LIST_LIMIT = 12
+DIGEST_LIMIT = 25
 FIRST_FOLLOW_UP = relativedelta(months=1)  # the essay's "after a month I don't remember the face"
 DUE_HORIZON_DAYS = 7
 WARMTH_LABELS = (*WARMTHS, "none")
@@ -66,7 +70,9 @@ class Dashboard:
     cold_total: int
     cooling: list[Contact]
     first_follow_ups: list[FirstFollowUp]
+    first_total: int
     follow_ups: list[DueFollowUp]
+    follow_up_total: int
     stage_counts: dict[str, int]
     warmth_counts: dict[str, int]
     referrals_given: int
@@ -75,16 +81,17 @@ class Dashboard:
 
 
 def cold_list(
-    session: Session, user_id: int, today: date, limit: int = COLD_LIST_LIMIT
-) -> tuple[list[ColdEntry], int]:
-    """The cold and dormant contacts, most overdue for their cadence first, and how many."""
-    rows = session.execute(
-        select(Contact, func.count().over())
-        .where(Contact.user_id == user_id, sql.flagged(today))
-        .order_by(sql.overdue_ratio(today).desc(), sql.stage_rank().desc(), Contact.sort_key)
-        .limit(limit)
-    ).all()
-    total = rows[0][1] if rows else 0
+    session: Session, user_id: int, today: date, limit: int = LIST_LIMIT
+) -> list[ColdEntry]:
+    """The cold and dormant contacts, most overdue for their cadence first."""
+    # The count is on the dashboard's counts: not asked for twice.
+    rows = first_rows(
+        session,
+        and_(Contact.user_id == user_id, sql.flagged(today)),
+        [sql.overdue_ratio(today).desc(), sql.stage_rank().desc(), Contact.sort_key],
+        limit,
+        with_total=False,
+    )
     entries = []
     for contact, _total in rows:
         dates = stored_dates(contact)
@@ -97,12 +104,10 @@ def cold_list(
                 ratio=overdue_ratio(dates, today),
             )
         )
-    return entries, total
+    return entries
 
 
-def cooling(
-    session: Session, user_id: int, today: date, limit: int = COLD_LIST_LIMIT
-) -> list[Contact]:
+def cooling(session: Session, user_id: int, today: date, limit: int = LIST_LIMIT) -> list[Contact]:
     """Contacts cooling down (due soon), soonest due first."""
     stmt = (
         select(Contact)
@@ -118,66 +123,97 @@ def cooling(
     return list(session.scalars(stmt))
 
 
-def first_follow_ups(session: Session, user_id: int, today: date) -> list[FirstFollowUp]:
-    """New cards with no second meeting yet, still inside their first month."""
-    earliest = today - FIRST_FOLLOW_UP
-    met_on = func.coalesce(Contact.first_met_on, Contact.last_touch_on)
-    stmt = (
-        select(Contact)
-        .where(
-            Contact.user_id == user_id,
-            sql.active(),
-            sql.not_snoozed(today),
-            Contact.stage == "card",
-            Contact.evidence_stage == "card",
-            Contact.last_touch_on.is_not(None),
-            met_on >= earliest,
-        )
-        .order_by(met_on, Contact.sort_key)
+def first_rows(
+    session: Session,
+    where: ColumnElement[bool],
+    order: list[Any],
+    limit: int,
+    *,
+    with_total: bool = True,
+) -> list[tuple[Contact, int]]:
+    """The first contacts in an order, each with how many match in all, in one query.
+
+    The order and the count are worked out on the narrow columns alone (an index covers
+    them); only the rows shown are read whole.
+    """
+    total = func.count().over() if with_total else literal(0)
+    top = (
+        select(Contact.id.label("id"), total.label("total"))
+        .where(where)
+        .order_by(*order)
+        .limit(limit)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Contact, top.c.total).join(top, top.c.id == Contact.id).order_by(*order)
+    )
+    return [(contact, count) for contact, count in rows]
+
+
+def first_follow_ups(
+    session: Session, user_id: int, today: date, limit: int = LIST_LIMIT
+) -> tuple[list[FirstFollowUp], int]:
+    """New cards with no second meeting yet, inside their first month, and how many."""
+    rows = first_rows(
+        session,
+        and_(Contact.user_id == user_id, sql.waiting_for_first_follow_up(today, FIRST_FOLLOW_UP)),
+        [sql.met_on(), Contact.sort_key],
+        limit,
     )
     entries = []
-    for contact in session.scalars(stmt):
+    for contact, _total in rows:
         met = contact.first_met_on or contact.last_touch_on
         assert met is not None
         entries.append(FirstFollowUp(contact, met, ((met + FIRST_FOLLOW_UP) - today).days))
-    return entries
+    return entries, rows[0][1] if rows else 0
 
 
-def follow_ups_due(session: Session, user_id: int, today: date) -> list[DueFollowUp]:
-    """Follow-up dates that are past, today, or within the next seven days."""
-    stmt = (
-        select(Contact)
-        .where(
-            Contact.user_id == user_id,
-            sql.active(),
-            Contact.follow_up_on.is_not(None),
-            Contact.follow_up_on <= today + timedelta(days=DUE_HORIZON_DAYS),
-        )
-        .order_by(Contact.follow_up_on, Contact.sort_key)
+def follow_ups_due(
+    session: Session, user_id: int, today: date, limit: int = LIST_LIMIT
+) -> tuple[list[DueFollowUp], int]:
+    """Follow-up dates that are past, today, or within the next seven days, and how many."""
+    rows = first_rows(
+        session,
+        and_(
+            Contact.user_id == user_id, sql.follow_up_due(today + timedelta(days=DUE_HORIZON_DAYS))
+        ),
+        [Contact.follow_up_on, Contact.sort_key],
+        limit,
     )
     entries = []
-    for contact in session.scalars(stmt):
+    for contact, _total in rows:
         due = contact.follow_up_on
         assert due is not None
         when = "overdue" if due < today else "today" if due == today else "soon"
         entries.append(DueFollowUp(contact, due, when))
-    return entries
+    return entries, rows[0][1] if rows else 0
 
 
-def counts(session: Session, user_id: int, today: date) -> tuple[dict[str, int], dict[str, int]]:
+@dataclass(frozen=True)
+class Counts:
+    per_stage: dict[str, int]
+    per_warmth: dict[str, int]
+    going_cold: int  # on the cold list: cold or dormant, and not snoozed
+
+
+def counts(session: Session, user_id: int, today: date) -> Counts:
     """Active contacts per stage and per warmth today ("none": no real touch yet)."""
     warmth_label = sql.warmth_case(today)
+    snoozed = case((sql.not_snoozed(today), 0), else_=1)
     rows = session.execute(
-        select(Contact.stage, warmth_label, func.count())
+        select(Contact.stage, warmth_label, snoozed, func.count())
         .where(Contact.user_id == user_id, sql.active())
-        .group_by(Contact.stage, warmth_label)
+        .group_by(Contact.stage, warmth_label, snoozed)
     )
     per_stage = dict.fromkeys(STAGES, 0)
     per_warmth = dict.fromkeys(WARMTH_LABELS, 0)
-    for stage, warmth_name, count in rows:
+    going_cold = 0
+    for stage, warmth_name, is_snoozed, count in rows:
         per_stage[stage] = per_stage.get(stage, 0) + count
         per_warmth[warmth_name] += count
-    return per_stage, per_warmth
+        if warmth_name in ("cold", "dormant") and not is_snoozed:
+            going_cold += count
+    return Counts(per_stage, per_warmth, going_cold)
 
 
 def referral_balance(
@@ -203,19 +239,23 @@ def referral_balance(
     return sum(given.values()), sum(received.values()), series
 
 
-def dashboard(session: Session, user_id: int, today: date) -> Dashboard:
-    cold, cold_total = cold_list(session, user_id, today)
+def dashboard(session: Session, user_id: int, today: date, limit: int = LIST_LIMIT) -> Dashboard:
+    cold = cold_list(session, user_id, today, limit)
     given, received, series = referral_balance(session, user_id, today)
-    per_stage, per_warmth = counts(session, user_id, today)
+    counted = counts(session, user_id, today)
+    first, first_total = first_follow_ups(session, user_id, today, limit)
+    follow_ups, follow_up_total = follow_ups_due(session, user_id, today, limit)
     return Dashboard(
         today=today,
         cold=cold,
-        cold_total=cold_total,
-        cooling=cooling(session, user_id, today),
-        first_follow_ups=first_follow_ups(session, user_id, today),
-        follow_ups=follow_ups_due(session, user_id, today),
-        stage_counts=per_stage,
-        warmth_counts=per_warmth,
+        cold_total=counted.going_cold,
+        cooling=cooling(session, user_id, today, limit),
+        first_follow_ups=first,
+        first_total=first_total,
+        follow_ups=follow_ups,
+        follow_up_total=follow_up_total,
+        stage_counts=counted.per_stage,
+        warmth_counts=counted.per_warmth,
         referrals_given=given,
         referrals_received=received,
         referral_months=series,

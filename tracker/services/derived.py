@@ -65,6 +65,24 @@ def load_histories(
     return touches, referrals
 
 
+def touches_of(touchpoints: Iterable[Touchpoint]) -> list[Touch]:
+    """Loaded touchpoints as the rules take them."""
+    return [
+        Touch(on=t.occurred_on, kind=t.kind, follow_up_on=t.follow_up_on, order=t.id)
+        for t in touchpoints
+    ]
+
+
+def referrals_of(referrals: Iterable[Referral], contact_id: int) -> list[RuleReferral]:
+    """Loaded referrals, as the rules take them for one of their contacts."""
+    return [
+        RuleReferral(on=referral.referred_on, direction=direction)
+        for referral in referrals
+        for partner_id, direction in referral.partners()
+        if partner_id == contact_id
+    ]
+
+
 def derive(
     contact: Contact, touches: list[Touch], referrals: list[RuleReferral], today: date
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tracker.models import Contact
-from tracker.services.dashboard import dashboard, warmth_of
+from tracker.services.dashboard import DIGEST_LIMIT, dashboard, warmth_of
 from tracker.services.places import places
 from tracker.services.review import review
 
@@ -24,7 +24,7 @@ def _iso(value: date | None) -> str | None:
 
 def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
     """Everything a morning mail needs, with the figures that put each person there."""
-    board = dashboard(session, user_id, today)
+    board = dashboard(session, user_id, today, DIGEST_LIMIT)
     checked = review(session, user_id, today)
     return {
         "today": today.isoformat(),
@@ -57,6 +57,8 @@ def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
             )
             for entry in board.first_follow_ups
         ],
+        "first_follow_up_total": board.first_total,
+        "follow_ups_due_total": board.follow_up_total,
         "follow_ups_due": [
             _person(entry.contact, due_on=_iso(entry.due_on), when=entry.when)
             for entry in board.follow_ups

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, extract, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from tracker.models import Contact, Referral
 from tracker.services import N_, ServiceError
@@ -103,9 +103,9 @@ def delete_referral(session: Session, referral: Referral, today: date) -> None:
 
 def _with_people(stmt: Select[Referral]) -> Select[Referral]:
     return stmt.options(
-        selectinload(Referral.contact),
-        selectinload(Referral.other_contact),
-        selectinload(Referral.subject_contact),
+        joinedload(Referral.contact),
+        joinedload(Referral.other_contact),
+        joinedload(Referral.subject_contact),
     )
 
 

@@ -7,7 +7,8 @@ The warmth expressions mirror tracker.relationships.warmth on the stored dates
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Float, Integer, and_, case, literal, or_
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Date, Float, Integer, and_, case, func, literal, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
@@ -96,3 +97,25 @@ def overdue_ratio(today: date) -> ColumnElement[float]:
     return days_between(Contact.next_due_on, day(today)) / days_between(
         Contact.last_touch_on, Contact.next_due_on
     )
+
+
+def met_on() -> ColumnElement[date]:
+    """The day a contact was first met (else their last touch)."""
+    return func.coalesce(Contact.first_met_on, Contact.last_touch_on)
+
+
+def waiting_for_first_follow_up(today: date, month: relativedelta) -> ColumnElement[bool]:
+    """New cards with no second meeting yet, still inside their first month."""
+    return and_(
+        active(),
+        not_snoozed(today),
+        Contact.stage == "card",
+        Contact.evidence_stage == "card",
+        Contact.last_touch_on.is_not(None),
+        met_on() >= today - month,
+    )
+
+
+def follow_up_due(until: date) -> ColumnElement[bool]:
+    """A follow-up date that is past, today, or before ``until``."""
+    return and_(active(), Contact.follow_up_on.is_not(None), Contact.follow_up_on <= until)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.models import Contact, Event, Touchpoint, touchpoint_contacts
 from tracker.services import N_, ServiceError
@@ -88,7 +88,7 @@ def timeline(session: Session, contact: Contact) -> list[Touchpoint]:
         select(Touchpoint)
         .join(touchpoint_contacts, touchpoint_contacts.c.touchpoint_id == Touchpoint.id)
         .where(touchpoint_contacts.c.contact_id == contact.id)
-        .options(selectinload(Touchpoint.contacts), selectinload(Touchpoint.event))
+        .options(selectinload(Touchpoint.contacts), joinedload(Touchpoint.event))
         .order_by(Touchpoint.occurred_on.desc(), Touchpoint.id.desc())
     )
     return list(session.scalars(stmt))

@@ -47,6 +47,7 @@ from tracker.services.contacts import (
     ContactFilter,
     MethodData,
     card_image_of,
+    contact_page,
     create_contact,
     delete_contact,
     list_contacts,
@@ -60,7 +61,7 @@ from tracker.services.contacts import (
     user_tags,
 )
 from tracker.services.dashboard import warmth_of
-from tracker.services.derived import load_histories
+from tracker.services.derived import referrals_of, touches_of
 from tracker.services.duplicates import likely_duplicates, merge
 from tracker.services.events import recent_events
 from tracker.services.referrals import of_contact
@@ -78,6 +79,7 @@ from tracker.views.helpers import (
 from tracker.web import db_int, error_message, page_number, today
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
+TIMELINE_SHOWN = 30
 auth.require_login(bp)
 
 
@@ -92,6 +94,7 @@ def index() -> str:
         warmth=args.get("warmth", ""),
         tag_id=args.get("tag", None, type=db_int),
         event_id=args.get("event", None, type=db_int),
+        due=args.get("due", "") if args.get("due") in ("follow_up", "first") else "",
     )
     sort = args.get("sort", "reading")
     sort = sort if sort in SORTS else "reading"
@@ -127,16 +130,25 @@ def lookup_json() -> Response:
 def detail(contact_id: int) -> str:
     """Show a contact: timeline, stage and evidence, warmth, strength, reciprocity, referrals."""
     session = get_session()
-    contact = get_contact_or_404(contact_id)
+    found_page = contact_page(session, contact_id)
+    if found_page is None or found_page[0].user_id != auth.user_id():
+        abort(404)
+    contact, has_image = found_page
     day = today()
-    touches, referrals = load_histories(session, [contact.id])
-    history, given_and_received = touches[contact.id], referrals[contact.id]
+    touchpoints = timeline(session, contact)
+    referrals = of_contact(session, contact.id)
+    # The rules read the history the page shows anyway: no second trip to the database.
+    history, given_and_received = touches_of(touchpoints), referrals_of(referrals, contact.id)
     cadence = effective_cadence(contact.stage, contact.cadence, [t.cadence for t in contact.tags])
     return render_template(
         "contacts/detail.html",
         contact=contact,
-        timeline=timeline(session, contact),
-        referrals=of_contact(session, contact.id),
+        timeline=touchpoints,
+        # The newest first; a long history shows whole on request.
+        timeline_shown=len(touchpoints)
+        if request.args.get("timeline") == "all"
+        else TIMELINE_SHOWN,
+        referrals=referrals,
         found=evidence(history, given_and_received, day),
         warmth=warmth_of(contact, day),
         cadence=cadence,
@@ -148,7 +160,7 @@ def detail(contact_id: int) -> str:
         snooze_form=SnoozeForm(),
         stage_form=StageForm(stage=contact.stage),
         image_form=CardImageForm(),
-        has_image=card_image_of(session, contact.id, data=False) is not None,
+        has_image=has_image,
     )
 
 

@@ -1,0 +1,40 @@
+"""A covering index for the dashboard's cold list and counts (instead of one on stage)
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+COVERING = [
+    "user_id",
+    "next_due_on",
+    "archived_at",
+    "snoozed_until",
+    "last_touch_on",
+    "cooling_on",
+    "dormant_after",
+    "stage",
+    "sort_key",
+]
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.drop_index("ix_contacts_user_id_next_due_on")
+        batch_op.create_index("ix_contacts_user_id_next_due_on", COVERING, unique=False)
+        # SQLite took this one to group the dashboard's counts and read every row; without
+        # it the covering index answers them from the index alone, twice as fast.
+        batch_op.drop_index("ix_contacts_user_id_stage")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.create_index("ix_contacts_user_id_stage", ["user_id", "stage"], unique=False)
+        batch_op.drop_index("ix_contacts_user_id_next_due_on")
+        batch_op.create_index("ix_contacts_user_id_next_due_on", ["user_id", "next_due_on"], unique=False)
