@@ -20,6 +20,10 @@ test: $(VENV)/.dev translations
 test-postgres: $(VENV)/.dev translations
 	scripts/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The benchmark: seeds each tier (solo, heavy, firm) and writes docs/benchmarks.md.
+bench: $(VENV)/.dev translations
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

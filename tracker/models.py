@@ -111,8 +111,10 @@ class Tag(Base):
 class Contact(Base):
     __tablename__ = "contacts"
     __table_args__ = (
-        Index("ix_contacts_user_id_sort_key", "user_id", "sort_key"),
-        Index("ix_contacts_user_id_last_touch_on", "user_id", "last_touch_on"),
+        # The lists show active contacts (archived_at IS NULL): with archived_at in the index
+        # their page and their count are read from the index alone.
+        Index("ix_contacts_user_id_sort_key", "user_id", "archived_at", "sort_key"),
+        Index("ix_contacts_user_id_last_touch_on", "user_id", "archived_at", "last_touch_on"),
         Index("ix_contacts_user_id_follow_up_on", "user_id", "follow_up_on"),
         # Covers the dashboard: its cold list is ordered, and its counts made, from the
         # index alone, without reading the wide rows.
@@ -128,7 +130,7 @@ class Contact(Base):
             "stage",
             "sort_key",
         ),
-        Index("ix_contacts_user_id_strength_level", "user_id", "strength_level"),
+        Index("ix_contacts_user_id_strength_level", "user_id", "archived_at", "strength_level"),
         # Ids are never reused, so that a contact restored from the trash keeps its own.
         {"sqlite_autoincrement": True},
     )

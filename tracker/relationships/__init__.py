@@ -13,6 +13,7 @@ from tracker.relationships.cadence import (
 from tracker.relationships.evidence import (
     Evidence,
     evidence,
+    evidence_from_counts,
     is_promotion_candidate,
     is_unsupported_label,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "due_date",
     "effective_cadence",
     "evidence",
+    "evidence_from_counts",
     "in_window",
     "is_flagged",
     "is_promotion_candidate",

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from tracker.relationships.history import Touch
-from tracker.relationships.periods import in_window
+from tracker.relationships.periods import window_start
 from tracker.relationships.referrals import Referral
 from tracker.relationships.stages import stage_rank
 
@@ -57,12 +57,12 @@ def evidence(touches: Iterable[Touch], referrals: Iterable[Referral], today: dat
     """Count what the history shows and the highest stage it supports."""
     past_touches = [touch for touch in touches if touch.on <= today]
     past_referrals = [referral for referral in referrals if referral.on <= today]
-    recent = [ref for ref in past_referrals if in_window(ref.on, today, RECENT_MONTHS)]
+    since = window_start(today, RECENT_MONTHS)  # once, not per referral: it is relativedelta
+    recent = [ref for ref in past_referrals if since <= ref.on]
     real_days = sorted(touch.on for touch in past_touches if touch.is_real)
     given = _count_given(past_referrals)
     given_12m = _count_given(recent)
-    found = Evidence(
-        stage="card",  # replaced below, once the counts are known
+    return evidence_from_counts(
         real_count=len(real_days),
         distinct_days=len(set(real_days)),
         span_days=(real_days[-1] - real_days[0]).days if real_days else 0,
@@ -74,6 +74,11 @@ def evidence(touches: Iterable[Touch], referrals: Iterable[Referral], today: dat
         given_12m=given_12m,
         received_12m=len(recent) - given_12m,
     )
+
+
+def evidence_from_counts(**counts: int) -> Evidence:
+    """The evidence from its counts alone (a database can count them), with its stage."""
+    found = Evidence(stage="card", **counts)
     return replace(found, stage=_supported_stage(found))
 
 

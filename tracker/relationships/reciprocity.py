@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.relationships.history import Touch
-from tracker.relationships.periods import in_window
+from tracker.relationships.periods import window_start
 from tracker.relationships.referrals import Referral
 
 RECIPROCITY_MONTHS = 24
@@ -35,8 +35,9 @@ def reciprocity(
     months: int = RECIPROCITY_MONTHS,
 ) -> Reciprocity:
     """Count what went each way in the window that ends today."""
-    kinds = [touch.kind for touch in touches if in_window(touch.on, today, months)]
-    recent = [referral for referral in referrals if in_window(referral.on, today, months)]
+    since = window_start(today, months)  # once, not per item: it is relativedelta
+    kinds = [touch.kind for touch in touches if since <= touch.on <= today]
+    recent = [referral for referral in referrals if since <= referral.on <= today]
     gave_referrals = sum(1 for referral in recent if referral.is_given)
     received_referrals = len(recent) - gave_referrals
     consulted_me = kinds.count("consulted_me")

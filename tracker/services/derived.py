@@ -36,8 +36,17 @@ def load_histories(
     """The touchpoints and referrals of these contacts, as the rules take them."""
     touches: dict[int, list[Touch]] = defaultdict(list)
     referrals: dict[int, list[RuleReferral]] = defaultdict(list)
-    if not contact_ids:
-        return touches, referrals
+    for start in range(0, len(contact_ids), BATCH):
+        _load_batch(session, contact_ids[start : start + BATCH], touches, referrals)
+    return touches, referrals
+
+
+def _load_batch(
+    session: Session,
+    contact_ids: list[int],
+    touches: dict[int, list[Touch]],
+    referrals: dict[int, list[RuleReferral]],
+) -> None:
     rows = session.execute(
         select(
             touchpoint_contacts.c.contact_id,
@@ -62,7 +71,6 @@ def load_histories(
                 referrals[partner_id].append(
                     RuleReferral(on=referral.referred_on, direction=direction)
                 )
-    return touches, referrals
 
 
 def touches_of(touchpoints: Iterable[Touchpoint]) -> list[Touch]:

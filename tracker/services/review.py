@@ -1,29 +1,30 @@
 """The collaborators review: who has trust both ways, who is ready to be promoted, which
 labels the evidence does not support, and which relationships run one way."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from tracker.models import Contact, Referral, Touchpoint, touchpoint_contacts
 from tracker.relationships import (
     Evidence,
-    evidence,
-    is_unsupported_label,
+    evidence_from_counts,
     one_way,
     stage_rank,
 )
+from tracker.relationships.evidence import RECENT_MONTHS
+from tracker.relationships.periods import window_start
 from tracker.relationships.reciprocity import RECIPROCITY_MONTHS
 from tracker.services import sql
 from tracker.services.dashboard import warmth_of
-from tracker.services.derived import load_histories
 from tracker.vocabulary import STAGES
 
-LIST_LIMIT = 100
+LIST_LIMIT = 50  # rows per section: the strongest first
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,84 @@ class Review:
 
 
 def evidence_for(session: Session, contacts: list[Contact], today: date) -> dict[int, Evidence]:
-    touches, referrals = load_histories(session, [contact.id for contact in contacts])
-    return {c.id: evidence(touches[c.id], referrals[c.id], today) for c in contacts}
+    """The evidence of each contact, counted by the database rather than read row by row
+    (a collaborator may have hundreds of touchpoints)."""
+    ids = [contact.id for contact in contacts]
+    if not ids:
+        return {}
+    real = Touchpoint.kind != "note"
+
+    def kind(name: str) -> Any:
+        return func.sum(case((Touchpoint.kind == name, 1), else_=0))
+
+    touched = {
+        row.contact_id: row
+        for row in session.execute(
+            select(
+                touchpoint_contacts.c.contact_id,
+                func.sum(case((real, 1), else_=0)).label("real_count"),
+                func.count(func.distinct(case((real, Touchpoint.occurred_on)))).label("days"),
+                func.min(case((real, Touchpoint.occurred_on))).label("first"),
+                func.max(case((real, Touchpoint.occurred_on))).label("last"),
+                kind("worked_together").label("worked_together"),
+                kind("consulted_me").label("consulted_me"),
+                kind("consulted_them").label("consulted_them"),
+            )
+            .join(Touchpoint, Touchpoint.id == touchpoint_contacts.c.touchpoint_id)
+            .where(touchpoint_contacts.c.contact_id.in_(ids), Touchpoint.occurred_on <= today)
+            .group_by(touchpoint_contacts.c.contact_id)
+        )
+    }
+    since = window_start(today, RECENT_MONTHS)
+    referred: dict[int, Counter[str]] = defaultdict(Counter)
+    for referral in session.scalars(
+        select(Referral).where(
+            or_(Referral.contact_id.in_(ids), Referral.other_contact_id.in_(ids)),
+            Referral.referred_on <= today,
+        )
+    ):
+        for partner_id, direction in referral.partners():
+            referred[partner_id][direction] += 1
+            if referral.referred_on >= since:
+                referred[partner_id][direction + "_12m"] += 1
+    found = {}
+    for contact_id in ids:
+        row, counts = touched.get(contact_id), referred[contact_id]
+        found[contact_id] = evidence_from_counts(
+            real_count=int(row.real_count or 0) if row else 0,
+            distinct_days=int(row.days or 0) if row else 0,
+            span_days=(_day(row.last) - _day(row.first)).days if row and row.first else 0,
+            worked_together=int(row.worked_together or 0) if row else 0,
+            consulted_me=int(row.consulted_me or 0) if row else 0,
+            consulted_them=int(row.consulted_them or 0) if row else 0,
+            given=counts["given"],
+            received=counts["received"],
+            given_12m=counts["given_12m"],
+            received_12m=counts["received_12m"],
+        )
+    return found
 
 
-def _labelled_against_evidence(session: Session, user_id: int) -> list[Contact]:
-    """Collaborators, and every contact whose label and evidence differ, strongest first."""
+def _day(value: date | str) -> date:
+    """A date as SQLite returns an aggregate of dates (text) or PostgreSQL does (a date)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _labels(session: Session, user_id: int, today: date) -> list[Any]:
+    """(id, stage, evidence stage, referred in the last 12 months) of every collaborator
+    and every contact whose label and evidence differ, strongest first: narrow rows only."""
+    since = window_start(today, RECENT_MONTHS)
+    lately = (
+        select(Referral.id)
+        .where(
+            or_(Referral.contact_id == Contact.id, Referral.other_contact_id == Contact.id),
+            Referral.referred_on >= since,
+            Referral.referred_on <= today,
+        )
+        .exists()
+    )
     stmt = (
-        select(Contact)
+        select(Contact.id, Contact.stage, Contact.evidence_stage, lately)
         .where(
             Contact.user_id == user_id,
             sql.active(),
@@ -68,7 +139,7 @@ def _labelled_against_evidence(session: Session, user_id: int) -> list[Contact]:
         )
         .order_by(Contact.strength_level.desc().nulls_last(), Contact.sort_key, Contact.id)
     )
-    return list(session.scalars(stmt))
+    return list(session.execute(stmt))
 
 
 def exchange_counts(
@@ -133,29 +204,39 @@ def one_way_relationships(session: Session, user_id: int, today: date) -> list[O
 
 
 def review(session: Session, user_id: int, today: date) -> Review:
-    """Everything the review page shows, in a fixed number of queries."""
-    contacts = _labelled_against_evidence(session, user_id)
-    collaborators = [c for c in contacts if c.stage == "collaborator"]
-    candidates = sorted(
-        (c for c in contacts if stage_rank(c.evidence_stage) > stage_rank(c.stage)),
-        key=lambda c: -stage_rank(c.evidence_stage),
-    )[:LIST_LIMIT]
-    maybe_unsupported = [
-        c
-        for c in contacts
-        if c.stage == "collaborator" or stage_rank(c.stage) > stage_rank(c.evidence_stage)
-    ]
-    shown = {c.id: c for c in [*collaborators, *candidates, *maybe_unsupported]}
-    found = evidence_for(session, list(shown.values()), today)
+    """Everything the review page shows, in a fixed number of queries.
 
-    def reviewed(items: list[Contact]) -> list[Reviewed]:
-        return [Reviewed(c, found[c.id], warmth_of(c, today)) for c in items]
+    Who belongs where is decided from narrow rows (the stored evidence stage, and whether a
+    referral went either way in the last 12 months); whole contacts and their evidence in
+    words are read only for the people shown.
+    """
+    labels = _labels(session, user_id, today)
+    collaborators = [row.id for row in labels if row.stage == "collaborator"][:LIST_LIMIT]
+    candidates = [
+        row.id
+        for row in sorted(
+            (r for r in labels if stage_rank(r.evidence_stage) > stage_rank(r.stage)),
+            key=lambda r: -stage_rank(r.evidence_stage),
+        )
+    ][:LIST_LIMIT]
+    # The rule of is_unsupported_label, on the stored evidence stage and the referral flag.
+    unsupported = [
+        row.id
+        for row in labels
+        if stage_rank(row.stage) > stage_rank(row.evidence_stage)
+        or (row.stage == "collaborator" and not row[3])
+    ][:LIST_LIMIT]
+    shown = sorted({*collaborators, *candidates, *unsupported})
+    contacts = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(shown)))}
+    found = evidence_for(session, list(contacts.values()), today)
 
-    unsupported = [c for c in maybe_unsupported if is_unsupported_label(c.stage, found[c.id])]
+    def reviewed(ids: list[int]) -> list[Reviewed]:
+        return [Reviewed(contacts[i], found[i], warmth_of(contacts[i], today)) for i in ids]
+
     return Review(
-        collaborators=reviewed(collaborators[:LIST_LIMIT]),
+        collaborators=reviewed(collaborators),
         candidates=reviewed(candidates),
-        unsupported=reviewed(unsupported[:LIST_LIMIT]),
+        unsupported=reviewed(unsupported),
         one_way=one_way_relationships(session, user_id, today),
     )
 

@@ -13,6 +13,7 @@ from tracker.vocabulary import STAGES
 from tracker.web import today
 
 bp = Blueprint("review", __name__)
+PLACES_SHOWN = 50  # the best places; all of them on request
 auth.require_login(bp)
 
 
@@ -32,9 +33,9 @@ def places_report() -> str:
     """Show which events and introducers brought people who became collaborators."""
     sort = request.args.get("sort", "best")
     sort = sort if sort in SORTS else "best"
-    return render_template(
-        "review/places.html", places=places(get_session(), auth.user_id(), sort), sort=sort
-    )
+    found = places(get_session(), auth.user_id(), sort)
+    shown = len(found) if request.args.get("all") == "1" else PLACES_SHOWN
+    return render_template("review/places.html", places=found, sort=sort, shown=shown)
 
 
 @bp.route("/help")
