@@ -233,6 +233,22 @@ def test_delete_asks_first_then_deletes_with_lone_touchpoints(
         assert [tp.id for tp in remaining] == [shared.id]
 
 
+def test_a_long_history_shows_the_newest_30_and_all_on_request(
+    signed_in, make_contact, make_touchpoint
+):
+    contact = make_contact()
+    for day in range(1, 36):
+        make_touchpoint([contact], occurred_on=date(2026, 10, day % 31 + 1), summary=f"会議{day}")
+    page = signed_in.get(f"/contacts/{contact.id}").get_data(as_text=True)
+    assert page.count('class="timeline-item') == 30
+    assert "Show all 35 touchpoints" in page
+    # The rules still read the whole history: all 35 count, not the 30 shown.
+    assert "35 touchpoints over" in page
+    everything = signed_in.get(f"/contacts/{contact.id}?timeline=all").get_data(as_text=True)
+    assert everything.count('class="timeline-item') == 35
+    assert "Show all" not in everything
+
+
 def test_another_users_contact_is_always_a_404(client, app, make_user, make_contact):
     owner, stranger = make_user(), make_user()
     contact = make_contact(owner=owner)

@@ -47,19 +47,7 @@ def _load_batch(
     touches: dict[int, list[Touch]],
     referrals: dict[int, list[RuleReferral]],
 ) -> None:
-    rows = session.execute(
-        select(
-            touchpoint_contacts.c.contact_id,
-            Touchpoint.id,
-            Touchpoint.occurred_on,
-            Touchpoint.kind,
-            Touchpoint.follow_up_on,
-        )
-        .join(Touchpoint, Touchpoint.id == touchpoint_contacts.c.touchpoint_id)
-        .where(touchpoint_contacts.c.contact_id.in_(contact_ids))
-    )
-    for contact_id, tp_id, on, kind, follow_up_on in rows:
-        touches[contact_id].append(Touch(on=on, kind=kind, follow_up_on=follow_up_on, order=tp_id))
+    touches.update(load_touches(session, contact_ids))
     wanted = set(contact_ids)
     for referral in session.scalars(
         select(Referral).where(
@@ -73,12 +61,23 @@ def _load_batch(
                 )
 
 
-def touches_of(touchpoints: Iterable[Touchpoint]) -> list[Touch]:
-    """Loaded touchpoints as the rules take them."""
-    return [
-        Touch(on=t.occurred_on, kind=t.kind, follow_up_on=t.follow_up_on, order=t.id)
-        for t in touchpoints
-    ]
+def load_touches(session: Session, contact_ids: list[int]) -> dict[int, list[Touch]]:
+    """The touchpoints of these contacts as the rules take them (narrow rows only)."""
+    touches: dict[int, list[Touch]] = defaultdict(list)
+    rows = session.execute(
+        select(
+            touchpoint_contacts.c.contact_id,
+            Touchpoint.id,
+            Touchpoint.occurred_on,
+            Touchpoint.kind,
+            Touchpoint.follow_up_on,
+        )
+        .join(Touchpoint, Touchpoint.id == touchpoint_contacts.c.touchpoint_id)
+        .where(touchpoint_contacts.c.contact_id.in_(contact_ids))
+    )
+    for contact_id, tp_id, on, kind, follow_up_on in rows:
+        touches[contact_id].append(Touch(on=on, kind=kind, follow_up_on=follow_up_on, order=tp_id))
+    return touches
 
 
 def referrals_of(referrals: Iterable[Referral], contact_id: int) -> list[RuleReferral]:

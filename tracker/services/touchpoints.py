@@ -82,13 +82,14 @@ def delete_touchpoint(session: Session, touchpoint: Touchpoint, today: date) -> 
     refresh_contacts(session, contact_ids, today)
 
 
-def timeline(session: Session, contact: Contact) -> list[Touchpoint]:
-    """A contact's touchpoints, newest first, with everyone else involved."""
+def timeline(session: Session, contact: Contact, *, limit: int | None = None) -> list[Touchpoint]:
+    """A contact's touchpoints, newest first (the newest ``limit``), with everyone involved."""
     stmt = (
         select(Touchpoint)
         .join(touchpoint_contacts, touchpoint_contacts.c.touchpoint_id == Touchpoint.id)
         .where(touchpoint_contacts.c.contact_id == contact.id)
         .options(selectinload(Touchpoint.contacts), joinedload(Touchpoint.event))
         .order_by(Touchpoint.occurred_on.desc(), Touchpoint.id.desc())
+        .limit(limit)
     )
     return list(session.scalars(stmt))

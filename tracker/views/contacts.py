@@ -61,7 +61,7 @@ from tracker.services.contacts import (
     user_tags,
 )
 from tracker.services.dashboard import warmth_of
-from tracker.services.derived import referrals_of, touches_of
+from tracker.services.derived import load_touches, referrals_of
 from tracker.services.duplicates import likely_duplicates, merge
 from tracker.services.events import recent_events
 from tracker.services.referrals import of_contact
@@ -135,26 +135,25 @@ def detail(contact_id: int) -> str:
         abort(404)
     contact, has_image = found_page
     day = today()
-    touchpoints = timeline(session, contact)
+    everything = request.args.get("timeline") == "all"
+    # The page shows the newest touchpoints whole; the rules read every one, narrowly.
+    touchpoints = timeline(session, contact, limit=None if everything else TIMELINE_SHOWN)
+    touches = load_touches(session, [contact.id])[contact.id]
     referrals = of_contact(session, contact.id)
-    # The rules read the history the page shows anyway: no second trip to the database.
-    history, given_and_received = touches_of(touchpoints), referrals_of(referrals, contact.id)
+    given_and_received = referrals_of(referrals, contact.id)
     cadence = effective_cadence(contact.stage, contact.cadence, [t.cadence for t in contact.tags])
     return render_template(
         "contacts/detail.html",
         contact=contact,
         timeline=touchpoints,
-        # The newest first; a long history shows whole on request.
-        timeline_shown=len(touchpoints)
-        if request.args.get("timeline") == "all"
-        else TIMELINE_SHOWN,
+        timeline_total=len(touches),
         referrals=referrals,
-        found=evidence(history, given_and_received, day),
+        found=evidence(touches, given_and_received, day),
         warmth=warmth_of(contact, day),
         cadence=cadence,
-        strength=bond_strength(history, given_and_received, day),
-        spark=sparkline(strength_series(history, given_and_received, day)),
-        give_and_take=reciprocity(history, given_and_received, day),
+        strength=bond_strength(touches, given_and_received, day),
+        spark=sparkline(strength_series(touches, given_and_received, day)),
+        give_and_take=reciprocity(touches, given_and_received, day),
         snoozed=is_snoozed(contact.snoozed_until, day),
         confirm=ConfirmForm(),
         snooze_form=SnoozeForm(),
