@@ -34,7 +34,7 @@ typecheck: $(VENV)/.dev
 # Extract the marked strings and merge them into the catalogues (then translate the new ones).
 messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -o tracker/translations/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching --width 100
 
 translations: $(COMPILED)
 
