@@ -3,7 +3,7 @@
 from alembic import context
 
 from tracker import models  # noqa: F401  (registers the tables on the metadata)
-from tracker.db import WRITE_OPTION, Base
+from tracker.db import WRITE_OPTION, Base, include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -31,6 +31,7 @@ def run_migrations_online() -> None:
                 target_metadata=target_metadata,
                 render_as_batch=sqlite,
                 compare_type=True,
+                include_object=include_object,
             )
             with context.begin_transaction():
                 context.run_migrations()

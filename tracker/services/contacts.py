@@ -258,7 +258,7 @@ def search_filter(query: str) -> list[Any]:
     """WHERE clauses: every term of the query appears (in one of its spellings) in the key."""
     clauses = []
     for spellings in text.query_terms(query[:MAX_QUERY])[:MAX_TERMS]:
-        clauses.append(or_(*(Contact.search_key.contains(s, autoescape=True) for s in spellings)))
+        clauses.append(or_(*(sql.search_key_contains(s) for s in spellings)))
     return clauses
 
 

@@ -8,11 +8,12 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Date, Float, Integer, and_, case, func, literal, or_
+from sqlalchemy import Boolean, Date, Float, Integer, and_, bindparam, case, func, literal, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from tracker.models import Contact
 from tracker.vocabulary import STAGES
@@ -119,3 +120,48 @@ def waiting_for_first_follow_up(today: date, month: relativedelta) -> ColumnElem
 def follow_up_due(until: date) -> ColumnElement[bool]:
     """A follow-up date that is past, today, or before ``until``."""
     return and_(active(), Contact.follow_up_on.is_not(None), Contact.follow_up_on <= until)
+
+
+# Terms this long and longer are found through the search index (trigrams).
+INDEXED_TERM = 3
+
+
+class key_contains(ColumnElement[bool]):
+    """contacts.search_key contains this text: through the FTS5 trigram table on SQLite,
+    as a LIKE (which PostgreSQL answers from its trigram index) elsewhere."""
+
+    # The text is a bound parameter and part of the cache key, so the compiled SQL is
+    # cached once and each search brings its own value.
+    _traverse_internals = [  # noqa: RUF012  (SQLAlchemy's own declaration)
+        ("phrase", InternalTraversal.dp_clauseelement),
+        ("substring", InternalTraversal.dp_clauseelement),
+    ]
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a predicate as it stands, not a value to compare to 1
+
+    def __init__(self, value: str) -> None:
+        # A quoted FTS5 phrase is matched as a substring by the trigram tokenizer.
+        quoted = '"' + value.replace('"', '""') + '"'
+        self.phrase: BindParameter[str] = bindparam(None, quoted, unique=True)
+        self.substring = Contact.search_key.contains(value, autoescape=True)
+
+
+@compiles(key_contains, "sqlite")
+def _key_contains_sqlite(element: key_contains, compiler: SQLCompiler, **kw: Any) -> str:
+    phrase = compiler.process(element.phrase, **kw)
+    contact_id = compiler.process(Contact.__table__.c.id, **kw)
+    matching = f"SELECT rowid FROM contacts_search WHERE contacts_search MATCH {phrase}"
+    return f"{contact_id} IN ({matching})"
+
+
+@compiles(key_contains)
+def _key_contains_default(element: key_contains, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.substring, **kw)
+
+
+def search_key_contains(value: str) -> ColumnElement[bool]:
+    """The search key contains the text, from the index when the text is long enough."""
+    if len(value) >= INDEXED_TERM:
+        return key_contains(value)
+    return Contact.search_key.contains(value, autoescape=True)
