@@ -34,10 +34,14 @@ PAGES = [
 
 def seeded(app, user, contacts):
     with write_transaction(app) as session:
-        seed_user(session, user.id, SeedPlan(contacts=contacts, touchpoints=contacts * 5, seed=3), TODAY)
+        seed_user(
+            session, user.id, SeedPlan(contacts=contacts, touchpoints=contacts * 5, seed=3), TODAY
+        )
     with write_transaction(app) as session:
         busiest = session.scalars(
-            select(Contact).where(Contact.user_id == user.id).order_by(Contact.strength_level.desc().nulls_last())
+            select(Contact)
+            .where(Contact.user_id == user.id)
+            .order_by(Contact.strength_level.desc().nulls_last())
         ).first()
         an_event = session.scalars(select(Event).where(Event.user_id == user.id)).first()
     return {"contact": busiest.id, "event": an_event.id}
@@ -79,7 +83,12 @@ def test_logging_a_touchpoint_costs_the_same_at_any_size(app, client, user, seco
     def post(browser, contact_id):
         return browser.post(
             "/touchpoints/new",
-            data={"contacts": str(contact_id), "kind": "call", "occurred_on": "2026-11-20", "save": "1"},
+            data={
+                "contacts": str(contact_id),
+                "kind": "call",
+                "occurred_on": "2026-11-20",
+                "save": "1",
+            },
         )
 
     log_in(client, user)
@@ -126,7 +135,9 @@ FULL_SCAN = {
 }
 
 
-@pytest.mark.parametrize("page", ["/", "/contacts", "/contacts?sort=last_touch", "/contacts/{contact}"])
+@pytest.mark.parametrize(
+    "page", ["/", "/contacts", "/contacts?sort=last_touch", "/contacts/{contact}"]
+)
 def test_hot_pages_scan_no_table_whole(app, client, user, second, page):
     # A second account's rows make "the whole table" different from "this user's rows".
     seeded(app, second, 1_000)
@@ -137,6 +148,10 @@ def test_hot_pages_scan_no_table_whole(app, client, user, second, page):
             session.execute(text("ANALYZE"))
     found = plans(app, lambda: client.get(page.format(**ids)))
     pattern = FULL_SCAN["postgresql" if ON_POSTGRES else "sqlite"]
-    scans = [(statement.split("FROM")[1][:120], plan) for statement, plan in found if pattern.search(plan)]
+    scans = [
+        (statement.split("FROM")[1][:120], plan)
+        for statement, plan in found
+        if pattern.search(plan)
+    ]
     assert not scans, scans
     assert found  # the page did read something

@@ -244,5 +244,7 @@ def test_counted_evidence_equals_the_rules_on_the_whole_history(app, user):
         counted = evidence_for(session, contacts, TODAY)
         touches, referrals = load_histories(session, [c.id for c in contacts])
         for contact in contacts:
-            assert counted[contact.id] == evidence(touches[contact.id], referrals[contact.id], TODAY), contact.id
+            assert counted[contact.id] == evidence(
+                touches[contact.id], referrals[contact.id], TODAY
+            ), contact.id
         assert {e.stage for e in counted.values()} >= {"card", "acquaintance", "trusted"}

@@ -471,7 +471,11 @@ def test_the_dump_sees_every_change(account, app):
 
     before = dump(app)
     engine = database(app).engine
-    appended = "data || '\\x00'::bytea" if engine.dialect.name == "postgresql" else "CAST(data || x'00' AS BLOB)"
+    appended = (
+        "data || '\\x00'::bytea"
+        if engine.dialect.name == "postgresql"
+        else "CAST(data || x'00' AS BLOB)"
+    )
     with engine.begin() as connection:
         connection.execute(text(f"UPDATE card_images SET data = {appended}"))
     assert set(changes(before, dump(app))) == {"card_images"}

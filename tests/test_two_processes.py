@@ -27,7 +27,9 @@ def test_a_login_and_a_write_through_one_process_are_seen_by_the_other(database_
         b.cookies = dict(a.cookies)  # the same browser, reaching the other process
         status, page, _ = b.request("GET", "/contacts")
         assert status == 200 and "Log out" in page
-        status, _, location = a.post_form("/cards/new", [("family_name", "二重"), ("met_on", "2026-11-01"), ("save", "1")])
+        status, _, location = a.post_form(
+            "/cards/new", [("family_name", "二重"), ("met_on", "2026-11-01"), ("save", "1")]
+        )
         assert status == 302
         contact_path = re.sub(r"^https?://[^/]+", "", location)
         status, page, _ = b.request("GET", contact_path)
