@@ -386,6 +386,19 @@ def test_import_uploads_never_500_and_never_keep_an_svg(app, fuzz_account):
     print(f"\nimport uploads: {len(sent) + 4}")
 
 
+def test_an_upload_named_with_control_characters_is_imported_under_a_clean_name(app, fuzz_account):
+    # Found by the fuzzing above on PostgreSQL, whose text columns refuse NUL.
+    client, _owned, user = fuzz_account
+    log_in(client, user)
+    response = upload(client, "/import", "file", vcard("名前", "制御"), "a\x00b\x1f.vcf")
+    assert response.status_code == 302
+    with database(app).engine.connect() as connection:
+        newest = connection.execute(
+            text("SELECT filename FROM import_drafts ORDER BY id DESC LIMIT 1")
+        ).scalar()
+    assert newest == "ab.vcf"
+
+
 # ---------------------------------------------------------------------------------------
 # Ids in URLs, query strings and form fields
 

@@ -53,6 +53,18 @@ def test_login_starts_a_fresh_session_and_logout_kills_a_replayed_cookie(client,
         )
 
 
+def test_a_browser_name_with_control_characters_is_stored_without_them(client, app, user):
+    # PostgreSQL refuses NUL in text: a login must not fail on what the browser calls itself.
+    client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD},
+        headers={"User-Agent": "Agent\x00/1\x1f"},
+    )
+    assert client.get("/contacts").status_code == 200
+    with write_transaction(app) as session:
+        assert session.scalars(select(UserSession.user_agent)).all() == ["Agent/1"]
+
+
 def test_log_out_everywhere_and_a_new_password_end_the_other_sessions(app, user):
     phone, laptop = app.test_client(), app.test_client()
     log_in_form(phone, user, remember=True)

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 
 from tracker.db import get_session
 from tracker.models import User, UserSession
+from tracker.text import storable
 
 __all__ = ["login_required", "require_login", "user", "user_id"]
 
@@ -102,7 +103,7 @@ def start_session(account: User, *, remember: bool) -> None:
             token_hash=token_hash(token),
             remember=remember,
             expires_at=datetime.now(UTC) + lifetime,
-            user_agent=(request.user_agent.string or "")[:200],
+            user_agent=storable(request.user_agent.string or "")[:200],
             ip=client_ip(),
         )
     )

@@ -49,16 +49,16 @@ from tracker.models import (
     SHORT_TEXT_LEN,
 )
 from tracker.services.users import PASSWORD_MAX, PASSWORD_MIN
+from tracker.text import storable
 from tracker.web import db_int, today
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 TAGS_LEN = 1_000
 
 
 def clean(value: Any) -> Any:
     """Strip surrounding space, NUL and other control characters, and lone surrogates."""
     if isinstance(value, str):
-        return _CONTROL.sub("", value).strip()
+        return storable(value).strip()
     return value
 
 

@@ -42,6 +42,14 @@ def display_reading(family_reading: str, given_reading: str) -> str:
 
 
 _UNSEARCHABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+# Characters no database should be asked to store: NUL (PostgreSQL refuses it) and the other
+# controls but tab and line breaks, and lone surrogates (not UTF-8).
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """The text without control characters (tab and line breaks kept) or lone surrogates."""
+    return _UNSTORABLE.sub("", text)
 
 
 def normalise(text: str) -> str:

@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tracker.models import LoginAttempt, SecurityEvent
+from tracker.text import storable
 
 EVENT_KINDS = (
     "login",
@@ -24,7 +25,11 @@ def record(session: Session, user_id: int, kind: str, detail: str = "", ip: str 
     """Add an event to the user's security log."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown security event: {kind!r}")
-    session.add(SecurityEvent(user_id=user_id, kind=kind, detail=detail[:300], ip=ip[:64]))
+    session.add(
+        SecurityEvent(
+            user_id=user_id, kind=kind, detail=storable(detail)[:300], ip=storable(ip)[:64]
+        )
+    )
 
 
 def recent_events(session: Session, user_id: int, limit: int = 50) -> list[SecurityEvent]:

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select
 
 from tracker import auth, jobs
 from tracker.db import get_session
-from tracker.forms import ConfirmForm, ExportForm, ImportConfirmForm, ImportForm
+from tracker.forms import ConfirmForm, ExportForm, ImportConfirmForm, ImportForm, clean
 from tracker.importers import Card, ImportFormatError, Problem
 from tracker.models import ImportDraft, Tag, contact_tags
 from tracker.services import exports
@@ -123,7 +123,7 @@ def upload() -> ResponseReturnValue:
                 )
                 draft = ImportDraft(
                     user_id=auth.user_id(),
-                    filename=(form.file.data.filename or "")[:200],
+                    filename=clean(form.file.data.filename or "")[:200],
                     data=data,
                     summary=json.dumps(_preview(found), ensure_ascii=False),
                 )
