@@ -1,5 +1,6 @@
 """The flask commands, run for real in an app context."""
 
+import pytest
 from sqlalchemy import inspect, select
 from werkzeug.security import check_password_hash
 
@@ -57,6 +58,8 @@ def test_db_downgrade_and_upgrade(runner, app):
     assert result.exit_code == 0
 
 
+# SQLite does not reflect indexes on expressions (0007's); they are left to the migrations.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_migrations_match_the_models(app):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext

@@ -1,7 +1,6 @@
 """What the dashboard (and the morning digest) shows: who is going cold, who still needs a
 first follow-up, which follow-ups are due, and the counts."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -222,21 +221,27 @@ def referral_balance(
     """Referrals I gave (an introduction counts once) and received over the last months,
     with the monthly figures (first day of the month, given, received), oldest first."""
     start = (today - relativedelta(months=months - 1)).replace(day=1)
+    firsts = [start + relativedelta(months=i) for i in range(months)]
+    # The database counts them per month and direction: a firm's year holds thousands.
+    month = case(
+        *((Referral.referred_on >= first, i) for i, first in reversed(list(enumerate(firsts))))
+    )
+    was_received = case((Referral.direction == "received", 1), else_=0)
     rows = session.execute(
-        select(Referral.referred_on, Referral.direction).where(
+        select(month, was_received, func.count())
+        .where(
             Referral.user_id == user_id,
             Referral.referred_on >= start,
             Referral.referred_on <= today,
         )
+        .group_by(month, was_received)
     )
-    given: Counter[date] = Counter()
-    received: Counter[date] = Counter()
-    for on, direction in rows:
-        month = on.replace(day=1)
-        (received if direction == "received" else given)[month] += 1
-    months_list = [start + relativedelta(months=i) for i in range(months)]
-    series = [(month, given[month], received[month]) for month in months_list]
-    return sum(given.values()), sum(received.values()), series
+    given = [0] * months
+    received = [0] * months
+    for index, is_received, count in rows:
+        (received if is_received else given)[index] += count
+    series = list(zip(firsts, given, received, strict=True))
+    return sum(given), sum(received), series
 
 
 def dashboard(session: Session, user_id: int, today: date, limit: int = LIST_LIMIT) -> Dashboard:
