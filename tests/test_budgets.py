@@ -159,18 +159,24 @@ def test_hot_pages_scan_no_table_whole(app, client, user, second, page):
     assert found  # the page did read something
 
 
-def test_new_cards_are_found_by_the_day_met(app, client, user, second):
-    # This month's new cards come from the index on coalesce(first_met_on, last_touch_on)
-    # (migration 0007), not from reading every contact with a touch.
+@pytest.mark.parametrize(
+    ("page", "marks", "index"),
+    [
+        # This month's new cards, by coalesce(first_met_on, last_touch_on) (migration 0007),
+        # not by reading every contact with a touch.
+        ("/", ("stage = ", "coalesce("), "ix_contacts_user_id_met_on"),
+        # Two years of consultations, by kind (0008), not every touchpoint of the two years.
+        ("/review", ("touchpoints.kind IN",), "ix_touchpoints_user_id_kind_occurred_on"),
+    ],
+)
+def test_hot_queries_use_their_index(app, client, user, second, page, marks, index):
     seeded(app, second, 1_000)
     log_in(client, user)
     seeded(app, user, 300)
     if ON_POSTGRES:
         with write_transaction(app) as session:
             session.execute(text("ANALYZE"))
-    found = plans(app, lambda: client.get("/"))
-    new_cards = [
-        plan for statement, plan in found if "stage = " in statement and "coalesce(" in statement
-    ]
-    assert new_cards
-    assert all("ix_contacts_user_id_met_on" in plan for plan in new_cards), new_cards
+    found = plans(app, lambda: client.get(page))
+    chosen = [plan for statement, plan in found if all(mark in statement for mark in marks)]
+    assert chosen
+    assert all(index in plan for plan in chosen), chosen

@@ -2,6 +2,7 @@
 labels the evidence does not support, and which relationships run one way."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -184,8 +185,10 @@ def exchange_counts(
     return totals
 
 
-def one_way_relationships(session: Session, user_id: int, today: date) -> list[OneWay]:
-    """Contacts with whom giving ran one way over the last 24 months."""
+def _one_way_rows(session: Session, user_id: int, today: date) -> list[tuple[int, int, int, str]]:
+    """(contact id, gave, received, direction) of the relationships that ran one way over
+    the last 24 months, the most lopsided first: decided on narrow rows (a firm has
+    thousands), so that only the people shown are read whole."""
     since = today - relativedelta(months=RECIPROCITY_MONTHS)
     totals = exchange_counts(session, user_id, since, today)
     lopsided = {
@@ -195,12 +198,32 @@ def one_way_relationships(session: Session, user_id: int, today: date) -> list[O
     }
     if not lopsided:
         return []
-    contacts = session.scalars(
-        select(Contact).where(Contact.id.in_(lopsided), Contact.user_id == user_id, sql.active())
+    rows = session.execute(
+        select(Contact.id, Contact.sort_key).where(
+            Contact.id.in_(lopsided), Contact.user_id == user_id, sql.active()
+        )
     )
-    entries = [OneWay(c, *lopsided[c.id]) for c in contacts]
-    entries.sort(key=lambda e: (-max(e.gave, e.received), e.contact.sort_key))
-    return entries[:LIST_LIMIT]
+    ranked = sorted(rows, key=lambda row: (-max(lopsided[row.id][:2]), row.sort_key))
+    return [(row.id, *lopsided[row.id]) for row in ranked[:LIST_LIMIT]]
+
+
+def _contacts(session: Session, ids: Iterable[int]) -> dict[int, Contact]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(wanted)))}
+
+
+def one_way_relationships(session: Session, user_id: int, today: date) -> list[OneWay]:
+    """Contacts with whom giving ran one way over the last 24 months."""
+    rows = _one_way_rows(session, user_id, today)
+    return _one_way_entries(rows, _contacts(session, (row[0] for row in rows)))
+
+
+def _one_way_entries(
+    rows: list[tuple[int, int, int, str]], contacts: dict[int, Contact]
+) -> list[OneWay]:
+    return [OneWay(contacts[i], gave, received, way) for i, gave, received, way in rows]
 
 
 def review(session: Session, user_id: int, today: date) -> Review:
@@ -226,9 +249,12 @@ def review(session: Session, user_id: int, today: date) -> Review:
         if stage_rank(row.stage) > stage_rank(row.evidence_stage)
         or (row.stage == "collaborator" and not row[3])
     ][:LIST_LIMIT]
-    shown = sorted({*collaborators, *candidates, *unsupported})
-    contacts = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(shown)))}
-    found = evidence_for(session, list(contacts.values()), today)
+    one_way_rows = _one_way_rows(session, user_id, today)
+    contacts = _contacts(
+        session, [*collaborators, *candidates, *unsupported, *(row[0] for row in one_way_rows)]
+    )
+    labelled = {*collaborators, *candidates, *unsupported}
+    found = evidence_for(session, [c for c in contacts.values() if c.id in labelled], today)
 
     def reviewed(ids: list[int]) -> list[Reviewed]:
         return [Reviewed(contacts[i], found[i], warmth_of(contacts[i], today)) for i in ids]
@@ -237,7 +263,7 @@ def review(session: Session, user_id: int, today: date) -> Review:
         collaborators=reviewed(collaborators),
         candidates=reviewed(candidates),
         unsupported=reviewed(unsupported),
-        one_way=one_way_relationships(session, user_id, today),
+        one_way=_one_way_entries(one_way_rows, contacts),
     )
 
 
