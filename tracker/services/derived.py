@@ -90,6 +90,18 @@ def referrals_of(referrals: Iterable[Referral], contact_id: int) -> list[RuleRef
     ]
 
 
+# The contact columns derive() sets: worked out from the history, never entered.
+FIELDS = (
+    "last_touch_on",
+    "follow_up_on",
+    "cooling_on",
+    "next_due_on",
+    "dormant_after",
+    "evidence_stage",
+    "strength_level",
+)
+
+
 def derive(
     contact: Contact, touches: list[Touch], referrals: list[RuleReferral], today: date
 ) -> None:

@@ -24,23 +24,13 @@ from tracker.models import (
     TrashEntry,
     touchpoint_contacts,
 )
-from tracker.services import N_, ServiceError
+from tracker.services import N_, ServiceError, derived
 from tracker.services.derived import refresh_contacts
 from tracker.services.tags import TagBook
 
 BATCH = 500
-# Worked out again on restore, so not kept.
-DERIVED = {
-    "last_touch_on",
-    "follow_up_on",
-    "cooling_on",
-    "next_due_on",
-    "dormant_after",
-    "evidence_stage",
-    "strength_level",
-    "search_key",
-    "sort_key",
-}
+# Worked out again on restore, so not kept: the history's fields and the name keys.
+DERIVED = {*derived.FIELDS, "search_key", "sort_key"}
 
 
 def _plain(row: Any) -> dict[str, Any]:
