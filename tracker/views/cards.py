@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from tracker import auth
 from tracker.dates import parse_date
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.forms import CardForm
 from tracker.services import ServiceError
 from tracker.services.cards import CardData, log_card_exchange
@@ -47,6 +47,7 @@ def new() -> str | Response:
             talked_about=form.talked_about.data or "",
             follow_up_on=form.follow_up_on.data,
         )
+        session = write_session()
         try:
             contact = log_card_exchange(session, auth.user_id(), card, today())
         except ServiceError as error:
