@@ -182,8 +182,9 @@ def restore(session: Session, user: User, data: Any, today: date) -> dict[str, i
         user.display_name = _text(settings, "display_name", "settings", 100)
         language = settings.get("language")
         user.language = language if language in ("ja", "en") else None
-        if settings.get("time_zone") in available_timezones():
-            user.time_zone = settings["time_zone"]
+        time_zone = settings.get("time_zone")
+        if isinstance(time_zone, str) and time_zone in available_timezones():
+            user.time_zone = time_zone
 
     tag_ids = _restore_tags(session, user.id, _items(data, "tags"))
     event_ids = _restore_events(session, user.id, _items(data, "events"))
