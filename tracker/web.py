@@ -135,8 +135,9 @@ def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
             text=detail or text,
             request_id=request_id(),
         )
-    except Exception:  # the page cannot fail: say it plainly
-        current_app.logger.warning("The error page failed; the plain one was sent", exc_info=True)
+    except Exception as error:  # the page cannot fail: say it plainly
+        # One line: the error this page reports was logged already, with its traceback.
+        current_app.logger.info("plain error page sent (the page failed: %r)", error)
         return plain_page(code, title, detail or text), code
     return page, code
 

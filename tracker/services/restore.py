@@ -12,6 +12,7 @@ name in the database.
 
 import base64
 import binascii
+import re
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import available_timezones
@@ -35,7 +36,7 @@ from tracker.services import N_, ServiceError
 from tracker.services.contacts import check_cadence
 from tracker.services.derived import recompute_user
 from tracker.services.exports import FORMAT_VERSION
-from tracker.text import NameParts, search_key, sort_key, storable
+from tracker.text import NameParts, search_key, sort_key
 from tracker.uploads import image_type
 from tracker.vocabulary import (
     EVENT_KINDS,
@@ -45,6 +46,10 @@ from tracker.vocabulary import (
     STAGES,
     TOUCHPOINT_KINDS,
 )
+
+
+# NUL and lone surrogates: no database stores them, and the app never writes them.
+_NO_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
 
 class RestoreError(ServiceError):
@@ -91,7 +96,9 @@ def _text(row: dict[str, Any], name: str, where: str, limit: int | None = None) 
         value = ""
     if not isinstance(value, str) or (limit is not None and len(value) > limit):
         raise _fail(where, f"{name} is not text of at most {limit} characters")
-    return storable(value)
+    if _NO_TEXT.search(value):
+        raise _fail(where, f"{name} holds a character no text can hold")
+    return value
 
 
 def _cadence(row: dict[str, Any], where: str) -> str | None:
