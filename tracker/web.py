@@ -52,10 +52,6 @@ ERROR_TEXTS = {
         lazy_gettext("The file or form you sent is larger than this app accepts."),
     ),
     429: (lazy_gettext("Too many attempts"), lazy_gettext("Please wait and try again.")),
-    431: (
-        lazy_gettext("Bad request"),
-        lazy_gettext("The request's headers are larger than this app accepts."),
-    ),
     500: (
         lazy_gettext("Something went wrong"),
         lazy_gettext("Nothing was saved. Please try again."),
