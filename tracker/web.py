@@ -132,8 +132,8 @@ def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
             request_id=request_id(),
         )
     except Exception as error:  # the page cannot fail: say it plainly
-        # One line: the error this page reports was logged already, with its traceback.
-        current_app.logger.info("plain error page sent (the page failed: %r)", error)
+        # The error this page reports is logged already (and is most often the cause).
+        current_app.logger.debug("plain error page sent (the page failed: %r)", error)
         return plain_page(code, title, detail or text), code
     return page, code
 

@@ -25,3 +25,6 @@ loglevel = os.environ.get("JINMYAKU_LOG_LEVEL", "info")
 accesslog = os.environ.get("JINMYAKU_ACCESS_LOG") or None
 # The app is imported by each worker, after the fork: no database connection is shared.
 preload_app = False
+# No control socket (gunicorn 25.1+ makes one in $HOME, which the service cannot write):
+# systemctl reload and restart do what is needed.
+control_socket_disable = True
