@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
+from tracker.api.errors import API_PATH, from_exception, json_error
 from tracker.dates import today_in
 from tracker.services import ServiceError
 from tracker.services.dashboard import warmth_of
@@ -186,6 +187,8 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         app.logger.info("%s %s %s", error.code, request.method, request.path)
+        if request.path.startswith(API_PATH):
+            return from_exception(error)
         return render_error(error.code)
 
     @app.errorhandler(Exception)
@@ -196,6 +199,8 @@ def init_app(app: Flask) -> None:
             request.path,
             exc_info=(type(error), error, error.__traceback__),
         )
+        if request.path.startswith(API_PATH):
+            return json_error(500, f"Nothing was saved (request {request_id()}).")
         return render_error(500)
 
     app.jinja_env.globals["today"] = today
