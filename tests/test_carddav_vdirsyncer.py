@@ -140,7 +140,7 @@ def test_vdirsyncer_discovers_syncs_and_uploads(
     assert list(cards) == ["jinmyaku-1.vcf"]
     card = cards["jinmyaku-1.vcf"]
     for line in (
-        "VERSION:",  # 3.0 pending
+        "VERSION:3.0",
         "X-PHONETIC-LAST-NAME:やまだ",
         "X-PHONETIC-FIRST-NAME:たろう",
         "ORG:山田商事",

@@ -60,7 +60,7 @@ def _card_text(contact: Contact, synced: SyncedCard | None) -> str:
     # What only the app knows (tags, the day first met) is not the phone's to edit.
     card.tags = []
     card.first_met_on = None
-    text = write_vcards([card])
+    text = write_vcards([card], version="3.0")
     uid = synced.uid if synced else _app_name(contact.id)
     end = text.rindex("END:VCARD")
     extra = synced.extra if synced else ""
