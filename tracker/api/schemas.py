@@ -43,8 +43,9 @@ def text(limit: int, **kwargs: Any) -> fields.String:
     return fields.String(validate=[validate.Length(max=limit), _no_controls], **kwargs)
 
 
-def ident(**kwargs: Any) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+def ident(*, strict: bool = True, **kwargs: Any) -> fields.Integer:
+    """An id: strictly a JSON integer in bodies; in a query string, digits."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class ApiError(ma.Schema):
@@ -160,7 +161,7 @@ class Touchpoint(ma.Schema):
 
 
 class TouchpointQuery(PageQuery):
-    contact_id = ident(metadata={"description": "Only this contact's touchpoints"})
+    contact_id = ident(strict=False, metadata={"description": "Only this contact's touchpoints"})
 
 
 class TouchpointPage(PageOf):
@@ -195,7 +196,7 @@ class Referral(ma.Schema):
 class ReferralQuery(PageQuery):
     direction = fields.String(validate=validate.OneOf(REFERRAL_DIRECTIONS))
     status = fields.String(validate=validate.OneOf(REFERRAL_STATUSES))
-    contact_id = ident()
+    contact_id = ident(strict=False)
 
 
 class ReferralPage(PageOf):
