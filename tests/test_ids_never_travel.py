@@ -90,7 +90,7 @@ def test_finding_1_a_restore_never_links_another_accounts_row_even_with_the_old_
     app, alice_and_bob, make_contact, make_touchpoint
 ):
     """As the probe found it: Bob's event holds id 101 (before 0011, SQLite reused it)."""
-    alice, bob, a, b = alice_and_bob
+    alice, bob, a, _b = alice_and_bob
     contact = _alices_contact_met_at_event_101(app, alice, make_contact, make_touchpoint)
     helper = make_contact(owner=bob, family_name="ボブの人")
     a.post(f"/contacts/{contact.id}/delete")
@@ -355,7 +355,12 @@ def _assert_no_row_points_into_another_account(app):
 
 def test_migration_0011_clears_references_that_crossed_accounts(app, runner, make_user):
     """Rows a restore linked across accounts before this release lose that link, and only it."""
-    assert runner.invoke(args=["db", "downgrade", "0008"]).exit_code == 0
+    from alembic.script import ScriptDirectory
+
+    from tracker.cli import alembic_config
+
+    before = ScriptDirectory.from_config(alembic_config(app)).get_revision("0011").down_revision
+    assert runner.invoke(args=["db", "downgrade", str(before)]).exit_code == 0
     engine = database(app).engine
     with write_connection(engine) as connection:
         for n in (1, 2):

@@ -9,7 +9,6 @@ timeout is a 503 with Retry-After that says nothing was saved, never a 500.
 import io
 import sqlite3
 import threading
-import time
 from collections import Counter
 from datetime import date
 from pathlib import Path

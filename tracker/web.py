@@ -28,6 +28,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
+from tracker.api.errors import API_PATH, from_exception, json_error
 from tracker.auth import Throttled
 from tracker.dates import today_in
 from tracker.db import saved
@@ -201,6 +202,35 @@ def _ip() -> str:
     return (request.remote_addr or "")[:64]
 
 
+# Programs, not browsers, call these paths (the JSON API, CardDAV): they sign in on every
+# request with a token, so no cookie is read from them or set on them.
+MACHINE_PATHS = ("/api/", "/dav/", "/.well-known/")
+MACHINE_METHODS = frozenset({"PROPFIND", "PROPPATCH", "REPORT", "MKCOL", "MOVE"})
+
+
+def is_machine_request(environ: dict[str, Any]) -> bool:
+    path = str(environ.get("PATH_INFO", "")) + "/"
+    return path.startswith(MACHINE_PATHS) or environ.get("REQUEST_METHOD") in MACHINE_METHODS
+
+
+class NoCookies:
+    """WSGI middleware: requests to the machine paths neither send nor receive cookies."""
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if not is_machine_request(environ):
+            return self.wsgi_app(environ, start_response)
+        environ.pop("HTTP_COOKIE", None)
+
+        def start(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+            kept = [(name, value) for name, value in headers if name.lower() != "set-cookie"]
+            return start_response(status, kept, *args)
+
+        return self.wsgi_app(environ, start)
+
+
 def set_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -209,11 +239,12 @@ def set_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers["X-Request-Id"] = request_id()
+    machine = is_machine_request(request.environ)
     try:
-        signed_in = bool(current_user and current_user.is_authenticated)
+        signed_in = not machine and bool(current_user and current_user.is_authenticated)
     except Exception:  # the database is down (an error page): assume the worst
         signed_in = True
-    if signed_in or request.endpoint in ("calendar.ics", "auth.login", "auth.setup"):
+    if signed_in or machine or request.endpoint in ("calendar.ics", "auth.login", "auth.setup"):
         headers["Cache-Control"] = "no-store"
     if current_app.config["PREFER_HTTPS"]:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
@@ -250,6 +281,7 @@ def init_app(app: Flask) -> None:
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    app.wsgi_app = NoCookies(app.wsgi_app)  # type: ignore[method-assign]
     configure_logging(app)
 
     @app.before_request
@@ -270,6 +302,8 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         app.logger.info("%s %s %s", error.code, request.method, request.path)
+        if request.path.startswith(API_PATH):
+            return from_exception(error)
         return render_error(error.code)
 
     @app.errorhandler(Throttled)
@@ -291,6 +325,8 @@ def init_app(app: Flask) -> None:
         # Deleted by another request between this one's reads and its write.
         _discard_failed_transaction()
         app.logger.info("404 gone meanwhile: %s %s", request.method, request.path)
+        if request.path.startswith(API_PATH):
+            return json_error(404, "Not found.")
         return render_error(404)
 
     @app.errorhandler(Exception)
@@ -303,14 +339,20 @@ def init_app(app: Flask) -> None:
                 request.path,
                 str(getattr(error, "orig", error)).strip().splitlines()[0][:200],
             )
+            retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+            if request.path.startswith(API_PATH):
+                message = f"The database is busy; nothing was saved (request {request_id()})."
+                return json_error(503, message), retry
             page, code = render_error(503)
-            return page, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+            return page, code, retry
         app.logger.error(
             "500 %s %s",
             request.method,
             request.path,
             exc_info=(type(error), error, error.__traceback__),
         )
+        if request.path.startswith(API_PATH):
+            return json_error(500, f"Nothing was saved (request {request_id()}).")
         return render_error(500)
 
     app.jinja_env.globals["today"] = today

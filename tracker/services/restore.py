@@ -20,6 +20,7 @@ from zoneinfo import available_timezones
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from tracker import fields
 from tracker.models import (
     CardImage,
     Contact,
@@ -36,7 +37,6 @@ from tracker.services import N_, ServiceError
 from tracker.services.contacts import check_cadence
 from tracker.services.derived import recompute_user
 from tracker.services.exports import FORMAT_VERSION
-from tracker.text import NameParts, search_key, sort_key
 from tracker.uploads import image_type
 from tracker.vocabulary import (
     EVENT_KINDS,
@@ -46,7 +46,6 @@ from tracker.vocabulary import (
     STAGES,
     TOUCHPOINT_KINDS,
 )
-
 
 # NUL and lone surrogates: no database stores them, and the app never writes them.
 _NO_TEXT = re.compile(r"[\x00\ud800-\udfff]")
@@ -149,6 +148,16 @@ def _backup_id(row: dict[str, Any], seen: set[int], table: str) -> int:
         raise _fail(f"{table}[{number!r}]", "each row needs its own whole-number id")
     seen.add(number)
     return number
+
+
+def _field(row: dict[str, Any], spec: fields.FieldSpec, where: str) -> Any:
+    """A contact field's value from a backup row, checked as its column holds it."""
+    if spec.kind == "date":
+        return _day(row.get(spec.backup_key), where)
+    if spec.kind == "birthday":
+        return _birthday(row.get(spec.backup_key), where)
+    limit = spec.length if spec.kind == "line" else None
+    return _text(row, spec.backup_key, where, limit)
 
 
 def _items(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
@@ -268,50 +277,25 @@ def _restore_contacts(
     event_ids: dict[int, int],
 ) -> dict[int, int]:
     ids: dict[int, int] = {}
-    tag_names = {
-        new: tag.name for new, tag in ((i, session.get(Tag, i)) for i in tag_ids.values()) if tag
-    }
-    imported = {i for i in tag_ids.values() if (tag := session.get(Tag, i)) and tag.imported_at}
     for row in rows:
         number = _backup_id(row, set(ids), "contacts")
         where = f"contacts[{number}]"
-        names = {
-            n: _text(row, n, where, 100)
-            for n in ("family_name", "given_name", "family_reading", "given_reading")
-        }
-        orgs = {
-            n: _text(row, n, where, 200) for n in ("company", "department", "title", "origin_note")
-        }
         tags = [
             t
             for tag in _list(row, "tags", where)
             if (t := _lookup(tag_ids, tag, where)) is not None
         ]
-        parts = NameParts(
-            **names,
-            company=orgs["company"],
-            department=orgs["department"],
-            title=orgs["title"],
-            notes=_text(row, "notes", where),
-            expertise=_text(row, "expertise", where),
-            tags=tuple(tag_names[t] for t in tags if t not in imported),
-        )
+        # The model works out the search and sort keys; recompute_user refreshes them once
+        # the tags are linked.
         contact = Contact(
             user_id=user_id,
-            **names,
-            **orgs,
-            expertise=parts.expertise,
-            notes=parts.notes,
-            first_met_on=_day(row.get("first_met_on"), where),
-            birthday=_birthday(row.get("birthday"), where),
+            **{spec.name: _field(row, spec, where) for spec in fields.FIELDS},
             origin_event_id=_lookup(event_ids, row.get("origin_event"), where),
             stage=_choice(row.get("stage"), STAGES, where),
             cadence=_cadence(row, where),
             snoozed_until=_day(row.get("snoozed_until"), where),
             archived_at=_moment(row.get("archived_at"), where),
             **_stamps(row, where),
-            search_key=search_key(parts),
-            sort_key=sort_key(parts)[:410],
         )
         ids[number] = _new_id(session, contact)
         if not all(isinstance(m, dict) for m in _list(row, "methods", where)):

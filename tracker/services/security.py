@@ -24,6 +24,8 @@ EVENT_KINDS = (
     "import",
     "deletion",
     "restore",
+    "token_created",
+    "token_revoked",
 )
 
 

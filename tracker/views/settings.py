@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 import segno
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -26,13 +28,16 @@ from tracker.forms import (
     IdentityForm,
     PasswordForm,
     SettingsForm,
+    TokenForm,
     TwoStepCodeForm,
 )
-from tracker.services import two_step
+from tracker.services import ServiceError, two_step
 from tracker.services.calendar import new_token
 from tracker.services.security import recent_events, record
+from tracker.services.tokens import active_tokens, create_token, revoke_token
 from tracker.services.users import delete_user
 from tracker.views.helpers import ask_identity, identity_confirmed
+from tracker.web import error_message
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 auth.require_login(bp)
@@ -45,6 +50,8 @@ def _page(
     password_form: PasswordForm | None = None,
     two_step_form: IdentityForm | None = None,
     delete_form: DeleteAccountForm | None = None,
+    token_form: TokenForm | None = None,
+    new_api_token: str = "",
 ) -> str:
     user = auth.user()
     return render_template(
@@ -55,6 +62,10 @@ def _page(
         delete_form=delete_form or ask_identity(DeleteAccountForm(formdata=None, prefix="delete")),
         codes_left=two_step.recovery_codes_left(get_session(), user.id) if user.totp_secret else 0,
         events=recent_events(get_session(), user.id),
+        tokens=active_tokens(get_session(), user.id),
+        token_form=token_form or TokenForm(formdata=None),
+        new_token=new_api_token,
+        dav_url=request.host_url.rstrip("/") + request.script_root + "/",
     )
 
 
@@ -134,6 +145,44 @@ def logout_everywhere() -> ResponseReturnValue:
         flash(_("You are logged out on every device."), "info")
         return redirect(url_for("auth.login"))
     return redirect(url_for("settings.index"))
+
+
+@bp.route("/tokens", methods=["POST"])
+def create_api_token() -> ResponseReturnValue:
+    """Make a token for the JSON API or a phone's address book; it is shown this once."""
+    form = TokenForm()
+    secret = ""
+    if form.validate_on_submit():
+        db = write_session()
+        try:
+            _token, secret = create_token(
+                db, auth.user_id(), form.name.data or "", auth.client_ip()
+            )
+        except ServiceError as error:
+            db.rollback()
+            form.name.errors = [error_message(error)]
+        else:
+            db.commit()
+            form = TokenForm(formdata=None)
+    return _page(token_form=form, new_api_token=secret), 201 if secret else 200
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
+def revoke_api_token(token_id: int) -> ResponseReturnValue:
+    """Revoke a token: whatever uses it stops working."""
+    user_id = auth.user_id()
+    token = next((t for t in active_tokens(get_session(), user_id) if t.id == token_id), None)
+    if token is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = token.name
+        db = write_session()
+        revoke_token(db, user_id, token_id, auth.client_ip())
+        db.commit()
+        flash(_("The token “%(name)s” no longer works.", name=name), "success")
+        return redirect(url_for("settings.index"))
+    return render_template("settings/revoke_token.html", token=token, form=form)
 
 
 @bp.route("/two-step/start", methods=["POST"])
