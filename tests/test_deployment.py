@@ -211,6 +211,7 @@ def test_the_firm_deployment_keeps_every_acknowledged_write_through_a_kill_and_a
         token = _token(first, "/cards/new")
         acknowledged: list[str] = []
         statuses: Counter[str] = Counter()
+        reads: Counter[str] = Counter()
         request_ids_503: list[str] = []
         lock = threading.Lock()
         stop = threading.Event()
@@ -234,6 +235,15 @@ def test_the_firm_deployment_keeps_every_acknowledged_write_through_a_kill_and_a
                         acknowledged.append(name)
                     elif status == 503:
                         request_ids_503.append(request_id)
+                if n % 3 == 0:  # and pages are read meanwhile
+                    try:
+                        status, _, _, request_id = _get(browser, "/contacts")
+                    except (ConnectionError, http.client.HTTPException, OSError):
+                        continue
+                    with lock:
+                        reads[str(status)] += 1
+                        if status == 503:
+                            request_ids_503.append(request_id)
 
         threads = [threading.Thread(target=load, args=(n,)) for n in range(6)]
         for thread in threads:
@@ -264,6 +274,7 @@ def test_the_firm_deployment_keeps_every_acknowledged_write_through_a_kill_and_a
         assert len(acknowledged) > served_before_restart, "nothing was saved after the restart"
         # The restart's errors are the app's own 503s, never a 500.
         assert set(statuses) <= {"302", "503", "connection lost"}, statuses
+        assert set(reads) <= {"200", "503"}, reads
         saved = {
             row[0]
             for row in cluster.sql(
@@ -289,7 +300,8 @@ def test_the_firm_deployment_keeps_every_acknowledged_write_through_a_kill_and_a
         assert text.count(f"[{request_id}]") == 1, request_id
     assert " 500 " not in text and "Exception while serving" not in text
     print(
-        f"\n{sum(statuses.values())} card POSTs: {dict(statuses)}; {len(acknowledged)} acknowledged,"
+        f"\n{sum(statuses.values())} card POSTs: {dict(statuses)}, {sum(reads.values())} GETs:"
+        f" {dict(reads)}; {len(acknowledged)} acknowledged,"
         f" all in the database; worker {victim} killed, replaced by"
         f" {sorted(replaced - workers)}; {len(request_ids_503)} 503s logged once each"
     )

@@ -16,7 +16,7 @@ for the writes alone and never while an upload is parsed or a password hashed.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -187,9 +187,17 @@ def _after_soft_rollback(session: Session, previous: Any) -> None:
 
 
 def close_session(_exc: BaseException | None = None) -> None:
+    """End the request's session; a connection that died meanwhile (the database restarted
+    under a page that had already been answered) is dropped, never raised from here."""
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except Exception:
+        current_app.logger.info("dropped a broken database connection", exc_info=False)
+        with suppress(Exception):
+            session.invalidate()
 
 
 @contextmanager
