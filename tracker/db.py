@@ -5,9 +5,9 @@ module would otherwise start transactions itself, lazily, at the first INSERT; t
 read-modify-write lose updates and makes a transaction that began as a read fail with
 "database is locked". So the driver is put in autocommit mode and SQLAlchemy's "begin"
 event emits the BEGIN: ``BEGIN IMMEDIATE`` (take the write lock now) for write
-transactions, a deferred BEGIN for reads. A statement that writes inside a read
-transaction is refused (``WriteOutsideWriteTransaction``), so the mistake shows in tests
-instead of as "database is locked" under load.
+transactions, a deferred BEGIN for reads. A statement that writes after a read inside a
+read transaction is refused (``WriteOutsideWriteTransaction``), so the mistake shows in
+tests instead of as "database is locked" under load.
 
 A request reads in a read transaction: signing in, parsing and validating what was sent,
 loading what the page needs. Only when a view is about to write does it call
@@ -42,6 +42,7 @@ WRITE_OPTION = "jinmyaku_write"
 # about whether anything was saved.
 SAVED_KEY = "jinmyaku_saved"
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_READ_KEY = "jinmyaku_has_read"
 
 
 class WriteOutsideWriteTransaction(RuntimeError):
@@ -85,21 +86,25 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15_000, echo: bool = False) 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         write = connection.get_execution_options().get(WRITE_OPTION)
+        connection.info[_READ_KEY] = False
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     @event.listens_for(engine, "before_cursor_execute")
     def _writes_only_in_write_transactions(
         connection: Any, _cursor: Any, statement: str, *_args: Any
     ) -> None:
-        # A read transaction that writes fails under concurrency: refuse it always.
-        if (
-            statement.lstrip()[:7].upper().startswith(_WRITES)
-            and connection.in_transaction()
-            and not connection.get_execution_options().get(WRITE_OPTION)
-        ):
+        # A deferred transaction that has read and then writes fails under concurrency
+        # (its snapshot is stale once another write commits): refuse it always.
+        if connection.get_execution_options().get(WRITE_OPTION) or not connection.in_transaction():
+            return
+        head = statement.lstrip()[:7].upper()
+        if head.startswith(_WRITES) and connection.info.get(_READ_KEY):
             raise WriteOutsideWriteTransaction(
-                "a write in a read transaction: begin it with write_session() or begin_write()"
+                "a write after a read in a read transaction: begin the transaction with "
+                "write_session() or begin_write()"
             )
+        if head.startswith(("SELECT", "WITH")):
+            connection.info[_READ_KEY] = True
 
     return engine
 
