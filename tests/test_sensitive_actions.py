@@ -11,7 +11,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import PASSWORD, log_in, logged_kinds
 from tests.live import LiveServer
 from tests.test_durability import Browser
 from tracker.db import write_transaction
@@ -29,18 +29,6 @@ from tracker.models import (
 NEW = "a brand new passphrase"
 
 
-def kinds(app, user_id):
-    with write_transaction(app) as session:
-        return [
-            e.kind
-            for e in session.scalars(
-                select(SecurityEvent)
-                .where(SecurityEvent.user_id == user_id)
-                .order_by(SecurityEvent.id)
-            )
-        ]
-
-
 def change_password(client, current, new=NEW):
     return client.post("/settings/password", data={"current": current, "new": new, "confirm": new})
 
@@ -56,7 +44,7 @@ def test_finding_4_fifteen_wrong_current_passwords_then_the_right_one_is_refused
     assert "Try again in" in refused.get_data(as_text=True) and refused.headers["Retry-After"]
     with write_transaction(app) as session:
         assert session.get(User, user.id).password_hash == user.password_hash  # unchanged
-    logged = kinds(app, user.id)
+    logged = logged_kinds(app, user.id)
     assert logged.count("password_change_failed") == 10  # each failure, until the throttle
     assert "password_changed" not in logged
     # The same throttle guards the login: the account is closed to guesses there too.
@@ -71,7 +59,7 @@ def test_finding_4_fifteen_wrong_current_passwords_then_the_right_one_is_refused
 def test_a_password_change_works_with_the_right_password_and_is_logged(signed_in, app, user):
     assert change_password(signed_in, "wrong once").status_code == 200
     assert change_password(signed_in, PASSWORD).status_code == 302
-    assert kinds(app, user.id) == ["password_change_failed", "password_changed"]
+    assert logged_kinds(app, user.id) == ["password_change_failed", "password_changed"]
 
 
 def test_an_export_asks_for_the_password(signed_in, app, user, make_contact):
@@ -82,7 +70,7 @@ def test_an_export_asks_for_the_password(signed_in, app, user, make_contact):
         assert "password" in response.get_data(as_text=True).lower()
     response = signed_in.post("/export", data={"format": "csv", "password": PASSWORD})
     assert response.status_code == 200 and "山田" in response.get_data(as_text=True)
-    assert kinds(app, user.id) == ["confirmation_failed", "export"]
+    assert logged_kinds(app, user.id) == ["confirmation_failed", "export"]
 
 
 def test_deleting_the_account_asks_for_the_password_and_deletes_everything(

@@ -9,21 +9,9 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, logged_kinds
 from tracker.db import write_transaction
-from tracker.models import RecoveryCode, SecurityEvent, User
-
-
-def kinds(app, user_id):
-    with write_transaction(app) as session:
-        return [
-            e.kind
-            for e in session.scalars(
-                select(SecurityEvent)
-                .where(SecurityEvent.user_id == user_id)
-                .order_by(SecurityEvent.id)
-            )
-        ]
+from tracker.models import RecoveryCode, User
 
 
 def code(secret, when=None, offset=0):
@@ -79,7 +67,7 @@ def test_turning_it_on_gives_ten_recovery_codes_stored_as_hashes(signed_in, app,
         stored = list(session.scalars(select(RecoveryCode.code_hash)))
     assert len(stored) == 10 and not set(codes) & set(stored)
     assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in stored)
-    assert kinds(app, user.id) == ["two_step_enabled"]
+    assert logged_kinds(app, user.id) == ["two_step_enabled"]
     page = signed_in.get("/settings").get_data(as_text=True)
     assert "10 unused recovery codes left." in page
 
@@ -103,7 +91,7 @@ def test_logging_in_then_asks_for_a_code_which_works_once(client, app, user):
     client.post("/logout")
     log_in(client, user)
     assert client.post("/login/code", data={"code": now}).status_code == 200  # replayed
-    assert kinds(app, user.id)[-1] == "login_failed"
+    assert logged_kinds(app, user.id)[-1] == "login_failed"
 
 
 def test_a_recovery_code_signs_in_once_and_is_logged(client, app, user):
@@ -120,7 +108,7 @@ def test_a_recovery_code_signs_in_once_and_is_logged(client, app, user):
     client.post("/logout")
     log_in(client, user)
     assert client.post("/login/code", data={"code": codes[3]}).status_code == 200
-    logged = kinds(app, user.id)
+    logged = logged_kinds(app, user.id)
     assert logged.count("recovery_code_used") == 1
     with write_transaction(app) as session:
         used = session.scalars(select(RecoveryCode).where(RecoveryCode.used_at.is_not(None))).all()
@@ -177,7 +165,11 @@ def test_turning_it_off_asks_for_the_password_or_a_code_and_is_logged(
         account = session.get(User, user.id)
         assert account.totp_secret is None
         assert session.scalars(select(RecoveryCode)).all() == []
-    assert kinds(app, user.id) == ["two_step_enabled", "confirmation_failed", "two_step_disabled"]
+    assert logged_kinds(app, user.id) == [
+        "two_step_enabled",
+        "confirmation_failed",
+        "two_step_disabled",
+    ]
 
 
 def test_new_recovery_codes_replace_the_old_ones(signed_in, app, user):
@@ -187,7 +179,7 @@ def test_new_recovery_codes_replace_the_old_ones(signed_in, app, user):
     )
     second = re.findall(r"<code>([a-z2-9-]{14})</code>", response.get_data(as_text=True))
     assert len(second) == 10 and not set(first) & set(second)
-    assert kinds(app, user.id)[-1] == "recovery_codes_renewed"
+    assert logged_kinds(app, user.id)[-1] == "recovery_codes_renewed"
 
 
 def test_an_export_takes_a_code_instead_of_the_password(signed_in, app, user):

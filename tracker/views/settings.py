@@ -207,14 +207,19 @@ def _qr(secret: str) -> Markup:
 @bp.route("/two-step")
 def two_step_page() -> ResponseReturnValue:
     """Show the QR code for the authenticator app, and ask for a code from it."""
-    secret = auth.user().totp_pending
-    if not secret or auth.user().totp_secret:
+    if not auth.user().totp_pending or auth.user().totp_secret:
         return redirect(url_for("settings.index"))
+    return _set_up_page(TwoStepCodeForm())
+
+
+def _set_up_page(form: TwoStepCodeForm) -> str:
+    """The QR code and the key of the secret being set up, and the form for a code."""
+    secret = auth.user().totp_pending or ""
     return render_template(
         "settings/two_step.html",
         qr=_qr(secret),
         secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        form=TwoStepCodeForm(),
+        form=form,
     )
 
 
@@ -237,13 +242,7 @@ def two_step_confirm() -> ResponseReturnValue:
         ]
     if not auth.user().totp_pending:
         return redirect(url_for("settings.index"))
-    secret = auth.user().totp_pending or ""
-    return render_template(
-        "settings/two_step.html",
-        qr=_qr(secret),
-        secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-        form=form,
-    )
+    return _set_up_page(form)
 
 
 @bp.route("/two-step/recovery-codes", methods=["POST"])
