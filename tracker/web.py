@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 from tracker.dates import today_in
+from tracker.method_values import tel_uri
 from tracker.services import ServiceError
 from tracker.services.dashboard import warmth_of
 
@@ -169,3 +170,4 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["today"] = today
     app.jinja_env.globals["warmth_of"] = lambda contact: warmth_of(contact, today())
+    app.jinja_env.filters["tel_uri"] = tel_uri

@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from tracker import fields, text
+from tracker.method_values import EMAIL_TERM, normal_email, normal_value, searched_digits
 from tracker.models import (
     TAG_LEN,
     CardImage,
@@ -116,9 +117,10 @@ def _apply(session: Session, user_id: int, contact: Contact, data: ContactData) 
     contact.introduced_by_id = data.introduced_by_id
     contact.stage = data.stage
     contact.cadence = data.cadence.strip() or None
+    values = [(m, normal_value(m.kind, m.value)) for m in data.methods]
     contact.methods = [
-        ContactMethod(kind=m.kind, value=m.value.strip(), label=m.label.strip(), position=i)
-        for i, m in enumerate(m for m in data.methods if m.value.strip())
+        ContactMethod(kind=m.kind, value=value, label=m.label.strip(), position=i)
+        for i, (m, value) in enumerate(pair for pair in values if pair[1])
     ]
     contact.tags = tags_named(session, user_id, data.tags)
 
@@ -236,11 +238,36 @@ MAX_TERMS = 10
 
 
 def search_filter(query: str) -> list[Any]:
-    """WHERE clauses: every term of the query appears (in one of its spellings) in the key."""
+    """WHERE clauses: every term of the query appears (in one of its spellings) in the key,
+    or in an email address, or, as digits, in a phone number; a query that is a phone
+    number with spaces (042 361 1234) is also looked for whole."""
+    query = query[:MAX_QUERY]
     clauses = []
-    for spellings in text.query_terms(query[:MAX_QUERY])[:MAX_TERMS]:
-        clauses.append(or_(*(sql.search_key_contains(s) for s in spellings)))
+    terms = text.query_terms(query)[:MAX_TERMS]
+    for spellings in terms:
+        found = [sql.search_key_contains(s) for s in spellings]
+        if keys := _method_keys(spellings[0]):
+            found.append(_having_a_method(keys))
+        clauses.append(or_(*found))
+    whole = searched_digits(query) if len(terms) > 1 else []
+    if whole:
+        return [or_(and_(*clauses), _having_a_method(whole))]
     return clauses
+
+
+def _having_a_method(keys: list[str]) -> Any:
+    """Contacts with a method whose search key holds one of these."""
+    holding = or_(*(ContactMethod.search_key.contains(key, autoescape=True) for key in keys))
+    return Contact.id.in_(select(ContactMethod.contact_id).where(holding))
+
+
+def _method_keys(term: str) -> list[str]:
+    """What a search term is looked for as in the methods' search keys: the digits of a
+    piece of a phone number, a piece of an email address."""
+    keys = searched_digits(term)
+    if EMAIL_TERM.match(term):
+        keys.append(normal_email(term).lower())
+    return list(dict.fromkeys(keys))
 
 
 @dataclass(frozen=True)
