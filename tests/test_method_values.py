@@ -273,3 +273,12 @@ def test_the_migration_converts_the_values_stored_before(app, runner, make_conta
         ("〒183-0022 府中市", ""),
         ("ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｊｐ", ""),  # web addresses are left as they are
     ]
+
+
+def test_who_can_help_looks_at_what_people_do_not_at_their_addresses(signed_in, make_contact):
+    make_contact(family_name="税理", expertise="tax returns")
+    make_contact(family_name="宛先", methods=[{"kind": "email", "value": "info@tax.example.jp"}])
+    page = signed_in.get("/help?q=tax").get_data(as_text=True)
+    assert "税理" in page and "宛先" not in page
+    listed = signed_in.get("/contacts?q=tax").get_data(as_text=True)
+    assert "税理" in listed and "宛先" in listed

@@ -237,19 +237,19 @@ MAX_QUERY = 200  # characters searched for, at most
 MAX_TERMS = 10
 
 
-def search_filter(query: str) -> list[Any]:
+def search_filter(query: str, *, methods: bool = True) -> list[Any]:
     """WHERE clauses: every term of the query appears (in one of its spellings) in the key,
-    or in an email address, or, as digits, in a phone number; a query that is a phone
-    number with spaces (042 361 1234) is also looked for whole."""
+    or (with ``methods``) in an email address, or, as digits, in a phone number; a query
+    that is a phone number with spaces (042 361 1234) is also looked for whole."""
     query = query[:MAX_QUERY]
     clauses = []
     terms = text.query_terms(query)[:MAX_TERMS]
     for spellings in terms:
         found = [sql.search_key_contains(s) for s in spellings]
-        if keys := _method_keys(spellings[0]):
+        if methods and (keys := _method_keys(spellings[0])):
             found.append(_having_a_method(keys))
         clauses.append(or_(*found))
-    whole = searched_digits(query) if len(terms) > 1 else []
+    whole = searched_digits(query) if methods and len(terms) > 1 else []
     if whole:
         return [or_(and_(*clauses), _having_a_method(whole))]
     return clauses
