@@ -14,6 +14,10 @@ having them generated from this module: mypy (and a reader) can only see an attr
 that is written in the class, and a generated column would make every ``contact.title``
 untyped. ``tests/test_fields.py`` checks that each field here has its column, of the
 type, length and default the spec gives, so the two cannot drift apart.
+
+vCard is not driven from here: it writes the names and the organisation as structured
+properties (N with SORT-AS, ORG of company and department) in an order its readers and
+tests expect, so ``tracker.exporters.vcard`` maps the fields it carries itself.
 """
 
 from collections.abc import Iterable, Iterator
