@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, union
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from tracker import fields, text
@@ -242,23 +242,27 @@ def search_filter(query: str, *, methods: bool = True) -> list[Any]:
     or (with ``methods``) in an email address, or, as digits, in a phone number; a query
     that is a phone number with spaces (042 361 1234) is also looked for whole."""
     query = query[:MAX_QUERY]
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     terms = text.query_terms(query)[:MAX_TERMS]
     for spellings in terms:
-        found = [sql.search_key_contains(s) for s in spellings]
-        if methods and (keys := _method_keys(spellings[0])):
-            found.append(_having_a_method(keys))
-        clauses.append(or_(*found))
+        keys = _method_keys(spellings[0]) if methods else []
+        if keys:
+            # One list of ids from both indexes: an OR of the key's test and the methods'
+            # would keep PostgreSQL from using the key's trigram index.
+            in_keys = [select(Contact.id).where(sql.search_key_contains(s)) for s in spellings]
+            clauses.append(Contact.id.in_(union(*in_keys, _having_a_method(keys))))
+        else:
+            clauses.append(or_(*(sql.search_key_contains(s) for s in spellings)))
     whole = searched_digits(query) if methods and len(terms) > 1 else []
     if whole:
-        return [or_(and_(*clauses), _having_a_method(whole))]
+        return [or_(and_(*clauses), Contact.id.in_(_having_a_method(whole)))]
     return clauses
 
 
-def _having_a_method(keys: list[str]) -> Any:
-    """Contacts with a method whose search key holds one of these."""
+def _having_a_method(keys: list[str]) -> Select:
+    """The ids of contacts with a method whose search key holds one of these."""
     holding = or_(*(ContactMethod.search_key.contains(key, autoescape=True) for key in keys))
-    return Contact.id.in_(select(ContactMethod.contact_id).where(holding))
+    return select(ContactMethod.contact_id).where(holding)
 
 
 def _method_keys(term: str) -> list[str]:
