@@ -246,7 +246,7 @@ def test_the_pickers_find_them_too(signed_in, phone_book):
 
 def test_the_migration_converts_the_values_stored_before(app, runner, make_contact):
     contact = make_contact(methods=[{"kind": "phone", "value": "090-0000-0000"}])
-    assert runner.invoke(args=["db", "downgrade", "0008"]).exit_code == 0
+    assert runner.invoke(args=["db", "downgrade", "0009-1"]).exit_code == 0
     engine = database(app).engine
     with engine.begin() as connection:
         connection.execute(

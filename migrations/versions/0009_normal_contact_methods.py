@@ -1,7 +1,7 @@
 """Emails, phone numbers and postal codes in their normal form, and a search key for them
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0014
 
 Every way in now stores them as tracker.method_values makes them (ASCII digits and letters,
 every dash a hyphen, 〒183-0022); this brings the values stored before into that form. The
@@ -19,7 +19,7 @@ from alembic import op
 from tracker.method_values import normal_value, search_key
 
 revision = "0009"
-down_revision = "0008"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
