@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: p.parent.name)
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(not ON_POSTGRES, reason="the firm's deployment runs on PostgreSQL"),
     pytest.mark.skipif(not PG_BIN, reason="PostgreSQL's server binaries are not installed"),
 ]

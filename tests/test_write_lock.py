@@ -50,6 +50,7 @@ def test_a_write_in_a_read_transaction_is_refused(app, user):
             session.flush()
 
 
+@pytest.mark.slow
 def test_another_accounts_login_goes_through_while_a_2_mb_upload_is_parsed(
     live_app, make_user, monkeypatch
 ):
