@@ -11,7 +11,6 @@ the deployment's error reports).
 
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,6 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD, make_config
-from tests.test_durability import free_port
 from tracker import create_app
 from tracker.db import database, write_transaction
 from tracker.models import SecurityEvent, UserSession
@@ -141,10 +139,13 @@ def test_the_error_page_falls_back_to_a_plain_page_when_the_database_is_gone(
 
 
 SERVE = """
-import sys
-from waitress import serve
-import app
-serve(app.app, host="127.0.0.1", port=int(sys.argv[1]), threads=2)
+import logging
+import app  # as waitress-serve app:app does: the app first, then waitress's logging
+from waitress import create_server
+logging.basicConfig()
+server = create_server(app.app, host="127.0.0.1", port=0, threads=2)
+print(server.effective_port, flush=True)
+server.run()
 """
 
 
@@ -152,7 +153,6 @@ def test_under_waitress_each_error_is_logged_once_with_its_request_id(tmp_path):
     """The deployment's finding: one traceback was logged five times."""
     import http.client
 
-    port = free_port()
     secret = "log-test-secret"
     env = {
         **os.environ,
@@ -162,17 +162,11 @@ def test_under_waitress_each_error_is_logged_once_with_its_request_id(tmp_path):
     log = tmp_path / "server.log"
     with log.open("wb") as err:
         server = subprocess.Popen(
-            [sys.executable, "-c", SERVE, str(port)], cwd=ROOT, env=env, stdout=err, stderr=err
+            [sys.executable, "-c", SERVE], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err
         )
         try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, log.read_text()
-                    time.sleep(0.05)
+            assert server.stdout is not None
+            port = int(server.stdout.readline())
             signer = create_app(make_config(tmp_path / "x.sqlite3", SECRET_KEY=secret))
             cookie = signer.session_interface.get_signing_serializer(signer).dumps(
                 {"_user_id": "1", "sid": "x" * 43, "seen": int(time.time())}
@@ -186,6 +180,7 @@ def test_under_waitress_each_error_is_logged_once_with_its_request_id(tmp_path):
         finally:
             server.terminate()
             server.wait(timeout=10)
+            server.stdout.close()  # type: ignore[union-attr]
     text = log.read_text()
     assert response.status == 500 and "Something went wrong" in body and request_id in body
     records = [line for line in text.splitlines() if line.startswith("[20")]

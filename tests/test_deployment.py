@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ON_POSTGRES
-from tests.test_durability import Browser, free_port
+from tests.test_durability import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: p.parent.name)
@@ -50,7 +50,8 @@ class Cluster:
         self.bin = PG_BIN[-1]
         # Not under pytest's own folder, which the postgres user cannot enter.
         self.dir = Path(tempfile.mkdtemp(prefix="jinmyaku-pg-"))
-        self.port = free_port()
+        # Only a Unix socket in its own folder: no TCP port to collide with a parallel test.
+        self.port = 5432
         self.root = os.geteuid() == 0
         if self.root:  # initdb refuses to run as root: the cluster is the postgres user's
             subprocess.run(["chown", "postgres", str(self.dir)], check=True)
@@ -77,7 +78,7 @@ class Cluster:
         self.start()
 
     def start(self) -> None:
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses="
         self.run(
             "pg_ctl",
             "-D",
@@ -101,7 +102,7 @@ class Cluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def url(self, database: str) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+        return f"postgresql://postgres@/{database}?host={self.dir}&port={self.port}"
 
     def sql(self, query: str, database: str = "postgres") -> list[tuple[object, ...]]:
         import psycopg
@@ -147,7 +148,6 @@ def test_the_firm_deployment_keeps_every_acknowledged_write_through_a_kill_and_a
     log = log_path.open("wb")
     try:
         cluster.sql("CREATE DATABASE jinmyaku")
-        port = free_port()
         env = {
             key: value
             for key, value in os.environ.items()
@@ -156,7 +156,7 @@ def test_the_firm_deployment_keeps_every_acknowledged_write_through_a_kill_and_a
         env.update(
             DATABASE_URL=cluster.url("jinmyaku"),
             SECRET_KEY=uuid.uuid4().hex,
-            JINMYAKU_BIND=f"127.0.0.1:{port}",
+            JINMYAKU_BIND="127.0.0.1:0",  # gunicorn says which port it got
             JINMYAKU_WORKERS="2",
             JINMYAKU_THREADS="4",
         )
@@ -187,6 +187,13 @@ def test_the_firm_deployment_keeps_every_acknowledged_write_through_a_kill_and_a
             env=env,
             stdout=log,
             stderr=log,
+        )
+        port = int(
+            wait_for(
+                lambda: re.search(rb"Listening at: http://127.0.0.1:(\d+)", log_path.read_bytes()),
+                30,
+                "gunicorn to listen",
+            ).group(1)
         )
         workers = wait_for(
             lambda: len(live_children(server.pid)) == 2 and live_children(server.pid),
