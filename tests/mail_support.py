@@ -39,7 +39,13 @@ class Inbox:
     refuse_rcpt: str = ""  # a reply such as "550 5.1.1 No such user" for every recipient
     refuse_data: str = ""
     drop_at_data: bool = False  # close the connection after the message, before replying
-    hold_first: threading.Event | None = None  # the first DATA waits for this (overlap tests)
+    # Overlap tests: the first DATA waits until two connections have said EHLO. A client
+    # opens one connection at a time and this one is not done, so the other is another
+    # client's: ``overlapped`` says the two were talking to the server at the same time.
+    hold_first: bool = False
+    overlapped: bool = False
+    two_sessions: threading.Event = field(default_factory=threading.Event)
+    on_data: Any = None  # called (in a worker thread) while the client waits for the reply
     expected_login: tuple[str, str] = ("", "")
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     logins: list[tuple[str, str]] = field(default_factory=list)
@@ -51,6 +57,8 @@ class Inbox:
     ) -> list[str]:
         with self.lock:
             self.sessions += 1
+            if self.sessions >= 2:
+                self.two_sessions.set()
         session.host_name = hostname
         return responses
 
@@ -63,9 +71,12 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.hold_first is not None:
-            gate, self.hold_first = self.hold_first, None
-            await asyncio.get_running_loop().run_in_executor(None, gate.wait, 30)
+        if self.hold_first:
+            self.hold_first = False
+            loop = asyncio.get_running_loop()
+            self.overlapped = await loop.run_in_executor(None, self.two_sessions.wait, 30)
+        if self.on_data is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.on_data)
         if self.refuse_data:
             return self.refuse_data
         if self.drop_at_data:

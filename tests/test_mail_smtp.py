@@ -111,15 +111,17 @@ def test_an_untrusted_certificate_is_refused_before_the_password_is_sent(
     (tmp_path / "stranger").mkdir()
     stranger = make_ca(tmp_path / "stranger")  # a CA this machine has never heard of
     inbox = Inbox()
-    with smtp_server(
-        inbox, security=security, tls=stranger.server_context(), login=(USER, PASSWORD)
-    ) as port:
-        with pytest.raises(MailError, match="does not trust") as caught:
-            send(
-                parse_url(f"{scheme}://{USER_Q}:{PASSWORD_Q}@127.0.0.1:{port}"),
-                message(),
-                timeout=10,
-            )
+    with (
+        smtp_server(
+            inbox, security=security, tls=stranger.server_context(), login=(USER, PASSWORD)
+        ) as port,
+        pytest.raises(MailError, match="does not trust") as caught,
+    ):
+        send(
+            parse_url(f"{scheme}://{USER_Q}:{PASSWORD_Q}@127.0.0.1:{port}"),
+            message(),
+            timeout=10,
+        )
     assert not caught.value.maybe_sent
     assert inbox.logins == [] and inbox.received == []
 
@@ -128,29 +130,33 @@ def test_a_certificate_for_another_host_is_refused(ca):
     inbox = Inbox()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.ca.issue_cert("mail.elsewhere.example").configure_cert(context)
-    with smtp_server(inbox, security="tls", tls=context) as port:
-        with pytest.raises(MailError, match="does not trust: IP address mismatch, certificate is not valid for '127.0.0.1'.$"):
-            send(parse_url(f"smtps://127.0.0.1:{port}"), message(), timeout=10)
+    with (
+        smtp_server(inbox, security="tls", tls=context) as port,
+        pytest.raises(
+            MailError,
+            match=r"does not trust: IP address mismatch, certificate is not valid for '127\.0\.0\.1'\.$",
+        ),
+    ):
+        send(parse_url(f"smtps://127.0.0.1:{port}"), message(), timeout=10)
     assert inbox.received == []
 
 
 def test_starttls_is_never_skipped_when_the_server_does_not_offer_it():
     inbox = Inbox()
-    with smtp_server(inbox) as port:
-        with pytest.raises(MailError, match="does not offer STARTTLS"):
-            send(parse_url(f"smtp+starttls://u:pw@127.0.0.1:{port}"), message(), timeout=10)
+    with smtp_server(inbox) as port, pytest.raises(MailError, match="does not offer STARTTLS"):
+        send(parse_url(f"smtp+starttls://u:pw@127.0.0.1:{port}"), message(), timeout=10)
     assert inbox.logins == [] and inbox.received == []
 
 
 def test_a_wrong_password_is_refused(ca):
     inbox = Inbox()
-    with smtp_server(
-        inbox, security="starttls", tls=ca.server_context(), login=(USER, PASSWORD)
-    ) as port:
-        with pytest.raises(MailError, match="refused the user name or password: 535"):
-            send(
-                parse_url(f"smtp+starttls://{USER_Q}:wrong@127.0.0.1:{port}"), message(), timeout=10
-            )
+    with (
+        smtp_server(
+            inbox, security="starttls", tls=ca.server_context(), login=(USER, PASSWORD)
+        ) as port,
+        pytest.raises(MailError, match="refused the user name or password: 535"),
+    ):
+        send(parse_url(f"smtp+starttls://{USER_Q}:wrong@127.0.0.1:{port}"), message(), timeout=10)
     assert inbox.received == []
 
 
@@ -168,9 +174,8 @@ def test_a_wrong_password_is_refused(ca):
     ],
 )
 def test_a_refusal_is_one_line_and_certainly_not_delivered(inbox, says):
-    with smtp_server(inbox) as port:
-        with pytest.raises(MailError) as caught:
-            send(parse_url(f"smtp://127.0.0.1:{port}"), message(), timeout=10)
+    with smtp_server(inbox) as port, pytest.raises(MailError) as caught:
+        send(parse_url(f"smtp://127.0.0.1:{port}"), message(), timeout=10)
     assert says in str(caught.value)
     assert "\n" not in str(caught.value)
     assert not caught.value.maybe_sent
@@ -178,9 +183,11 @@ def test_a_refusal_is_one_line_and_certainly_not_delivered(inbox, says):
 
 def test_a_connection_lost_while_handing_the_mail_over_may_have_delivered_it():
     inbox = Inbox(drop_at_data=True)
-    with smtp_server(inbox) as port:
-        with pytest.raises(MailError, match="may have been accepted") as caught:
-            send(parse_url(f"smtp://127.0.0.1:{port}"), message(), timeout=10)
+    with (
+        smtp_server(inbox) as port,
+        pytest.raises(MailError, match="may have been accepted") as caught,
+    ):
+        send(parse_url(f"smtp://127.0.0.1:{port}"), message(), timeout=10)
     assert caught.value.maybe_sent
 
 
