@@ -252,6 +252,19 @@ class SettingsForm(FlaskForm):
     save = SubmitField(_l("Save"))
 
 
+class DigestForm(FlaskForm):
+    """The morning mail: on or off, and the hour of the user's day it goes out after."""
+
+    enabled = BooleanField(_l("Mail me the morning digest"))
+    hour = SelectField(
+        _l("Send it after"),
+        choices=[SelectChoice(hour, f"{hour:02d}:00") for hour in range(24)],
+        coerce=int,
+        default=7,
+    )
+    save = SubmitField(_l("Save"))
+
+
 class QuickTouchForm(FlaskForm):
     """Log a touchpoint dated today in one step, from a dashboard row."""
 

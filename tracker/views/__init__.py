@@ -9,6 +9,7 @@ from tracker.views import (
     contacts,
     events,
     home,
+    mail,
     referrals,
     review,
     settings,
@@ -32,6 +33,7 @@ def register(app: Flask) -> None:
         tags,
         transfer,
         calendar,
+        mail,
         trash,
         settings,
     ):

@@ -10,6 +10,7 @@ from tracker import auth
 from tracker.db import get_session
 from tracker.forms import ConfirmForm, PasswordForm, SettingsForm
 from tracker.services.security import recent_events, record
+from tracker.views import mail
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 auth.require_login(bp)
@@ -21,6 +22,7 @@ def _page(form: SettingsForm, password_form: PasswordForm) -> str:
         form=form,
         password_form=password_form,
         events=recent_events(get_session(), auth.user_id()),
+        **mail.section(auth.user()),
     )
 
 
