@@ -45,7 +45,7 @@ def mail_settings() -> MailSettings:
     except ValueError as error:
         raise MailError(str(error)) from None
     sender = str(config["MAIL_FROM"]).strip()
-    if "@" not in parseaddr(sender)[1]:
+    if "@" not in parseaddr(sender)[1] or "\n" in sender or "\r" in sender:
         raise MailError("MAIL_FROM is not an email address (such as Jinmyaku <crm@example.jp>).")
     public_url = str(config["PUBLIC_URL"]).strip().rstrip("/")
     parts = urlsplit(public_url)
@@ -274,7 +274,9 @@ def digest_mail(session: Session, user: User, today: date, settings: MailSetting
     message = EmailMessage()
     message["Subject"] = title
     message["From"] = settings.sender
-    message["To"] = Address(display_name=user.display_name or "", addr_spec=user.email)
+    # A header is one line: a name typed with a line break in it would make it two.
+    name = " ".join((user.display_name or "").split())
+    message["To"] = Address(display_name=name, addr_spec=user.email)
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid("digest", domain=_message_id_domain(settings.sender))
     # RFC 3834: an automatic mail, so that out-of-office replies leave it alone.

@@ -6,14 +6,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tests.conftest import log_in
-from tests.mail_support import Inbox, closed_port, smtp_server
+from tests.mail.support import closed_port
 from tracker.db import write_transaction
 from tracker.models import DigestMail, Tag, User
-
-
-@pytest.fixture
-def inbox():
-    return Inbox()
 
 
 def settings_page(client) -> str:
@@ -101,11 +96,6 @@ def test_the_page_tells_what_became_of_the_last_mail(signed_in, app, user, statu
 
 
 class TestTheTestMail:
-    @pytest.fixture
-    def smtp_port(self, inbox):
-        with smtp_server(inbox) as port:
-            yield port
-
     @pytest.fixture
     def app_config(self, smtp_port):
         return {

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.mail_support import Inbox, smtp_server
+from tests.mail.support import Inbox, smtp_server
 from tracker.db import write_transaction
 from tracker.models import DigestMail, User
 from tracker.services.digest_mails import MAX_ATTEMPTS
@@ -23,17 +23,6 @@ PUBLIC_URL = "https://crm.example.jp"
 # 07:00 in Tokyo on 27 November is 22:00 UTC on the 26th.
 BEFORE_SEVEN = "2026-11-27T06:59+09:00"
 AT_SEVEN = "2026-11-26T22:00Z"
-
-
-@pytest.fixture
-def inbox():
-    return Inbox()
-
-
-@pytest.fixture
-def smtp_port(inbox):
-    with smtp_server(inbox) as port:
-        yield port
 
 
 @pytest.fixture

@@ -8,21 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.mail_support import Inbox, closed_port, smtp_server
+from tests.mail.support import closed_port
+from tracker.db import write_transaction
+from tracker.models import User
 
 PUBLIC_URL = "https://crm.example.jp/team"
 MAIL_FROM = "Jinmyaku <crm@example.jp>"
-
-
-@pytest.fixture
-def inbox():
-    return Inbox()
-
-
-@pytest.fixture
-def smtp_port(inbox):
-    with smtp_server(inbox) as port:
-        yield port
 
 
 @pytest.fixture
@@ -164,6 +155,17 @@ def test_the_html_part_is_what_mail_clients_show(runner, user, people, inbox, sm
     assert sum(1 for _, attrs in page.tags if attrs.get("style")) > 20
 
 
+def test_a_name_with_a_line_break_stays_on_one_header_line(runner, app, user, inbox, smtp_port):
+    with write_transaction(app) as session:
+        session.get(User, user.id).display_name = "山田\r\nBcc: x@example.jp"
+    sent_mail(runner, user.email)
+    ((_, recipients, raw),) = inbox.received
+    assert recipients == [user.email]
+    mail = message_from_bytes(raw, policy=policy.default)
+    assert mail["Bcc"] is None
+    assert mail["To"].addresses[0].display_name == "山田 Bcc: x@example.jp"
+
+
 def test_a_japanese_user_gets_a_japanese_mail(
     runner, make_user, make_contact, make_touchpoint, inbox, smtp_port
 ):
@@ -249,6 +251,10 @@ def test_a_refusal_is_a_clean_failure(runner, user, people, inbox, smtp_port):
             "Error: SMTP_URL: smtp:// would send the password in the clear",
         ),
         ({"MAIL_FROM": "Jinmyaku"}, "Error: MAIL_FROM is not an email address"),
+        (
+            {"MAIL_FROM": "crm@example.jp\nBcc: x@example.jp"},
+            "Error: MAIL_FROM is not an email address",
+        ),
         ({"PUBLIC_URL": "crm.example.jp"}, "Error: PUBLIC_URL must be the address of the app"),
     ],
 )

@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from tests.mail_support import Inbox, closed_port, make_ca, smtp_server
+from tests.mail.support import Inbox, closed_port, make_ca, smtp_server
 from tracker.mail.smtp import MailError, SmtpServer, parse_url, send, tls_context
 
 USER, PASSWORD = "me@example.jp", "p@ss:w/rd% +パス"
