@@ -146,7 +146,7 @@ def test_a_refused_mail_is_tried_again_on_the_next_runs_and_then_given_up(
     result = run(runner, AT_SEVEN, exit_code=1)
     assert f"Not sent to {user.email}: The mail server at 127.0.0.1:" in result.stderr
     assert "That was try 1; the next run tries again." in result.stderr
-    assert result.output.splitlines()[-1] == "Error: 1 morning mails were not sent."
+    assert result.output.splitlines()[-1] == "Error: 1 morning mail was not sent."
     ((day, status, attempts, error),) = claims(app, user)
     assert (day, status, attempts) == (date(2026, 11, 27), "failed", 1)
     assert "451 4.3.0 Try again later" in error

@@ -94,7 +94,8 @@ def send_digests_command(now: str | None) -> None:
                 after = f" That was try {claimed.attempt}; the next run tries again."
             click.echo(f"Not sent to {item.user.email}: {error}{after}", err=True)
     if failed:
-        raise click.ClickException(f"{failed} morning mails were not sent.")
+        mails = "mail was" if failed == 1 else "mails were"
+        raise click.ClickException(f"{failed} morning {mails} not sent.")
 
 
 @click.command("digest-schedule")

@@ -2,6 +2,7 @@
 in the user's language, every person linked to their page at PUBLIC_URL."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.headerregistry import Address
@@ -104,13 +105,14 @@ def _row(person: dict[str, Any], *details: str) -> Row:
 def _section(
     title: str,
     people: list[dict[str, Any]],
-    detail: Any,
+    detail: Callable[[dict[str, Any]], list[str]],
     *,
+    more: str,
     total: int | None = None,
     hint: str = "",
-    more: str = "",
     **more_args: Any,
 ) -> Section:
+    """A list of the mail, its first rows, and a link to the page with all of them."""
     shown = people[:ROWS_PER_SECTION]
     total = len(people) if total is None else total
     return Section(
