@@ -5,6 +5,7 @@ from flask import Flask
 from tracker.views import (
     auth,
     calendar,
+    carddav,
     cards,
     contacts,
     events,
@@ -36,5 +37,6 @@ def register(app: Flask) -> None:
         mail,
         trash,
         settings,
+        carddav,
     ):
         app.register_blueprint(module.bp)
