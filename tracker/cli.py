@@ -20,7 +20,8 @@ from tracker.dates import today_in
 from tracker.db import database, write_transaction
 from tracker.i18n import localize_digest
 from tracker.importers import Problem
-from tracker.mail.digest import MailSettings, digest_mail, mail_settings
+from tracker.mail.digest import digest_mail
+from tracker.mail.settings import MailSettings, mail_settings
 from tracker.mail.smtp import MailError, send
 from tracker.models import User
 from tracker.seeding import seed_command

@@ -13,7 +13,8 @@ from tests.browser.conftest import ARTIFACTS, WIDTHS
 from tests.browser.test_every_page import SEVERE, TAP_TARGETS
 from tests.conftest import TODAY
 from tracker.db import database
-from tracker.mail.digest import digest_mail, mail_settings
+from tracker.mail.digest import digest_mail
+from tracker.mail.settings import mail_settings
 
 
 @pytest.fixture

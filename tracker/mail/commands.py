@@ -11,7 +11,8 @@ from flask.cli import with_appcontext
 
 from tracker.cli import mail_settings_or_exit, user_by_email
 from tracker.db import database, write_transaction
-from tracker.mail.digest import MailSettings, digest_mail, mail_is_set_up
+from tracker.mail.digest import digest_mail
+from tracker.mail.settings import MailSettings, mail_is_set_up
 from tracker.mail.smtp import MailError, send
 from tracker.models import User
 from tracker.services import ServiceError

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from tracker import auth
 from tracker.db import get_session
 from tracker.forms import ConfirmForm, DigestForm
-from tracker.mail.digest import digest_mail, mail_is_set_up, mail_settings
+from tracker.mail.digest import digest_mail
+from tracker.mail.settings import mail_is_set_up, mail_settings
 from tracker.mail.smtp import MailError, send
 from tracker.models import User
 from tracker.services.digest_mails import latest, set_hour
