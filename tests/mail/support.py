@@ -74,7 +74,7 @@ class Inbox:
         if self.hold_first:
             self.hold_first = False
             loop = asyncio.get_running_loop()
-            self.overlapped = await loop.run_in_executor(None, self.two_sessions.wait, 30)
+            self.overlapped = await loop.run_in_executor(None, self.two_sessions.wait, 60)
         if self.on_data is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.on_data)
         if self.refuse_data:

@@ -253,7 +253,7 @@ def test_two_overlapping_runs_send_each_mail_once(app, database_url, make_user, 
             )
             for _ in range(2)
         ]
-        outputs = [process.communicate(timeout=120) for process in runs]
+        outputs = [process.communicate(timeout=180) for process in runs]
     for process, (out, err) in zip(runs, outputs, strict=True):
         assert process.returncode == 0, (out, err)
     assert inbox.overlapped, "the two runs never had a mail in flight at the same time"
