@@ -1,7 +1,7 @@
 """The morning mail: each user's hour, and one claim row per user and day
 
 Revision ID: 0013
-Revises: 0014
+Revises: 0009
 
 ``users.digest_hour`` is the hour (0–23, the user's own time) after which the morning mail
 goes out; NULL means it is off. ``digest_mails`` holds one row per user and day, written
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = "0013"
-down_revision = "0014"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

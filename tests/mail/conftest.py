@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.mail.support import Inbox, smtp_server
+from tests.mail.support import Inbox, closed_port, smtp_server
 
 
 @pytest.fixture
@@ -16,4 +16,11 @@ def inbox() -> Inbox:
 def smtp_port(inbox: Inbox) -> Iterator[int]:
     """A plain SMTP server on a free loopback port, for this test."""
     with smtp_server(inbox) as port:
+        yield port
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A loopback port where a connection is refused, for this test."""
+    with closed_port() as port:
         yield port

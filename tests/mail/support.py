@@ -21,15 +21,23 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 HOST = "127.0.0.1"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
+@contextmanager
+def closed_port() -> Iterator[int]:
+    """A loopback port that refuses connections: bound, never listening, and held for the
+    block, so that no parallel test can start listening on it meanwhile."""
+    with socket.socket() as held:
+        held.bind((HOST, 0))
+        yield int(held.getsockname()[1])
 
 
-def closed_port() -> int:
-    """A loopback port nothing listens on (taken and given back: a refused connection)."""
-    return free_port()
+class _Controller(Controller):
+    """aiosmtpd's controller on a port the system picks when it binds (port 0): a port
+    chosen first and bound later could be taken by a parallel test in between."""
+
+    def _trigger_server(self) -> None:
+        assert self.server is not None
+        self.port = int(self.server.sockets[0].getsockname()[1])
+        super()._trigger_server()
 
 
 @dataclass
@@ -132,7 +140,6 @@ def smtp_server(
     login: tuple[str, str] | None = None,
 ) -> Iterator[int]:
     """Serve SMTP on a free loopback port (yielded) until the block ends."""
-    port = free_port()
     kwargs: dict[str, Any] = {"server_hostname": "mail.test", "ready_timeout": 10}
     if security == "starttls":
         kwargs.update(tls_context=tls, require_starttls=True)
@@ -143,9 +150,9 @@ def smtp_server(
         # Over implicit TLS aiosmtpd cannot tell the connection is encrypted: it offers AUTH
         # there only when not told to require TLS (and then warns if AUTH is required).
         kwargs.update(authenticator=inbox.authenticate, auth_required=security != "tls")
-    controller = Controller(inbox, hostname=HOST, port=port, **kwargs)
+    controller = _Controller(inbox, hostname=HOST, port=0, **kwargs)
     controller.start()
     try:
-        yield port
+        yield controller.port
     finally:
         controller.stop()

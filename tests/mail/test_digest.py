@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.mail.support import closed_port
 from tracker.db import write_transaction
 from tracker.models import User
 
@@ -18,10 +17,10 @@ MAIL_FROM = "Jinmyaku <crm@example.jp>"
 
 @pytest.fixture
 def app_config(request):
-    # Tests that need no server get a closed port: nothing may be listening.
-    port = request.getfixturevalue("smtp_port") if "smtp_port" in request.fixturenames else None
+    # Tests that need no server get a port that refuses connections.
+    server = "smtp_port" if "smtp_port" in request.fixturenames else "refused_port"
     return {
-        "SMTP_URL": f"smtp://127.0.0.1:{port or closed_port()}",
+        "SMTP_URL": f"smtp://127.0.0.1:{request.getfixturevalue(server)}",
         "MAIL_FROM": MAIL_FROM,
         "PUBLIC_URL": PUBLIC_URL + "/",
     }

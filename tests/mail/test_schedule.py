@@ -212,6 +212,7 @@ sys.exit(result.exit_code)
 """
 
 
+@pytest.mark.slow
 def test_two_overlapping_runs_send_each_mail_once(app, database_url, make_user, tmp_path):
     """Two processes run send-digests at the same moment against one database. The SMTP
     server holds the first mail until a second connection arrives, so the runs are

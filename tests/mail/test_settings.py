@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tests.conftest import log_in
-from tests.mail.support import closed_port
 from tracker.db import write_transaction
 from tracker.models import DigestMail, Tag, User
 
@@ -130,13 +129,13 @@ class TestTheTestMail:
         assert "試験" in mail.get_body(("plain",)).get_content()
         assert writes == [True]
 
-    def test_a_failure_is_shown_in_one_line(self, signed_in, app, inbox, smtp_port):
+    def test_a_failure_is_shown_in_one_line(self, signed_in, app, inbox, smtp_port, refused_port):
         inbox.refuse_rcpt = "550 5.1.1 Mailbox unavailable"
         page = signed_in.post("/settings/mail/test", follow_redirects=True).get_data(as_text=True)
         assert (
             f"The test mail was not sent: The mail server at 127.0.0.1:{smtp_port} refused the "
             "recipient"
         ) in page
-        app.config["SMTP_URL"] = f"smtp://127.0.0.1:{closed_port()}"
+        app.config["SMTP_URL"] = f"smtp://127.0.0.1:{refused_port}"
         page = signed_in.post("/settings/mail/test", follow_redirects=True).get_data(as_text=True)
         assert "the connection was refused." in page

@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from tests.mail.support import Inbox, closed_port, make_ca, smtp_server
+from tests.mail.support import Inbox, make_ca, smtp_server
 from tracker.mail.smtp import MailError, SmtpServer, parse_url, send, tls_context
 
 USER, PASSWORD = "me@example.jp", "p@ss:w/rd% +パス"
@@ -191,8 +191,8 @@ def test_a_connection_lost_while_handing_the_mail_over_may_have_delivered_it():
     assert caught.value.maybe_sent
 
 
-def test_a_closed_port():
-    port = closed_port()
+def test_a_closed_port(refused_port):
+    port = refused_port
     with pytest.raises(
         MailError,
         match=f"Cannot reach the mail server at 127.0.0.1:{port}: the connection was refused",
