@@ -36,6 +36,7 @@ from tracker.services.calendar import new_token
 from tracker.services.security import recent_events, record
 from tracker.services.tokens import active_tokens, create_token, revoke_token
 from tracker.services.users import delete_user
+from tracker.views import mail
 from tracker.views.helpers import ask_identity, identity_confirmed
 from tracker.web import error_message
 
@@ -62,6 +63,7 @@ def _page(
         delete_form=delete_form or ask_identity(DeleteAccountForm(formdata=None, prefix="delete")),
         codes_left=two_step.recovery_codes_left(get_session(), user.id) if user.totp_secret else 0,
         events=recent_events(get_session(), user.id),
+        **mail.section(user),
         tokens=active_tokens(get_session(), user.id),
         token_form=token_form or TokenForm(formdata=None),
         new_token=new_api_token,
