@@ -23,7 +23,7 @@ def test_finding_9_no_bare_cr_reaches_summary_or_description(
     person = make_contact(
         family_name="山田\rX-INJECTED:1",
         given_name="太郎",
-        company="Y社\r\nDESCRIPTION:偽\x0b\x00",
+        company="Y社\r\nDESCRIPTION:偽\x0b",  # (PostgreSQL stores no NUL at all)
         title="所長\rEND:VEVENT",
     )
     make_touchpoint([person], occurred_on=date(2026, 11, 20), follow_up_on=date(2026, 12, 3))
