@@ -1,0 +1,186 @@
+"""Readings (よみ) of Japanese names: from printed furigana or romaji, else suggested.
+
+Suggestions come from the name lists of ``japanese-personal-name-dataset`` (about 2,000
+family names with their population, and 9,000 given-name readings with every known kanji
+spelling), read from the package's own files, once, when first needed.
+"""
+
+import csv
+import importlib.util
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import jaconv
+
+_KANA = re.compile(r"^[\u3041-\u309f\u30a0-\u30ffー・\s]+$")
+_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'\-]*$")
+# Long vowels are often left out of romaji (Ito for いとう, Ohno for おおの).
+_LONG_VOWELS = ((r"oh(?![aiueo])", "o"), ("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"))
+
+
+@dataclass
+class _Names:
+    family: dict[str, list[str]] = field(default_factory=dict)  # kanji: readings, commonest first
+    given: dict[str, list[str]] = field(default_factory=dict)
+    longest_family: int = 0
+
+
+def _dataset_dir() -> Path | None:
+    spec = importlib.util.find_spec("japanese_personal_name_dataset")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "dataset"
+
+
+@cache
+def _names() -> _Names:
+    """The name lists, or empty ones when the package is not installed."""
+    names = _Names()
+    folder = _dataset_dir()
+    if folder is None:
+        return names
+    with (folder / "last_name_org.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.reader(handle) if len(row) >= 3]
+    rows.sort(key=lambda row: -int(row[1]) if row[1].isdigit() else 0)
+    for row in rows:
+        names.family.setdefault(row[0], []).append(row[2])
+    names.longest_family = max((len(kanji) for kanji in names.family), default=0)
+    # The curated lists of popular names first: their readings are the likelier ones.
+    for name in ("man_opti", "woman_opti", "man_org", "woman_org"):
+        path = folder / f"first_name_{name}.csv"
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                if len(row) < 3:
+                    continue
+                for kanji in row[2:]:
+                    readings = names.given.setdefault(kanji, [])
+                    if row[0] not in readings:
+                        readings.append(row[0])
+    return names
+
+
+def hiragana(text: str) -> str:
+    """Kana as the app keeps readings: hiragana, half-width forms made whole, no spaces."""
+    return "".join(str(jaconv.kata2hira(unicodedata.normalize("NFKC", text))).split())
+
+
+def is_kana(text: str) -> bool:
+    return bool(_KANA.match(text)) and any(not char.isspace() for char in text)
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """A Japanese full name as (family, given): at its space, else after a known family name."""
+    parts = name.split()
+    if len(parts) >= 2:
+        return parts[0], "".join(parts[1:])
+    name = parts[0] if parts else ""
+    family = _names().family
+    for length in range(min(len(name) - 1, _names().longest_family), 0, -1):
+        if name[:length] in family:
+            return name[:length], name[length:]
+    # Most family names are two characters: the best guess for an unknown one.
+    cut = 2 if len(name) >= 3 else 1
+    return name[:cut], name[cut:]
+
+
+def suggest(family: str, given: str) -> tuple[str, str]:
+    """Likely readings of a family and a given name ("" where none is known)."""
+    return _suggest_one(family, _names().family), _suggest_one(given, _names().given)
+
+
+def _suggest_one(name: str, readings: dict[str, list[str]]) -> str:
+    if not name:
+        return ""
+    if is_kana(name):
+        return hiragana(name)
+    found = readings.get(name)
+    return found[0] if found else ""
+
+
+def candidates(name: str, *, family: bool) -> list[str]:
+    """Every reading the lists know for a family or given name."""
+    if is_kana(name):
+        return [hiragana(name)]
+    return list((_names().family if family else _names().given).get(name, ()))
+
+
+def loose_romaji(text: str) -> str:
+    """Romaji with long vowels folded, so that Ito, Itou and Itoh compare equal."""
+    text = text.casefold()
+    if not text.isascii():
+        text = str(jaconv.kana2alphabet(hiragana(text)))
+    text = text.replace("-", "").replace("'", "")
+    for pattern, short in _LONG_VOWELS:
+        text = re.sub(pattern, short, text)
+    return text
+
+
+def kana_of_romaji(word: str) -> str:
+    """Hiragana for a romaji word, or "" when it does not read as Japanese."""
+    word = word.casefold().replace("-", "")
+    word = re.sub(r"^oh(?![aiueo])", "oo", word)  # Ohno: おおの
+    word = re.sub(r"oh(?![aiueo])", "ou", word)  # Itoh: いとう
+    converted = str(jaconv.alphabet2kana(word))
+    return converted if is_kana(converted) else ""
+
+
+def readings_from_romaji(family: str, given: str, latin: str) -> tuple[str, str] | None:
+    """The readings a romaji line gives a Japanese name (Taro Yamada, YAMADA Taro), or None."""
+    words = [word for word in latin.replace(",", " ").split() if _LATIN_WORD.match(word)]
+    if len(words) != 2 or len(words) != len(latin.replace(",", " ").split()):
+        return None
+    first, second = words
+    family_known = candidates(family, family=True)
+    given_known = candidates(given, family=False)
+    # Which word is the family name: the one a known reading matches, else the one in
+    # capitals (YAMADA Taro), else Western order (Taro Yamada).
+    order = None
+    for candidate in family_known:
+        if loose_romaji(candidate) == loose_romaji(first):
+            order = (first, second)
+        elif loose_romaji(candidate) == loose_romaji(second):
+            order = (second, first)
+        if order:
+            break
+    if order is None:
+        if first.isupper() and not second.isupper():
+            order = (first, second)
+        elif second.isupper() and not first.isupper():
+            order = (second, first)
+        else:
+            order = (second, first)
+    return (
+        _reading_of(order[0], family_known),
+        _reading_of(order[1], given_known),
+    )
+
+
+def _reading_of(word: str, known: list[str]) -> str:
+    """The known reading the romaji spells, else the romaji's own kana."""
+    for candidate in known:
+        if loose_romaji(candidate) == loose_romaji(word):
+            return candidate
+    return kana_of_romaji(word)
+
+
+def split_reading(reading: str, family: str, given: str) -> tuple[str, str]:
+    """Furigana printed as one run (やまだたろう) cut between the family and given name."""
+    parts = reading.split()
+    if len(parts) >= 2:
+        return hiragana(parts[0]), hiragana("".join(parts[1:]))
+    whole = hiragana(reading)
+    for candidate in candidates(family, family=True):
+        if whole.startswith(candidate) and len(whole) > len(candidate):
+            return candidate, whole[len(candidate) :]
+    for candidate in candidates(given, family=False):
+        if whole.endswith(candidate) and len(whole) > len(candidate):
+            return whole[: -len(candidate)], candidate
+    # No list knows either name: cut in proportion to the characters of each.
+    share = len(family) / max(1, len(family) + len(given))
+    cut = max(1, min(len(whole) - 1, round(len(whole) * share)))
+    return whole[:cut], whole[cut:]
