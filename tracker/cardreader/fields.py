@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from tracker.cardreader import readings, vocabulary
 from tracker.cardreader.ocr import TextLine
-from tracker.cardreader.result import CardFields
+from tracker.cardreader.result import CardFields, add_unique
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _URL = re.compile(
@@ -56,12 +56,14 @@ class Row:
     y0: float
     x1: float
     y1: float
+    size: float
     parts: list[TextLine] = field(default_factory=list)
     used: bool = False
 
     @property
     def height(self) -> float:
-        return self.y1 - self.y0
+        """The text's height (of its tallest part)."""
+        return self.size
 
     @property
     def cy(self) -> float:
@@ -74,7 +76,7 @@ def clean(text: str) -> str:
     text = re.sub(r"^[亍丁干于](?=\s?\d{3}\s?-)", "〒", text)
     text = re.sub(r"(?<=\s)[亍丁干](?=\s?\d{3}\s?-)", "〒", text)
     return re.sub(
-        rf"(?<=[{_KATAKANA}])[工力口二夕卜八一]+|[工力口二夕卜八一]+(?=[{_KATAKANA}]{{2}})",
+        rf"(?<=[{_KATAKANA}])[工力口二夕卜八一]+|(?<![\u3400-\u9fff])[工力口二夕卜八一]+(?=[{_KATAKANA}]{{2}})",
         lambda match: match[0].translate(_LOOKALIKES),
         text,
     )
@@ -94,10 +96,11 @@ def rows_of(lines: Iterable[TextLine]) -> list[Row]:
                 row.text = f"{row.text}{joiner}{text}"
                 row.x1 = max(row.x1, line.x1)
                 row.y0, row.y1 = min(row.y0, line.y0), max(row.y1, line.y1)
+                row.size = max(row.size, line.height)
                 row.parts.append(line)
                 break
         else:
-            rows.append(Row(text, line.x0, line.y0, line.x1, line.y1, [line]))
+            rows.append(Row(text, line.x0, line.y0, line.x1, line.y1, line.height, [line]))
     return sorted(rows, key=lambda row: (row.cy, row.x0))
 
 
@@ -126,14 +129,14 @@ def _contacts(row: Row, fields: CardFields) -> None:
     text = re.sub(r"\s*@\s*", "@", row.text)
     rest = text
     for match in _EMAIL.finditer(text):
-        _add(fields.emails, match[0].strip(".").lower())
+        add_unique(fields.emails, match[0].strip(".").lower())
         rest = rest.replace(match[0], " ")
         row.used = True
     for match in _URL.finditer(rest):
         url = match[0].rstrip(".,)")
         if "@" in url:
             continue
-        _add(fields.urls, url)
+        add_unique(fields.urls, url)
         rest = rest.replace(match[0], " ")
         row.used = True
     if _POSTAL.search(rest) and not re.search(r"\d{2,}\s?[-)]\s?\d{3,4}\s?-\s?\d{4}", rest):
@@ -148,17 +151,12 @@ def _contacts(row: Row, fields: CardFields) -> None:
         row.used = True
         if label in vocabulary.FAX_LABELS or label.endswith("fax"):
             continue
-        _add(fields.phones, _tidy_phone(match[0]))
+        add_unique(fields.phones, _tidy_phone(match[0]))
 
 
 def _tidy_phone(text: str) -> str:
     text = re.sub(r"\s+", " ", text.strip(" .-"))
     return re.sub(r"\s*-\s*", "-", text)
-
-
-def _add(values: list[str], value: str) -> None:
-    if value and value.casefold() not in (known.casefold() for known in values):
-        values.append(value)
 
 
 def _address(rows: list[Row], fields: CardFields) -> None:
@@ -172,7 +170,10 @@ def _address(rows: list[Row], fields: CardFields) -> None:
         japanese = _CJK.search(text) is not None
         if postal and (text.lstrip().startswith("〒") or japanese):
             code = f"〒{postal[1]}-{postal[2]}"
-            rest = (text[: postal.start()] + " " + text[postal.end() :]).strip(" ,")
+            before = text[: postal.start()].strip()
+            # 〒 misread as T, テ or 干 leaves a letter before the code; a label too.
+            before = "" if len(before) <= 2 else before
+            rest = (before + " " + text[postal.end() :]).strip(" ,")
             rest = re.sub(r"^(住所|所在地|Address)[:：\s]*", "", rest)
             pieces = [rest] if rest else []
             follow = index + 1
@@ -195,6 +196,11 @@ def _address(rows: list[Row], fields: CardFields) -> None:
         if not japanese and _english_address(text):
             row.used = True
             pieces = [text.strip(" ,")]
+            above = rows[index - 1] if index else None
+            if above and not above.used and above.text.rstrip().endswith(","):
+                # The street, broken off before the district and city.
+                above.used = True
+                pieces.insert(0, above.text.strip(" ,"))
             for below in rows[index + 1 : index + 3]:
                 if below.used or not _english_address(below.text):
                     break
@@ -241,12 +247,13 @@ def _is_company(text: str) -> bool:
 
 
 def _title_of(token: str) -> str | None:
-    """The title a word (or words) is, when it is one."""
+    """The title a word (or words) is, when it is one (営業部部長 is a department and one)."""
     if _CJK.search(token):
-        for title in vocabulary.TITLES_JA:
-            if token.endswith(title) and not _is_department(token[: -len(title)] or "-"):
-                return token
-        return None
+        matches = [title for title in vocabulary.TITLES_JA if token.endswith(title)]
+        if not matches:
+            return None
+        prefix = token[: -len(max(matches, key=len))]
+        return None if prefix and _is_department(prefix) else token
     lowered = token.casefold().strip(" ,")
     for title in vocabulary.TITLES_EN:
         if re.search(rf"(?<![a-z]){re.escape(title)}(?![a-z])", lowered):
@@ -313,7 +320,7 @@ def _roles(text: str) -> tuple[list[str], list[str]]:
 
 def _embedded_title(token: str) -> tuple[str, str] | None:
     """営業部部長 read as one word: the department, then the title."""
-    for title in vocabulary.TITLES_JA:
+    for title in sorted(vocabulary.TITLES_JA, key=len, reverse=True):
         if token.endswith(title) and _is_department(token[: -len(title)]):
             return token[: -len(title)], title
     return None

@@ -44,9 +44,11 @@ class TextLine:
     y1: float
     score: float = 1.0
 
+    size: float = 0.0  # the text's own height (a tilted line's box is taller than its text)
+
     @property
     def height(self) -> float:
-        return self.y1 - self.y0
+        return self.size or self.y1 - self.y0
 
     @property
     def width(self) -> float:
@@ -107,15 +109,12 @@ class PPOCRv5:
         boxes = self._detect(image)
         crops = [_crop(image, box) for box in boxes]
         found = self._recognise(crops)
-        lines = []
-        for box, (text, score) in zip(boxes, found, strict=True):
-            if score < _MIN_SCORE or not text.strip():
-                continue
-            xs, ys = box[:, 0], box[:, 1]
-            lines.append(
-                TextLine(text.strip(), xs.min(), ys.min(), xs.max(), ys.max(), round(score, 3))
-            )
-        return sorted(lines, key=lambda line: (line.cy, line.x0))
+        kept = [
+            (box, text, score)
+            for box, (text, score) in zip(boxes, found, strict=True)
+            if score >= _MIN_SCORE and text.strip()
+        ]
+        return lines_from_quads(kept)
 
     # -- detection ---------------------------------------------------------------------------
 
@@ -169,6 +168,39 @@ class PPOCRv5:
             return "", 0.0
         text = "".join(self._characters[i] for i in best[keep])
         return text, float(scores[keep].mean())
+
+
+def lines_from_quads(found: list[tuple[np.ndarray, str, float]]) -> list[TextLine]:
+    """Text lines from quadrilaterals (corners clockwise from top-left), set upright.
+
+    A photo taken at an angle tilts every line alike: the boxes are turned back by the
+    lines' median tilt, so that a row of the card is a row of boxes.
+    """
+    angles = []
+    for box, _text, _score in found:
+        dx, dy = box[1] - box[0]
+        if abs(dx) > 2 * np.linalg.norm(box[3] - box[0]):
+            angles.append(np.arctan2(dy, dx))
+    angle = float(np.median(angles)) if angles else 0.0
+    cos, sin = np.cos(-angle), np.sin(-angle)
+    turn = np.array([[cos, -sin], [sin, cos]])
+    lines = []
+    for box, text, score in found:
+        upright = box @ turn.T
+        xs, ys = upright[:, 0], upright[:, 1]
+        size = (np.linalg.norm(box[3] - box[0]) + np.linalg.norm(box[2] - box[1])) / 2
+        lines.append(
+            TextLine(
+                text.strip(),
+                float(xs.min()),
+                float(ys.min()),
+                float(xs.max()),
+                float(ys.max()),
+                round(float(score), 3),
+                float(size),
+            )
+        )
+    return sorted(lines, key=lambda line: (line.cy, line.x0))
 
 
 def _db_boxes(

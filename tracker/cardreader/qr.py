@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import jaconv
 import numpy as np
 
-from tracker.cardreader.result import CardFields
+from tracker.cardreader.result import CardFields, add_unique
 from tracker.importers.vcard import looks_like_vcard, parse_vcards, split_escaped
 
 _MECARD = re.compile(r"^\s*MECARD:", re.IGNORECASE)
@@ -29,14 +29,31 @@ class QrCode:
 
 
 def find_codes(image: np.ndarray) -> list[QrCode]:
-    """The QR codes in an RGB picture, their bytes decoded as UTF-8, else Shift_JIS."""
+    """The QR codes in an RGB picture, their bytes decoded as UTF-8, else Shift_JIS.
+
+    A photo's light and blur defeat one way of telling dark modules from light ones more
+    often than all of them: each is tried in turn (each try takes milliseconds), then the
+    photo enlarged, until a code reads.
+    """
+    import cv2
     import zxingcpp
 
-    found = zxingcpp.read_barcodes(
-        np.ascontiguousarray(image[:, :, ::-1]),  # zxing-cpp takes BGR
-        formats=zxingcpp.BarcodeFormat.QRCode | zxingcpp.BarcodeFormat.MicroQRCode,
-    )
-    return [QrCode(_text(code.bytes, code.text)) for code in found if code.valid]
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    formats = zxingcpp.BarcodeFormat.QRCode | zxingcpp.BarcodeFormat.MicroQRCode
+    attempts = [
+        (gray, zxingcpp.Binarizer.LocalAverage),
+        (gray, zxingcpp.Binarizer.GlobalHistogram),
+        (gray, zxingcpp.Binarizer.FixedThreshold),
+    ]
+    if max(gray.shape) < 2500:
+        larger = cv2.resize(gray, None, fx=1.6, fy=1.6, interpolation=cv2.INTER_CUBIC)
+        attempts.append((larger, zxingcpp.Binarizer.LocalAverage))
+    for picture, binarizer in attempts:
+        found = zxingcpp.read_barcodes(picture, formats=formats, binarizer=binarizer)
+        codes = [QrCode(_text(code.bytes, code.text)) for code in found if code.valid]
+        if codes:
+            return codes
+    return []
 
 
 def _text(raw: bytes, decoded: str) -> str:
@@ -157,11 +174,11 @@ def _mecard(text: str) -> CardFields | None:
                 sounds = sounds[0].split(None, 1)
             fields.family_reading, fields.given_reading = ([*sounds, "", ""])[:2]
         elif key in ("TEL", "TEL-AV"):
-            _add(fields.phones, _unescape(value))
+            add_unique(fields.phones, _unescape(value))
         elif key == "EMAIL":
-            _add(fields.emails, _unescape(value))
+            add_unique(fields.emails, _unescape(value))
         elif key == "URL":
-            _add(fields.urls, _unescape(value))
+            add_unique(fields.urls, _unescape(value))
         elif key == "ADR" and not fields.address:
             fields.address = _address(_split(value, ","))
         elif key == "ORG":
@@ -169,12 +186,6 @@ def _mecard(text: str) -> CardFields | None:
         elif key == "TITLE":
             fields.title = _unescape(value).strip()
     return None if fields.is_empty() else fields
-
-
-def _add(values: list[str], value: str) -> None:
-    value = value.strip()
-    if value and value not in values:
-        values.append(value)
 
 
 def _address(parts: list[str]) -> str:

@@ -8,7 +8,8 @@ import numpy as np
 from tracker.cardreader import fields as layout
 from tracker.cardreader import images, qr, readings
 from tracker.cardreader.ocr import OcrUnavailable, PPOCRv5, TextLine
-from tracker.cardreader.result import LIST_FIELDS, TEXT_FIELDS, CardFields, OcrStatus
+from tracker.cardreader.result import LIST_FIELDS, TEXT_FIELDS, CardFields, OcrStatus, add_unique
+from tracker.text import has_cjk
 
 Engine = Callable[[np.ndarray], list[TextLine]]
 
@@ -51,29 +52,26 @@ class Reader:
         status = self.status()
         if self._engine is None:
             return CardFields(source="none", ocr_off=status.reason)
-        read = [self.read_lines(self._engine, picture) for picture in pictures]
-        result = merge([layout.read_fields(lines) for lines in read])
+        # The photo is read as taken: the engine's boxes are set upright by their tilt.
+        # (Warping the card flat by its outline first lost more than it gained: a dark
+        # band of the card against a dark table was cut off; see docs/card-reading.md.)
+        result = merge([layout.read_fields(self._engine(picture)) for picture in pictures])
         for picture in pictures:
             for code in qr.find_codes(picture):
                 if code.text.startswith(("http://", "https://")):
-                    layout._add(result.urls, code.text.strip())
+                    add_unique(result.urls, code.text.strip())
         return result
-
-    @staticmethod
-    def read_lines(engine: Engine, picture: np.ndarray) -> list[TextLine]:
-        """The text lines of a photo, with the card flattened first when its outline shows."""
-        return engine(images.flatten_card(picture))
 
 
 def merge(sides: list[CardFields]) -> CardFields:
     """One card from the fields of its sides: the side with a Japanese name leads."""
     if not sides:
         return CardFields()
-    order = sorted(sides, key=lambda side: not layout._CJK.search(side.family_name))
+    order = sorted(sides, key=lambda side: not has_cjk(side.family_name))
     result = order[0]
     for other in order[1:]:
-        latin_name = other.family_name and not layout._CJK.search(other.family_name)
-        if layout._CJK.search(result.family_name) and latin_name and result.readings_suggested:
+        latin_name = other.family_name and not has_cjk(other.family_name)
+        if has_cjk(result.family_name) and latin_name and result.readings_suggested:
             # The other side spells the name in romaji: a better reading than a guess.
             found = readings.readings_from_romaji(
                 result.family_name,
@@ -92,7 +90,7 @@ def merge(sides: list[CardFields]) -> CardFields:
             result.readings_suggested = other.readings_suggested
         for name in LIST_FIELDS:
             for value in getattr(other, name):
-                layout._add(getattr(result, name), value)
+                add_unique(getattr(result, name), value)
         if result.source == "none":
             result.source = other.source
     return result

@@ -168,8 +168,29 @@ def _reading_of(word: str, known: list[str]) -> str:
     return kana_of_romaji(word)
 
 
+def _unvoiced(kana: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", kana) if c not in "\u3099\u309a")
+
+
+def _known(reading: str, name: str, *, family: bool) -> str:
+    """A printed reading, put right when it misses only a voicing mark (かすや for かずや)."""
+    known = candidates(name, family=family)
+    if reading in known:
+        return reading
+    close = [c for c in known if _unvoiced(c) == _unvoiced(reading)]
+    return close[0] if len(close) == 1 else reading
+
+
 def split_reading(reading: str, family: str, given: str) -> tuple[str, str]:
-    """Furigana printed as one run (やまだたろう) cut between the family and given name."""
+    """Furigana cut between the family and given name (and checked against the name lists)."""
+    family_reading, given_reading = _split_reading(reading, family, given)
+    return (
+        _known(family_reading, family, family=True),
+        _known(given_reading, given, family=False),
+    )
+
+
+def _split_reading(reading: str, family: str, given: str) -> tuple[str, str]:
     parts = reading.split()
     if len(parts) >= 2:
         return hiragana(parts[0]), hiragana("".join(parts[1:]))

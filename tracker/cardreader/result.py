@@ -57,3 +57,10 @@ class OcrStatus:
 
     available: bool
     reason: str = ""
+
+
+def add_unique(values: list[str], value: str) -> None:
+    """Append a value (stripped) unless the list has it already, in any case."""
+    value = value.strip()
+    if value and value.casefold() not in (known.casefold() for known in values):
+        values.append(value)
