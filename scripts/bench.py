@@ -1,7 +1,7 @@
 """Benchmark the main pages on seeded datasets and write docs/benchmarks.{md,json}.
 
     .venv/bin/python scripts/bench.py [--tiers solo,heavy,firm] [--requests 200]
-                                      [--output docs/benchmarks.md]
+                                      [--cards 60] [--output docs/benchmarks.md]
 
 Each tier gets a throwaway database (a SQLite file in a temporary directory; or, when
 DATABASE_URL names PostgreSQL, a schema of its own in that database, dropped afterwards),
@@ -10,6 +10,10 @@ requested through the Flask test client, signed in, after a warm-up; the server 
 the WSGI call (request, SQL, template, teardown) and the SQL count excludes BEGIN, COMMIT,
 ROLLBACK and PRAGMA. Two pages also have a raw-SQL floor: one hand-written query that
 returns the rows the page shows, timed the same way on the DBAPI connection.
+
+The card reader is measured on a generated set of photographed cards (scripts/cards.py,
+scored by scripts/cardbench.py): the time of one read per image, and the share of the
+printed fields and of the QR codes' fields read right.
 """
 
 import argparse
@@ -50,6 +54,9 @@ from tracker.seeding import TIERS, SeedPlan, seed_user  # noqa: E402
 from tracker.services.contacts import ContactFilter, list_contacts  # noqa: E402
 from tracker.services.dashboard import LIST_LIMIT, cold_list, counts  # noqa: E402
 from tracker.services.imports import apply, plan  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import cardbench  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 P95_TARGETS_MS = {"heavy": 30.0, "firm": 60.0}  # for the pages with a latency target
@@ -743,6 +750,9 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"{again['preview_s']} s, import {again['import_s']} s, {again['created']} "
                 f"created, {again['merged']:,} matched.",
             ]
+    cards = report.get("card_reading")
+    if cards:
+        lines += ["", *cardbench.markdown(cards)]
     lines += ["", "## Raw-SQL floors", ""]
     first = next(iter(report["tiers"].values()), None)
     if first:
@@ -761,6 +771,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=200, help="measured requests per page")
     parser.add_argument("--warmup", type=int, default=20, help="unmeasured requests first")
     parser.add_argument("--seed", type=int, default=1, help="the dataset's random seed")
+    parser.add_argument("--cards", type=int, default=60, help="generated cards to read (0: none)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the markdown file")
     args = parser.parse_args(argv)
     args.tiers = [tier.strip() for tier in args.tiers.split(",") if tier.strip()]
@@ -799,6 +810,10 @@ def main(argv: list[str] | None = None) -> int:
             result["verdicts"] = assess(tier, result)
             report["tiers"][tier] = result
             print("\n".join(tier_table(tier, result)), flush=True)
+    if args.cards:
+        print(f"[cards] reading {args.cards} generated cards …", flush=True)
+        report["card_reading"] = cardbench.bench(args.cards, args.seed)
+        print("\n".join(cardbench.markdown(report["card_reading"])), flush=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(render_markdown(report), encoding="utf-8")
     json_path = args.output.with_suffix(".json")

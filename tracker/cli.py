@@ -322,7 +322,7 @@ def backup_command(path: Path) -> None:
 
 @click.command("read-card")
 @click.argument("images", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (the only format).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per image.")
 def read_card_command(images: tuple[Path, ...], as_json: bool) -> None:
     """Read business cards from photos: a QR code exactly, else the printed text."""
     results: list[dict[str, object]] = []
@@ -339,6 +339,14 @@ def read_card_command(images: tuple[Path, ...], as_json: bool) -> None:
         results.append(entry)
     if not cardreader.ocr_status().available:
         click.echo(f"warning: OCR is off: {cardreader.ocr_status().reason}", err=True)
-    click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        for entry in results:
+            click.echo(f"{entry['file']} ({entry['source']})")
+            for key, value in entry.items():
+                if key not in ("file", "source") and value and isinstance(value, str | list):
+                    shown = ", ".join(value) if isinstance(value, list) else value
+                    click.echo(f"  {key}: {shown}")
     if failed:
         raise SystemExit(1)

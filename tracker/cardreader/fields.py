@@ -24,7 +24,7 @@ _URL = re.compile(
 )
 # A phone number: an optional +country code, then digits in groups (10 to 15 in all).
 _PHONE = re.compile(r"(?:\+\s?\d{1,3}[\s\-.]?)?\(?\d{1,5}\)?(?:[\s\-.()]{0,2}\d{1,5}){1,4}")
-_POSTAL = re.compile(r"〒?\s?(\d{3})\s?[-ー‐−–]\s?(\d{4})(?!\d)")
+_POSTAL = re.compile(r"〒?\s?(?<![\d\-+])(\d{3})\s?[-ー‐−–]\s?(\d{4})(?![\d\-])")
 _LABEL = re.compile(r"([A-Za-z\u3040-\u30ff\u4e00-\u9fff.\-]+)[\s.:：/]*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〆ヶ]")
 _CJK_NAME = re.compile(r"^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〆ヶ・\s]{2,14}$")
@@ -139,8 +139,12 @@ def _contacts(row: Row, fields: CardFields) -> None:
         add_unique(fields.urls, url)
         rest = rest.replace(match[0], " ")
         row.used = True
-    if _POSTAL.search(rest) and not re.search(r"\d{2,}\s?[-)]\s?\d{3,4}\s?-\s?\d{4}", rest):
-        return
+    postal = _POSTAL.search(rest)
+    if postal:
+        # An address line: its postal code and house numbers make no phone number.
+        rest = rest[: postal.start()] + " " + rest[postal.end() :]
+        if not re.search(r"(?i)\b(tel|phone|fax)\b|電話|携帯", rest):
+            return
     start = 0
     for match in _PHONE.finditer(rest):
         digits = re.sub(r"\D", "", match[0])

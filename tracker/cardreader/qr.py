@@ -39,7 +39,7 @@ def find_codes(image: np.ndarray) -> list[QrCode]:
     import zxingcpp
 
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    formats = zxingcpp.BarcodeFormat.QRCode | zxingcpp.BarcodeFormat.MicroQRCode
+    formats = zxingcpp.barcode_formats_from_str("QRCode,MicroQRCode")
     attempts = [
         (gray, zxingcpp.Binarizer.LocalAverage),
         (gray, zxingcpp.Binarizer.GlobalHistogram),
