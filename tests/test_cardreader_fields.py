@@ -167,3 +167,10 @@ def test_no_lines_is_no_card() -> None:
     found = read_fields([])
     assert found.source == "none"
     assert found.is_empty()
+
+
+def test_a_given_name_gets_its_usual_reading_not_just_any_known_one() -> None:
+    # The name lists know 陽子 as あきこ, きよこ … and ようこ, in no order of likelihood.
+    found = read_fields(card(("佐藤 陽子", 64), ("TEL 03-1234-5678", 24)))
+    assert (found.family_reading, found.given_reading) == ("さとう", "ようこ")
+    assert found.readings_suggested

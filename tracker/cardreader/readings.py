@@ -1,17 +1,23 @@
 """Readings (よみ) of Japanese names: from printed furigana or romaji, else suggested.
 
-Suggestions come from the name lists of ``japanese-personal-name-dataset`` (about 2,000
-family names with their population, and 9,000 given-name readings with every known kanji
-spelling), read from the package's own files, once, when first needed.
+Two sources suggest them, both offline and loaded once, when first needed:
+- the name lists of ``japanese-personal-name-dataset`` (about 2,000 family names with
+  their population, so the commonest reading comes first, and 9,000 given-name readings
+  with every known kanji spelling), which also split a name printed without a space;
+- UniDic (``unidic-lite``, through ``fugashi``), a dictionary that knows names as names:
+  the given names' lists hold every reading a spelling has had (陽子: あきこ … ようこ) in no
+  order of likelihood, and UniDic picks the usual one.
 """
 
 import csv
 import importlib.util
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jaconv
 
@@ -90,23 +96,59 @@ def split_name(name: str) -> tuple[str, str]:
 
 def suggest(family: str, given: str) -> tuple[str, str]:
     """Likely readings of a family and a given name ("" where none is known)."""
-    return _suggest_one(family, _names().family), _suggest_one(given, _names().given)
+    return (
+        _suggest_one(family, _names().family, family=True),
+        _suggest_one(given, _names().given, family=False),
+    )
 
 
-def _suggest_one(name: str, readings: dict[str, list[str]]) -> str:
+def _suggest_one(name: str, readings: dict[str, list[str]], *, family: bool) -> str:
     if not name:
         return ""
     if is_kana(name):
         return hiragana(name)
     found = readings.get(name)
-    return found[0] if found else ""
+    if family and found:
+        return found[0]
+    return dictionary_reading(name) or (found[0] if found else "")
+
+
+_TAGGER_LOCK = threading.Lock()
+
+
+@cache
+def _tagger() -> Any:
+    """UniDic's tagger, or None when fugashi or unidic-lite is not installed."""
+    try:
+        import fugashi
+
+        return fugashi.Tagger()
+    except (ImportError, RuntimeError):
+        return None
+
+
+def dictionary_reading(word: str) -> str:
+    """UniDic's reading of a word in hiragana, or "" when it does not know every part."""
+    tagger = _tagger()
+    if tagger is None:
+        return ""
+    with _TAGGER_LOCK:
+        kana = [str(getattr(token.feature, "kana", None) or "*") for token in tagger(word)]
+    if not kana or "*" in kana:
+        return ""
+    return hiragana("".join(kana))
 
 
 def candidates(name: str, *, family: bool) -> list[str]:
     """Every reading the lists know for a family or given name."""
     if is_kana(name):
         return [hiragana(name)]
-    return list((_names().family if family else _names().given).get(name, ()))
+    known = list((_names().family if family else _names().given).get(name, ()))
+    usual = dictionary_reading(name) if name else ""
+    if usual and (not family or not known):
+        # UniDic's reading first: for given names, the lists' order says nothing.
+        known = [usual, *(reading for reading in known if reading != usual)]
+    return known
 
 
 def loose_romaji(text: str) -> str:
