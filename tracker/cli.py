@@ -16,7 +16,6 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker import cardreader
 from tracker.dates import today_in
 from tracker.db import database, write_transaction
 from tracker.i18n import localize_digest
@@ -325,6 +324,9 @@ def backup_command(path: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per image.")
 def read_card_command(images: tuple[Path, ...], as_json: bool) -> None:
     """Read business cards from photos: a QR code exactly, else the printed text."""
+    # Imported here: numpy and the reader are not needed by the other commands.
+    from tracker import cardreader
+
     results: list[dict[str, object]] = []
     failed = False
     for path in images:
