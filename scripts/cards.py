@@ -20,12 +20,18 @@ import json
 import math
 import random
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tracker.cardreader.result import CardFields  # noqa: E402
 
 FONT_ROOT = Path("/usr/share/fonts")
 # (file name, face index in a collection, weight label, scripts it covers)
@@ -261,20 +267,9 @@ QR_KINDS = ("vcard21", "vcard30", "vcard40", "mecard")
 
 
 @dataclass
-class Truth:
-    """What a generated card says: the reader's fields, and how the card was made."""
+class Truth(CardFields):
+    """What a generated card says (the reader's fields), and how the card was made."""
 
-    family_name: str = ""
-    given_name: str = ""
-    family_reading: str = ""
-    given_reading: str = ""
-    company: str = ""
-    department: str = ""
-    title: str = ""
-    address: str = ""
-    emails: list[str] = field(default_factory=list)
-    phones: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
     fax: str = ""
     language: str = "ja"
     layout: str = "classic"

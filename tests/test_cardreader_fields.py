@@ -1,10 +1,13 @@
 """The field rules on text lines as an OCR engine returns them (no pictures, no model)."""
 
+import dataclasses
+
 import pytest
 
 from tracker.cardreader.fields import clean, read_fields
 from tracker.cardreader.ocr import TextLine
 from tracker.cardreader.reader import merge
+from tracker.cardreader.result import LIST_FIELDS, TEXT_FIELDS, CardFields
 
 
 def card(*rows: tuple[str, float] | tuple[str, float, float]) -> list[TextLine]:
@@ -56,7 +59,9 @@ def test_a_fax_number_is_no_phone(line: str) -> None:
 
 
 def test_a_postal_code_is_no_phone_and_starts_the_address() -> None:
-    found = read_fields(card(("鈴木 一郎", 60), ("〒100-0005", 24), ("東京都千代田区丸の内1-1-1", 24)))
+    found = read_fields(
+        card(("鈴木 一郎", 60), ("〒100-0005", 24), ("東京都千代田区丸の内1-1-1", 24))
+    )
     assert found.phones == []
     assert found.address == "〒100-0005 東京都千代田区丸の内1-1-1"
 
@@ -134,7 +139,9 @@ def test_a_family_name_in_capitals_comes_first() -> None:
 
 
 def test_a_department_and_title_read_as_one_word_are_split() -> None:
-    found = read_fields(card(("株式会社青葉", 30), ("営業本部第一営業部代表取締役", 24), ("田中 誠", 64)))
+    found = read_fields(
+        card(("株式会社青葉", 30), ("営業本部第一営業部代表取締役", 24), ("田中 誠", 64))
+    )
     assert (found.department, found.title) == ("営業本部第一営業部", "代表取締役")
 
 
@@ -154,7 +161,9 @@ def test_name_boxes_apart_on_one_row_are_family_and_given() -> None:
 
 def test_the_back_in_english_gives_the_front_its_reading() -> None:
     front = read_fields(card(("株式会社青葉", 30), ("小野 誠", 64), ("TEL 03-1234-5678", 24)))
-    back = read_fields(card(("Aoba Co., Ltd.", 30), ("Makoto Ono", 64), ("Mobile 090-1234-5678", 24)))
+    back = read_fields(
+        card(("Aoba Co., Ltd.", 30), ("Makoto Ono", 64), ("Mobile 090-1234-5678", 24))
+    )
     found = merge([back, front])
     assert (found.family_name, found.given_name) == ("小野", "誠")
     assert (found.family_reading, found.given_reading) == ("おの", "まこと")
@@ -174,3 +183,11 @@ def test_a_given_name_gets_its_usual_reading_not_just_any_known_one() -> None:
     found = read_fields(card(("佐藤 陽子", 64), ("TEL 03-1234-5678", 24)))
     assert (found.family_reading, found.given_reading) == ("さとう", "ようこ")
     assert found.readings_suggested
+
+
+def test_the_result_has_every_field_a_card_shows() -> None:
+    names = [field.name for field in dataclasses.fields(CardFields)]
+    assert set(TEXT_FIELDS) | set(LIST_FIELDS) <= set(names)
+    assert {"family_name", "given_name", "family_reading", "given_reading", "address"} <= set(
+        TEXT_FIELDS
+    )

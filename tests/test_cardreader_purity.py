@@ -1,36 +1,20 @@
 """The card reader stays pure: no Flask, no SQLAlchemy, no app module with either."""
 
-import ast
 from pathlib import Path
 
 import pytest
 
+from tests.purity_support import WEB_AND_DATABASE, forbidden, imported
+
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / "tracker" / "cardreader"
-FORBIDDEN_ROOTS = ("flask", "sqlalchemy", "werkzeug", "wtforms", "alembic", "flask_babel")
-# Pure app modules it may use: the importers' vCard parser and the name helpers.
+FORBIDDEN_ROOTS = (*WEB_AND_DATABASE, "flask_babel")
+# Pure app modules it may use: the importers' vCard parser, the name helpers, the field list.
 ALLOWED_TREES = ("tracker.cardreader", "tracker.importers")
-ALLOWED_EXACT = ("tracker.text",)
-
-
-def _imported(source: str) -> list[str]:
-    modules = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            modules += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "use absolute imports"
-            modules.append(node.module or "")
-    return modules
+ALLOWED_EXACT = ("tracker.text", "tracker.fields")
 
 
 def _forbidden(module: str) -> bool:
-    root = module.split(".")[0]
-    if root in FORBIDDEN_ROOTS:
-        return True
-    if root != "tracker":
-        return False
-    in_tree = any(module == tree or module.startswith(f"{tree}.") for tree in ALLOWED_TREES)
-    return not (in_tree or module in ALLOWED_EXACT)
+    return forbidden(module, FORBIDDEN_ROOTS, ALLOWED_TREES, ALLOWED_EXACT)
 
 
 def _files() -> list[Path]:
@@ -45,8 +29,8 @@ def test_the_package_is_scanned() -> None:
 
 @pytest.mark.parametrize("path", _files(), ids=lambda path: path.name)
 def test_module_is_pure(path: Path) -> None:
-    imported = _imported(path.read_text(encoding="utf-8"))
-    assert [module for module in imported if _forbidden(module)] == []
+    found = imported(path.read_text(encoding="utf-8"))
+    assert [module for module in found if _forbidden(module)] == []
 
 
 @pytest.mark.parametrize(

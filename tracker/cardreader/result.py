@@ -3,17 +3,11 @@
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from tracker.fields import ON_CARD
+
 SOURCES = ("qr", "ocr", "none")
-TEXT_FIELDS = (
-    "family_name",
-    "given_name",
-    "family_reading",
-    "given_reading",
-    "company",
-    "department",
-    "title",
-    "address",
-)
+# The contact's fields a card shows (tracker.fields names them once), and its address.
+TEXT_FIELDS = (*(spec.name for spec in ON_CARD), "address")
 LIST_FIELDS = ("emails", "phones", "urls")
 
 
