@@ -73,6 +73,7 @@ def test_a_postal_code_is_no_phone_and_starts_the_address() -> None:
         ("ヒカリ工12F", "ヒカリエ12F"),
         ("マネージャ一", "マネージャー"),
         ("第一ビル", "第一ビル"),  # 一 after a kanji stays a kanji
+        ("第ービル", "第一ビル"),  # and a long-vowel mark after a kanji is one
         ("協力会社", "協力会社"),
         ("ＴＥＬ ０３－１２３４－５６７８", "TEL 03-1234-5678"),
     ],
@@ -191,3 +192,11 @@ def test_the_result_has_every_field_a_card_shows() -> None:
     assert {"family_name", "given_name", "family_reading", "given_reading", "address"} <= set(
         TEXT_FIELDS
     )
+
+
+@pytest.mark.parametrize(
+    "line", ["Marketing Department Senior Manager", "Senior Manager, Marketing Department"]
+)
+def test_an_english_department_and_title_on_one_line(line: str) -> None:
+    found = read_fields(card(("Aoba Co., Ltd.", 30), ("Jane Smith", 64), (line, 24)))
+    assert (found.department, found.title) == ("Marketing Department", "Senior Manager")

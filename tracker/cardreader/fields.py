@@ -44,6 +44,10 @@ _LOOKALIKES = str.maketrans(
         "ㇵ": "ハ",
     }
 )
+_DEPARTMENT_THEN = re.compile(
+    r"(?:(?<=\bdepartment)|(?<=\bdept\.)|(?<=\bdivision)|(?<=\bteam)|(?<=\bsection))\s+(?=\S)",
+    re.IGNORECASE,
+)
 _BUILDING = re.compile(r"(ビル|タワー|館|棟|階|F\b|号室|号|Bldg|Building|Tower|Floor|\d+F)", re.I)
 
 
@@ -75,6 +79,8 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"^[亍丁干于](?=\s?\d{3}\s?-)", "〒", text)
     text = re.sub(r"(?<=\s)[亍丁干](?=\s?\d{3}\s?-)", "〒", text)
+    # A long-vowel mark follows kana, never a kanji: after one it is 一 (第一ビル).
+    text = re.sub(r"(?<=[\u3400-\u9fff])ー", "一", text)
     return re.sub(
         rf"(?<=[{_KATAKANA}])[工力口二夕卜八一]+|(?<![\u3400-\u9fff])[工力口二夕卜八一]+(?=[{_KATAKANA}]{{2}})",
         lambda match: match[0].translate(_LOOKALIKES),
@@ -305,7 +311,10 @@ def _roles(text: str) -> tuple[list[str], list[str]]:
     if _CJK.search(text):
         tokens = text.split()
     else:
-        tokens = [token.strip() for token in re.split(r",|/|\|", text) if token.strip()]
+        tokens = []
+        for token in re.split(r",|/|\|", text):
+            # "Marketing Department Senior Manager": the department ends at its own word.
+            tokens += [part.strip() for part in _DEPARTMENT_THEN.split(token) if part.strip()]
     departments, titles = [], []
     for token in tokens:
         title = _title_of(token)
