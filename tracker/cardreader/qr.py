@@ -16,8 +16,8 @@ from tracker.cardreader.result import CardFields, add_unique
 from tracker.importers.vcard import looks_like_vcard, parse_vcards, split_escaped
 
 _MECARD = re.compile(r"^\s*MECARD:", re.IGNORECASE)
-# vCard 2.1 from Japanese phones carries the reading as SOUND;X-IRMC-N:ヤマダ;タロウ;;;
 _ESCAPED = re.compile(r"\\(.)")
+# vCard 2.1 from Japanese phones carries the reading as SOUND;X-IRMC-N:ヤマダ;タロウ;;;
 _SOUND = re.compile(r"^SOUND(?:;[^:\r\n]*)?:(.*)$", re.IGNORECASE | re.MULTILINE)
 
 

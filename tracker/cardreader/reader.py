@@ -42,13 +42,12 @@ class Reader:
         read and merged. Raises ``images.ImageError`` when a picture cannot be opened.
         """
         pictures = [images.decode(data) for data in sides]
-        for picture in pictures:
-            for code in qr.find_codes(picture):
-                found = qr.contact_from(code.text)
-                if found is not None:
-                    status = self.status()
-                    found.ocr_off = status.reason
-                    return found
+        codes = [code.text for picture in pictures for code in qr.find_codes(picture)]
+        for text in codes:
+            found = qr.contact_from(text)
+            if found is not None:
+                found.ocr_off = self.status().reason
+                return found
         status = self.status()
         if self._engine is None:
             return CardFields(source="none", ocr_off=status.reason)
@@ -56,10 +55,9 @@ class Reader:
         # (Warping the card flat by its outline first lost more than it gained: a dark
         # band of the card against a dark table was cut off; see docs/card-reading.md.)
         result = merge([layout.read_fields(self._engine(picture)) for picture in pictures])
-        for picture in pictures:
-            for code in qr.find_codes(picture):
-                if code.text.startswith(("http://", "https://")):
-                    add_unique(result.urls, code.text.strip())
+        for text in codes:
+            if text.startswith(("http://", "https://")):
+                add_unique(result.urls, text)
         return result
 
 
