@@ -1,13 +1,14 @@
 """Contact QR codes: vCard 2.1, 3.0 and 4.0 and MECARD are read exactly, escapes and all."""
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
 import zxingcpp
 from PIL import Image
 
-from tracker.cardreader import Reader, qr
+from tracker.cardreader import Reader, ocr, qr
 from tracker.cardreader.ocr import OcrUnavailable
 from tracker.cardreader.reader import Engine
 
@@ -163,3 +164,16 @@ def test_without_ocr_a_printed_card_reads_as_nothing_and_says_why() -> None:
     assert found.source == "none"
     assert found.is_empty()
     assert "could not be loaded" in found.ocr_off
+
+
+def test_missing_models_turn_ocr_off_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(ocr, "model_dir", lambda: tmp_path)  # an install without the models
+    reader = Reader()
+    status = reader.status()
+    assert not status.available
+    assert status.reason.startswith("the OCR models could not be loaded")
+    found = reader.read([_qr_photo(b"MECARD:N:Smith,Jane;EMAIL:jane@example.com;;")])
+    assert (found.source, found.emails) == ("qr", ["jane@example.com"])
+    assert found.ocr_off == status.reason
