@@ -610,7 +610,7 @@ def render(
     if truth.language == "en" and len(roles) == 2 and rng.random() < 0.5:
         role_lines = [f"{truth.title}, {truth.department}"]
     contacts = _address_lines(truth, rng) + _contact_lines(truth, rng)
-    qr_size = 190 if truth.qr else 0
+    qr_size = 230 if truth.qr else 0  # 19 mm, as printed on cards
     layout = truth.layout
     if layout == "band":
         pen.draw.rectangle((0, 0, width, 110), fill=accent)
