@@ -231,7 +231,13 @@ def import_command(path: Path, email: str, duplicates: str, dry_run: bool) -> No
 
 @click.command("export")
 @click.option("--user", "email", required=True, help="The account to export.")
-@click.option("--format", "fmt", type=click.Choice(["vcf", "csv", "json"]), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["vcf", "vcf3", "csv", "json"]),
+    required=True,
+    help="vcf is vCard 4.0; vcf3 is vCard 3.0, for older phones and iOS.",
+)
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -239,11 +245,11 @@ def import_command(path: Path, email: str, duplicates: str, dry_run: bool) -> No
 )
 @with_appcontext
 def export_command(email: str, fmt: str, output: Path | None) -> None:
-    """Export contacts as vCard 4.0 or CSV, or the whole account as a JSON backup."""
+    """Export contacts as vCard 4.0 or 3.0 or CSV, or the whole account as a JSON backup."""
     with database().sessionmaker() as session:
         user = user_by_email(session, email)
-        if fmt == "vcf":
-            body = exports.vcards(session, user.id)
+        if fmt in ("vcf", "vcf3"):
+            body = exports.vcards(session, user.id, "3.0" if fmt == "vcf3" else "4.0")
         elif fmt == "csv":
             body = exports.csv_text(session, user.id)
         else:

@@ -17,6 +17,7 @@ from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 from tracker.dates import today_in
+from tracker.importers import ImportFormatError
 from tracker.services import ServiceError
 from tracker.services.dashboard import warmth_of
 
@@ -83,8 +84,8 @@ def today() -> date:
     return today_in(time_zone, current_app.config.get("TODAY"))
 
 
-def error_message(error: ServiceError) -> str:
-    """A service's message, translated into the user's language."""
+def error_message(error: ServiceError | ImportFormatError) -> str:
+    """A service's or an importer's message, translated into the user's language."""
     return gettext(error.message, **error.params)
 
 

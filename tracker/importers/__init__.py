@@ -10,11 +10,10 @@ import re
 
 from tracker.importers import eight, google, linkedin
 from tracker.importers.detect import decode
-from tracker.importers.errors import ImportFormatError
+from tracker.importers.errors import N_, ImportFormatError
 from tracker.importers.records import Card, Method, ParseResult, Problem
 from tracker.importers.tabular import open_table, read_table
 from tracker.importers.vcard import looks_like_vcard, parse_vcards
-from tracker.services import N_
 
 __all__ = ["Card", "ImportFormatError", "Method", "ParseResult", "Problem", "parse"]
 

@@ -9,8 +9,8 @@ from datetime import date
 from itertools import islice
 
 from tracker.importers import values
+from tracker.importers.errors import N_
 from tracker.importers.records import Card, ParseResult, Problem
-from tracker.services import N_
 
 # LinkedIn puts a few lines of notes above its header; no export puts more than this.
 _HEADER_SEARCH_ROWS = 30

@@ -4,8 +4,8 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from tracker.importers.errors import N_
 from tracker.importers.records import Card, Method, Problem
-from tracker.services import N_
 from tracker.text import has_cjk
 
 MAX_FIELD = 10_000
@@ -28,7 +28,9 @@ _YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?
 _YMD_BASIC = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T.*)?")
 _DMY_NAMED = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3,})\.?[ -](\d{4})")
 _MDY_NAMED = re.compile(r"([A-Za-z]{3,})\.? (\d{1,2}),? (\d{4})")
-_NO_YEAR = re.compile(r"--(\d{2})-?(\d{2})")
+_NO_YEAR = re.compile(r"(?:--|0000-?)(\d{2})-?(\d{2})(?:T.*)?")
+# Apple and Thunderbird (CardBook) write a birthday without a year in the year 1604.
+NO_YEAR = 1604
 
 # Labels that files spell in English, folded to the ones the app knows; others are kept.
 _LABELS = {
@@ -102,6 +104,8 @@ def parse_birthday(value: str) -> str | None:
         # A leap year, so that --02-29 is a real birthday.
         return f"--{month:02d}-{day:02d}" if _day(2000, month, day) else None
     found = parse_day(value)
+    if found and found.year == NO_YEAR:
+        return f"--{found.month:02d}-{found.day:02d}"
     return found.isoformat() if found else None
 
 
@@ -171,7 +175,10 @@ def _text_fields(card: Card) -> Iterator[tuple[str, str]]:
         ("given_name", card.given_name),
         ("family_reading", card.family_reading),
         ("given_reading", card.given_reading),
+        ("additional_name", card.additional_name),
+        ("nickname", card.nickname),
         ("company", card.company),
+        ("company_reading", card.company_reading),
         ("department", card.department),
         ("title", card.title),
         ("notes", card.notes),
@@ -189,7 +196,10 @@ def tidy(card: Card) -> None:
     card.given_name = clean(card.given_name)
     card.family_reading = clean(card.family_reading)
     card.given_reading = clean(card.given_reading)
+    card.additional_name = clean(card.additional_name)
+    card.nickname = clean(card.nickname)
     card.company = clean(card.company)
+    card.company_reading = clean(card.company_reading)
     card.department = clean(card.department)
     card.title = clean(card.title)
     card.notes = clean_note(card.notes)
@@ -211,7 +221,7 @@ def check(card: Card) -> Problem | None:
                 N_("field too long: %(field)s has more than %(limit)s characters"),
                 {"field": name, "limit": MAX_FIELD},
             )
-    if not (card.family_name or card.given_name or card.company or card.methods):
+    if not (card.family_name or card.given_name or card.company or card.nickname or card.methods):
         return Problem(
             card.record, card.line, N_("the record has no name, company or contact details")
         )

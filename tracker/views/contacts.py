@@ -31,6 +31,7 @@ from tracker.forms import (
     StageForm,
 )
 from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day
+from tracker.images import MAX_IMAGE_BYTES, image_type
 from tracker.models import CardImage, Contact
 from tracker.relationships import (
     bond_strength,
@@ -67,7 +68,6 @@ from tracker.services.events import recent_events
 from tracker.services.referrals import of_contact
 from tracker.services.security import record
 from tracker.services.touchpoints import TouchpointData, create_touchpoint, timeline
-from tracker.uploads import MAX_IMAGE_BYTES, image_type
 from tracker.views.charts import sparkline
 from tracker.views.helpers import (
     contact_choices,

@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 
 from tracker import auth, jobs
 from tracker.db import get_session
+from tracker.exporters.vcard import Version
 from tracker.forms import ConfirmForm, ExportForm, ImportConfirmForm, ImportForm, clean
 from tracker.importers import Card, ImportFormatError, Problem
 from tracker.models import ImportDraft, Tag, contact_tags
@@ -221,9 +222,10 @@ def export() -> ResponseReturnValue:
         session = get_session()
         user = auth.user()
         stamp = today().isoformat()
-        if form.format.data == "vcf":
+        if form.format.data in ("vcf", "vcf3"):
+            version: Version = "3.0" if form.format.data == "vcf3" else "4.0"
             body, mimetype, name = (
-                exports.vcards(session, user.id),
+                exports.vcards(session, user.id, version),
                 "text/vcard",
                 f"jinmyaku-{stamp}.vcf",
             )
