@@ -14,7 +14,7 @@ from tracker.models import Contact, Referral, Tag, Touchpoint
 from tracker.relationships import Cadence, overdue_ratio, warmth, warmth_dates
 from tracker.services import ServiceError, sql
 from tracker.services.contacts import set_cadence, set_stage, set_tag_cadence, snooze, tags_named
-from tracker.services.derived import recompute_user
+from tracker.services.derived import FIELDS, derived_values, recompute_user
 from tracker.services.referrals import ReferralData, create_referral, delete_referral
 from tracker.services.touchpoints import (
     TouchpointData,
@@ -243,3 +243,10 @@ def test_sql_warmth_agrees_with_the_rules(contacts_table, last, cadence, offset)
         ratio = connection.execute(select(sql.overdue_ratio(today))).scalar_one()
     assert found == warmth(dates, today)
     assert ratio == pytest.approx(overdue_ratio(dates, today))
+
+
+def test_the_one_derivation_sets_exactly_the_derived_columns():
+    """derive() and seeding both store derived_values: it must name every derived column."""
+    values = derived_values("card", None, [], [], [], TODAY)
+    assert tuple(values) == FIELDS
+    assert set(FIELDS) <= set(Contact.__table__.columns.keys())

@@ -10,6 +10,7 @@ refresh_contacts before it returns; `flask recompute` rebuilds them all.
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -102,21 +103,39 @@ FIELDS = (
 )
 
 
+def derived_values(
+    stage: str,
+    cadence: str | None,
+    tag_cadences: Iterable[str | None],
+    touches: list[Touch],
+    referrals: list[RuleReferral],
+    today: date,
+) -> dict[str, Any]:
+    """Work out the derived fields (FIELDS) of a contact from its stage, cadences and history.
+
+    The one derivation: derive() stores it on a contact, and seeding on the rows it inserts.
+    """
+    last = last_touch(touches)
+    dates = warmth_dates(last, effective_cadence(stage, cadence, tag_cadences))
+    return {
+        "last_touch_on": last,
+        "follow_up_on": pending_follow_up(touches),
+        "cooling_on": dates.cooling_on if dates else None,
+        "next_due_on": dates.due_on if dates else None,
+        "dormant_after": dates.dormant_after if dates else None,
+        "evidence_stage": evidence(touches, referrals, today).stage,
+        "strength_level": strength_level(touches, referrals),
+    }
+
+
 def derive(
     contact: Contact, touches: list[Touch], referrals: list[RuleReferral], today: date
 ) -> None:
     """Set a contact's derived fields from its history (its tags must be loaded)."""
-    contact.last_touch_on = last_touch(touches)
-    contact.follow_up_on = pending_follow_up(touches)
-    cadence = effective_cadence(
-        contact.stage, contact.cadence, [tag.cadence for tag in contact.tags]
-    )
-    dates = warmth_dates(contact.last_touch_on, cadence)
-    contact.cooling_on = dates.cooling_on if dates else None
-    contact.next_due_on = dates.due_on if dates else None
-    contact.dormant_after = dates.dormant_after if dates else None
-    contact.evidence_stage = evidence(touches, referrals, today).stage
-    contact.strength_level = strength_level(touches, referrals)
+    tag_cadences = [tag.cadence for tag in contact.tags]
+    values = derived_values(contact.stage, contact.cadence, tag_cadences, touches, referrals, today)
+    for name, value in values.items():
+        setattr(contact, name, value)
 
 
 def _batches(ids: list[int]) -> Iterator[list[int]]:
