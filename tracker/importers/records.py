@@ -70,3 +70,6 @@ class ParseResult:
     # What the file holds that the app has no place for: vCard property or CSV column, and
     # how many records had it. The preview lists it, so nothing is dropped in silence.
     not_kept: Counter[str] = field(default_factory=Counter)
+    # True when each card's first_met_on is the day business cards were exchanged (Eight):
+    # the import then logs a card exchange that day.
+    card_exchanges: bool = False

@@ -7,7 +7,7 @@ with bulk inserts, merges or skips the duplicates, and tags everything it touche
 one import-batch tag, so the batch can be reviewed or removed together.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import text
-from tracker.importers import Card, ParseResult, Problem, parse
+from tracker.importers import Card, Method, ParseResult, Problem, parse
 from tracker.models import (
     EMAIL_LEN,
     LABEL_LEN,
@@ -34,6 +34,7 @@ from tracker.models import (
 from tracker.services import N_
 from tracker.services.derived import refresh_contacts
 from tracker.services.matching import STRONG, Index, Keys, keys_for
+from tracker.services.merging import Changes, apply_fields, changes
 from tracker.services.tags import TagBook
 
 POLICIES = ("merge", "skip", "new")  # what to do with likely duplicates
@@ -41,9 +42,12 @@ BATCH = 1_000
 LIMITS = {
     "family_name": NAME_LEN,
     "given_name": NAME_LEN,
+    "additional_name": NAME_LEN,
     "family_reading": NAME_LEN,
     "given_reading": NAME_LEN,
+    "nickname": NAME_LEN,
     "company": ORG_LEN,
+    "company_reading": ORG_LEN,
     "department": ORG_LEN,
     "title": ORG_LEN,
     "notes": LONG_TEXT_LEN,
@@ -53,11 +57,26 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class Duplicate:
+    """A record of the file that is a contact you have, and why."""
+
     card: Card
     contact_id: int
     contact_name: str
-    reason: str  # email, phone, name_company, reading, name
+    reason: str  # one of matching.REASONS
+    shared: str  # the email, number, company or name the two share
     additions: list[str]  # what merging would add to the existing contact
+
+
+@dataclass
+class Folded:
+    """A record folded into an earlier record of the same person in the file, and why."""
+
+    record: int
+    line: int | None
+    into_record: int
+    name: str
+    reason: str
+    shared: str
 
 
 @dataclass
@@ -65,8 +84,12 @@ class Plan:
     result: ParseResult
     new: list[Card] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    merged_in_file: int = 0  # records merged into another record of the same file
+    skipped: list[Problem] = field(default_factory=list)  # records that cannot be imported
+    folded: list[Folded] = field(default_factory=list)
+
+    @property
+    def merged_in_file(self) -> int:
+        return len(self.folded)
 
 
 @dataclass
@@ -92,7 +115,7 @@ def too_long(card: Card) -> Problem | None:
     fields += [("label", method.label, LABEL_LEN) for method in card.methods]
     fields += [("tags", tag, TAG_LEN) for tag in card.tags]
     for name, value, limit in fields:
-        if len(value) > limit:
+        if len(value or "") > limit:
             return Problem(
                 card.record,
                 card.line,
@@ -152,61 +175,70 @@ def existing_index(session: Session, user_id: int) -> tuple[Index, dict[int, str
 
 def merge_cards(target: Card, extra: Card) -> None:
     """Fold a second record of one person into the first (within one file)."""
-    for name in LIMITS:
-        if not getattr(target, name) and getattr(extra, name):
-            setattr(target, name, getattr(extra, name))
-    if extra.notes and extra.notes not in target.notes:
-        target.notes = f"{target.notes}\n{extra.notes}".strip()
-    seen = {(m.kind, m.value) for m in target.methods}
-    target.methods += [m for m in extra.methods if (m.kind, m.value) not in seen]
-    target.tags += [tag for tag in extra.tags if tag not in target.tags]
-    dates = [d for d in (target.first_met_on, extra.first_met_on) if d]
-    target.first_met_on = min(dates) if dates else None
-    target.birthday = target.birthday or extra.birthday
+    found = changes(target, extra, into_tags=target.tags, source_tags=extra.tags)
+    apply_fields(target, found)
+    target.methods += [Method(kind, value, label) for kind, value, label in found.methods]
+    target.tags += found.tags
     if target.photo is None:
         target.photo, target.photo_type = extra.photo, extra.photo_type
 
 
+def _name_the_nameless(card: Card) -> None:
+    """Every contact has a name: a card without one is named after what it has."""
+    if not (card.family_name or card.given_name):
+        first_method = card.methods[0].value if card.methods else ""
+        card.family_name = card.company or card.nickname or first_method
+
+
 def plan(session: Session, user_id: int, data: bytes) -> Plan:
-    """Read a file and sort its records: new, likely duplicates, and errors.
+    """Read a file and sort its records: new, likely duplicates, folded, and skipped.
 
     Raises ImportFormatError when the file cannot be read at all.
     """
     result = parse(data)
-    found = Plan(result=result, errors=list(result.errors))
+    found = Plan(result=result, skipped=list(result.errors))
     existing, names = existing_index(session, user_id)
     in_file = Index(STRONG)
     for card in result.cards:
         problem = too_long(card)
         if problem:
-            found.errors.append(problem)
+            found.skipped.append(problem)
             continue
-        if not (card.family_name or card.given_name):
-            # Every contact has a name: a card of a company alone is named after it.
-            card.family_name = card.company or (card.methods[0].value if card.methods else "")
         keys = card_keys(card)
-        match = existing.find(keys)
-        if match is not None:
-            contact_id = int(match[0])  # type: ignore[call-overload]
+        _name_the_nameless(card)
+        hit = existing.find(keys)
+        if hit is not None:
+            contact_id = int(hit[0])  # type: ignore[call-overload]
             found.duplicates.append(
-                Duplicate(card, contact_id, names[contact_id], match[1], additions=[])
+                Duplicate(
+                    card, contact_id, names[contact_id], hit[1].reason, hit[1].shared, []
+                )
             )
             continue
         earlier = in_file.find(keys)
         if earlier is not None:
-            merge_cards(earlier[0], card)  # type: ignore[arg-type]
-            found.merged_in_file += 1
+            first: Card = earlier[0]  # type: ignore[assignment]
+            found.folded.append(
+                Folded(
+                    card.record,
+                    card.line,
+                    first.record,
+                    text.display_name(card.family_name, card.given_name),
+                    earlier[1].reason,
+                    earlier[1].shared,
+                )
+            )
+            merge_cards(first, card)
             continue
         in_file.add(card, keys)
         found.new.append(card)
-    found.errors.sort(key=lambda problem: problem.record)
+    found.skipped.sort(key=lambda problem: problem.record)
     _describe_additions(session, found.duplicates)
     return found
 
 
-def _describe_additions(session: Session, duplicates: list[Duplicate]) -> None:
-    """Say, for each likely duplicate, what a merge would add to the existing contact."""
-    ids = sorted({dup.contact_id for dup in duplicates})
+def _existing_contacts(session: Session, ids: Iterable[int]) -> dict[int, Contact]:
+    ids = sorted(set(ids))
     contacts: dict[int, Contact] = {}
     for start in range(0, len(ids), BATCH):
         for contact in session.scalars(
@@ -215,48 +247,33 @@ def _describe_additions(session: Session, duplicates: list[Duplicate]) -> None:
             .options(selectinload(Contact.methods), selectinload(Contact.tags))
         ):
             contacts[contact.id] = contact
+    return contacts
+
+
+def _card_changes(contact: Contact, card: Card) -> Changes:
+    return changes(
+        contact,
+        card,
+        into_tags=[tag.name for tag in contact.tags],
+        source_tags=card.tags,
+    )
+
+
+def _describe_additions(session: Session, duplicates: list[Duplicate]) -> None:
+    """Say, for each likely duplicate, what a merge would add to the existing contact."""
+    contacts = _existing_contacts(session, (dup.contact_id for dup in duplicates))
     for dup in duplicates:
-        dup.additions = _additions(contacts[dup.contact_id], dup.card)
-
-
-def _additions(contact: Contact, card: Card) -> list[str]:
-    added = [
-        name
-        for name in LIMITS
-        if name != "notes" and not getattr(contact, name) and getattr(card, name)
-    ]
-    if card.notes and card.notes not in contact.notes:
-        added.append("notes")
-    have = {(m.kind, m.value) for m in contact.methods}
-    added += [f"{m.kind}: {m.value}" for m in card.methods if (m.kind, m.value) not in have]
-    tags = {tag.name for tag in contact.tags}
-    added += [f"tag: {tag}" for tag in card.tags if tag not in tags]
-    return added
+        dup.additions = _card_changes(contacts[dup.contact_id], dup.card).describe()
 
 
 def _merge_into(contact: Contact, card: Card, book: TagBook, batch_tag: Tag) -> None:
-    for name in LIMITS:
-        if name != "notes" and not getattr(contact, name) and getattr(card, name):
-            setattr(contact, name, getattr(card, name))
-    if card.notes and card.notes not in contact.notes:
-        contact.notes = f"{contact.notes}\n{card.notes}".strip()[:LONG_TEXT_LEN]
-    have = {(m.kind, m.value) for m in contact.methods}
+    found = _card_changes(contact, card)
+    apply_fields(contact, found, notes_limit=LONG_TEXT_LEN)
     position = len(contact.methods)
-    for method in card.methods:
-        if (method.kind, method.value) not in have:
-            contact.methods.append(
-                ContactMethod(
-                    kind=method.kind, value=method.value, label=method.label, position=position
-                )
-            )
-            position += 1
-    wanted = [*(tag.name for tag in contact.tags), *card.tags, batch_tag.name]
-    contact.tags = book.get(wanted)
-    if card.first_met_on and (
-        contact.first_met_on is None or card.first_met_on < contact.first_met_on
-    ):
-        contact.first_met_on = card.first_met_on
-    contact.birthday = contact.birthday or card.birthday
+    for kind, value, label in found.methods:
+        contact.methods.append(ContactMethod(kind=kind, value=value, label=label, position=position))
+        position += 1
+    contact.tags = book.get([*(tag.name for tag in contact.tags), *found.tags, batch_tag.name])
 
 
 def _contact_row(
@@ -416,7 +433,7 @@ def apply(
         created=len(to_create),
         merged=len({dup.contact_id for dup in to_merge}),
         skipped=len(found.duplicates) if policy == "skip" else 0,
-        errors=len(found.errors),
+        errors=len(found.skipped),
         tag_id=batch_tag.id,
         tag_name=batch_tag.name,
     )
