@@ -22,17 +22,17 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker import text
 from tracker.db import Base
+from tracker.fields import BIRTHDAY_LEN, NAME_LEN, ORG_LEN
+from tracker.fields import LONG_TEXT_LEN as LONG_TEXT_LEN  # re-exported: others import it here
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-# Column sizes, shared by the forms so that a form never accepts what the table cannot hold.
-NAME_LEN = 100
-ORG_LEN = 200
+# Column sizes, shared by the forms so that a form never accepts what the table cannot hold
+# (a contact's own fields have theirs in tracker.fields).
 SHORT_TEXT_LEN = 300
-LONG_TEXT_LEN = 10_000
 EMAIL_LEN = 254
 METHOD_LEN = 500
 LABEL_LEN = 60
@@ -109,6 +109,9 @@ class Tag(Base):
 
 
 class Contact(Base):
+    """A person. Its own fields (names, work, notes…) are those of tracker.fields, written
+    out so that they are typed; tests/test_fields.py checks that the two agree."""
+
     __tablename__ = "contacts"
     __table_args__ = (
         # The lists show active contacts (archived_at IS NULL): with archived_at in the index
@@ -141,13 +144,17 @@ class Contact(Base):
     given_name: Mapped[str] = mapped_column(String(NAME_LEN), default="")
     family_reading: Mapped[str] = mapped_column(String(NAME_LEN), default="")
     given_reading: Mapped[str] = mapped_column(String(NAME_LEN), default="")
+    additional_name: Mapped[str] = mapped_column(String(NAME_LEN), default="", server_default="")
+    nickname: Mapped[str] = mapped_column(String(NAME_LEN), default="", server_default="")
     company: Mapped[str] = mapped_column(String(ORG_LEN), default="")
+    company_reading: Mapped[str] = mapped_column(String(ORG_LEN), default="", server_default="")
     department: Mapped[str] = mapped_column(String(ORG_LEN), default="")
     title: Mapped[str] = mapped_column(String(ORG_LEN), default="")
     expertise: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     first_met_on: Mapped[date | None] = mapped_column(Date)
-    birthday: Mapped[str | None] = mapped_column(String(10))  # YYYY-MM-DD, or --MM-DD
+    birthday: Mapped[str | None] = mapped_column(String(BIRTHDAY_LEN))  # YYYY-MM-DD, or --MM-DD
+    anniversary: Mapped[str | None] = mapped_column(String(BIRTHDAY_LEN))  # as birthday
     origin_event_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
@@ -176,7 +183,7 @@ class Contact(Base):
     strength_level: Mapped[float | None] = mapped_column(Float)
     # Derived from the names (tracker.text), kept by a before-flush hook.
     search_key: Mapped[str] = mapped_column(Text, default="")
-    sort_key: Mapped[str] = mapped_column(String(4 * NAME_LEN + 10), default="")
+    sort_key: Mapped[str] = mapped_column(String(text.SORT_KEY_LEN), default="")
 
     methods: Mapped[list["ContactMethod"]] = relationship(
         back_populates="contact",
@@ -196,25 +203,10 @@ class Contact(Base):
     def reading(self) -> str:
         return text.display_reading(self.family_reading, self.given_reading)
 
-    def name_parts(self) -> text.NameParts:
-        return text.NameParts(
-            family_name=self.family_name or "",
-            given_name=self.given_name or "",
-            family_reading=self.family_reading or "",
-            given_reading=self.given_reading or "",
-            company=self.company or "",
-            department=self.department or "",
-            title=self.title or "",
-            notes=self.notes or "",
-            expertise=self.expertise or "",
-            # An import batch's tag says where a contact came from, not who they are.
-            tags=tuple(tag.name for tag in self.tags if tag.imported_at is None),
-        )
-
     def refresh_keys(self) -> None:
-        parts = self.name_parts()
-        self.search_key = text.search_key(parts)
-        self.sort_key = text.sort_key(parts)[: 4 * NAME_LEN + 10]
+        # An import batch's tag says where a contact came from, not who they are.
+        tags = (tag.name for tag in self.tags if tag.imported_at is None)
+        self.search_key, self.sort_key = text.contact_keys(self, tags)
 
 
 class CardImage(Base):

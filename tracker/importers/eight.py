@@ -52,8 +52,9 @@ def _names(row: Row) -> tuple[str, str, str, str]:
     """Family and given name and their readings, from whichever layout the file has."""
     columns = _reading_columns(row.columns)
     family, given = row.get("姓"), row.get("名")
-    family_reading, given_reading = row.get(columns.get("family", "")), row.get(
-        columns.get("given", "")
+    family_reading, given_reading = (
+        row.get(columns.get("family", "")),
+        row.get(columns.get("given", "")),
     )
     full_reading = row.get(columns.get("full", ""))
     if not (family or given):

@@ -58,9 +58,7 @@ def _matches_outlook(columns: frozenset[str]) -> bool:
 
 def _outlook_address(row: Row, prefix: str) -> str:
     street = ", ".join(
-        part
-        for part in (row.get(f"{prefix} street{n}") for n in ("", " 2", " 3"))
-        if part.strip()
+        part for part in (row.get(f"{prefix} street{n}") for n in ("", " 2", " 3")) if part.strip()
     )
     return join_address(
         street,

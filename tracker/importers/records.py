@@ -2,8 +2,9 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
+
+from tracker.fields import ContactFields
 
 # The kinds of contact method, as in ``tracker.vocabulary.METHOD_KINDS``: an "im" is an
 # instant-messaging or internet-call address (its label names the service), a "related"
@@ -23,27 +24,14 @@ class Method:
 
 
 @dataclass
-class Card:
-    """One person read from a file."""
+class Card(ContactFields):
+    """One person read from a file: a contact's fields (birthday "YYYY-MM-DD", or "--MM-DD"
+    when the year is unknown), with methods, tags and photo."""
 
-    family_name: str = ""
-    given_name: str = ""
-    family_reading: str = ""
-    given_reading: str = ""
-    company: str = ""
-    department: str = ""
-    title: str = ""
-    notes: str = ""
     methods: list[Method] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    first_met_on: date | None = None
-    birthday: str | None = None  # "YYYY-MM-DD", or "--MM-DD" when the year is unknown
     photo: bytes | None = None
     photo_type: str | None = None  # one of PHOTO_TYPES
-    additional_name: str = ""  # middle names, kept apart from the given name
-    nickname: str = ""
-    company_reading: str = ""
-    anniversary: str | None = None  # as birthday
     record: int = 0  # 1-based record number in the file
     line: int | None = None  # 1-based line where the record starts
 

@@ -166,7 +166,9 @@ def _read_row(table: Table, row: Row) -> tuple[Card | None, Problem | None]:
         message = N_("the record could not be read")
         return None, Problem(row.record, row.line, message)
     if card is None:
-        return None, Problem(row.record, row.line, row.skipped or N_("the record could not be read"))
+        return None, Problem(
+            row.record, row.line, row.skipped or N_("the record could not be read")
+        )
     card.record, card.line = row.record, row.line
     return (None, problem) if (problem := values.finish(card)) else (card, None)
 

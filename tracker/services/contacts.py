@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
-from tracker import text
+from tracker import fields, text
 from tracker.models import (
     TAG_LEN,
     CardImage,
@@ -43,17 +43,10 @@ class MethodData:
 
 
 @dataclass
-class ContactData:
-    family_name: str = ""
-    given_name: str = ""
-    family_reading: str = ""
-    given_reading: str = ""
-    company: str = ""
-    department: str = ""
-    title: str = ""
-    expertise: str = ""
-    notes: str = ""
-    first_met_on: date | None = None
+class ContactData(fields.ContactFields):
+    """A contact as a form gives it: its fields (those marked editable are written), where
+    they were met, its stage and cadence, methods and tags."""
+
     origin_event_id: int | None = None
     introduced_by_id: int | None = None
     origin_note: str = ""
@@ -117,20 +110,8 @@ def check_cadence(phrase: str | None) -> None:
 
 
 def _apply(session: Session, user_id: int, contact: Contact, data: ContactData) -> None:
-    for name in (
-        "family_name",
-        "given_name",
-        "family_reading",
-        "given_reading",
-        "company",
-        "department",
-        "title",
-        "expertise",
-        "notes",
-        "origin_note",
-    ):
-        setattr(contact, name, getattr(data, name).strip())
-    contact.first_met_on = data.first_met_on
+    for name, value in fields.values(data, fields.EDITABLE).items():
+        setattr(contact, name, value.strip() if isinstance(value, str) else value)
     contact.origin_event_id = data.origin_event_id
     contact.introduced_by_id = data.introduced_by_id
     contact.stage = data.stage

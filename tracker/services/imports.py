@@ -15,43 +15,32 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker import text
+from tracker import fields, text
 from tracker.importers import Card, Method, ParseResult, Problem, parse
 from tracker.models import (
     EMAIL_LEN,
     LABEL_LEN,
-    LONG_TEXT_LEN,
     METHOD_LEN,
-    NAME_LEN,
-    ORG_LEN,
     TAG_LEN,
     CardImage,
     Contact,
     ContactMethod,
     Tag,
+    Touchpoint,
     contact_tags,
+    touchpoint_contacts,
 )
 from tracker.services import N_
 from tracker.services.derived import refresh_contacts
-from tracker.services.matching import STRONG, Index, Keys, keys_for
-from tracker.services.merging import Changes, apply_fields, changes
+from tracker.services.matching import PERSON_FIELDS, STRONG, Index, Keys, keys_for
+from tracker.services.merging import Changes, apply_changes, changes
 from tracker.services.tags import TagBook
 
 POLICIES = ("merge", "skip", "new")  # what to do with likely duplicates
+# The name of a file's source, as a touchpoint it gives is summarised.
+FORMAT_NAMES = {"eight": "Eight"}
 BATCH = 1_000
-LIMITS = {
-    "family_name": NAME_LEN,
-    "given_name": NAME_LEN,
-    "additional_name": NAME_LEN,
-    "family_reading": NAME_LEN,
-    "given_reading": NAME_LEN,
-    "nickname": NAME_LEN,
-    "company": ORG_LEN,
-    "company_reading": ORG_LEN,
-    "department": ORG_LEN,
-    "title": ORG_LEN,
-    "notes": LONG_TEXT_LEN,
-}
+TEXT = fields.TEXT_FIELDS
 Progress = Callable[[int, int], None]
 
 
@@ -107,14 +96,14 @@ class Summary:
 
 def too_long(card: Card) -> Problem | None:
     """A problem when a field is longer than the app keeps (nothing is cut silently)."""
-    fields = [(name, getattr(card, name), limit) for name, limit in LIMITS.items()]
-    fields += [
+    checked = [(spec.name, value, spec.length) for spec, value in fields.items(card, TEXT)]
+    checked += [
         (method.kind, method.value, EMAIL_LEN if method.kind == "email" else METHOD_LEN)
         for method in card.methods
     ]
-    fields += [("label", method.label, LABEL_LEN) for method in card.methods]
-    fields += [("tags", tag, TAG_LEN) for tag in card.tags]
-    for name, value, limit in fields:
+    checked += [("label", method.label, LABEL_LEN) for method in card.methods]
+    checked += [("tags", tag, TAG_LEN) for tag in card.tags]
+    for name, value, limit in checked:
         if len(value or "") > limit:
             return Problem(
                 card.record,
@@ -126,29 +115,14 @@ def too_long(card: Card) -> Problem | None:
 
 
 def card_keys(card: Card) -> Keys:
-    return keys_for(
-        family_name=card.family_name,
-        given_name=card.given_name,
-        family_reading=card.family_reading,
-        given_reading=card.given_reading,
-        company=card.company,
-        methods=[(method.kind, method.value) for method in card.methods],
-    )
+    return keys_for(card, [(method.kind, method.value) for method in card.methods])
 
 
 def existing_index(session: Session, user_id: int) -> tuple[Index, dict[int, str]]:
     """An index of the user's contacts by their keys, and their names by id."""
+    person = [getattr(Contact, name) for name in PERSON_FIELDS]
     contacts = session.execute(
-        select(
-            Contact.id,
-            Contact.family_name,
-            Contact.given_name,
-            Contact.family_reading,
-            Contact.given_reading,
-            Contact.company,
-        )
-        .where(Contact.user_id == user_id)
-        .order_by(Contact.id)
+        select(Contact.id, *person).where(Contact.user_id == user_id).order_by(Contact.id)
     ).all()
     methods: dict[int, list[tuple[str, str]]] = {}
     for contact_id, kind, value in session.execute(
@@ -159,24 +133,16 @@ def existing_index(session: Session, user_id: int) -> tuple[Index, dict[int, str
         methods.setdefault(contact_id, []).append((kind, value))
     index = Index()
     names = {}
-    for contact_id, family, given, family_reading, given_reading, company in contacts:
-        keys = keys_for(
-            family_name=family,
-            given_name=given,
-            family_reading=family_reading,
-            given_reading=given_reading,
-            company=company,
-            methods=methods.get(contact_id, []),
-        )
-        index.add(contact_id, keys)
-        names[contact_id] = text.display_name(family, given) or company
+    for row in contacts:
+        index.add(row.id, keys_for(row, methods.get(row.id, [])))
+        names[row.id] = text.display_name(row.family_name, row.given_name) or row.company
     return index, names
 
 
 def merge_cards(target: Card, extra: Card) -> None:
     """Fold a second record of one person into the first (within one file)."""
     found = changes(target, extra, into_tags=target.tags, source_tags=extra.tags)
-    apply_fields(target, found)
+    apply_changes(target, found)
     target.methods += [Method(kind, value, label) for kind, value, label in found.methods]
     target.tags += found.tags
     if target.photo is None:
@@ -210,9 +176,7 @@ def plan(session: Session, user_id: int, data: bytes) -> Plan:
         if hit is not None:
             contact_id = int(hit[0])  # type: ignore[call-overload]
             found.duplicates.append(
-                Duplicate(
-                    card, contact_id, names[contact_id], hit[1].reason, hit[1].shared, []
-                )
+                Duplicate(card, contact_id, names[contact_id], hit[1].reason, hit[1].shared, [])
             )
             continue
         earlier = in_file.find(keys)
@@ -268,10 +232,12 @@ def _describe_additions(session: Session, duplicates: list[Duplicate]) -> None:
 
 def _merge_into(contact: Contact, card: Card, book: TagBook, batch_tag: Tag) -> None:
     found = _card_changes(contact, card)
-    apply_fields(contact, found, notes_limit=LONG_TEXT_LEN)
+    apply_changes(contact, found, cut=True)
     position = len(contact.methods)
     for kind, value, label in found.methods:
-        contact.methods.append(ContactMethod(kind=kind, value=value, label=label, position=position))
+        contact.methods.append(
+            ContactMethod(kind=kind, value=value, label=label, position=position)
+        )
         position += 1
     contact.tags = book.get([*(tag.name for tag in contact.tags), *found.tags, batch_tag.name])
 
@@ -279,37 +245,14 @@ def _merge_into(contact: Contact, card: Card, book: TagBook, batch_tag: Tag) -> 
 def _contact_row(
     user_id: int, card: Card, tag_names: tuple[str, ...], now: datetime
 ) -> dict[str, Any]:
-    parts = text.NameParts(
-        family_name=card.family_name,
-        given_name=card.given_name,
-        family_reading=card.family_reading,
-        given_reading=card.given_reading,
-        company=card.company,
-        department=card.department,
-        title=card.title,
-        notes=card.notes,
-        tags=tag_names,
-    )
     return {
         "user_id": user_id,
-        "family_name": card.family_name,
-        "given_name": card.given_name,
-        "family_reading": card.family_reading,
-        "given_reading": card.given_reading,
-        "company": card.company,
-        "department": card.department,
-        "title": card.title,
-        "expertise": "",
-        "notes": card.notes,
-        "first_met_on": card.first_met_on,
-        "birthday": card.birthday,
-        "origin_note": "",
+        **fields.values(card),
         "stage": "card",
         "evidence_stage": "card",
         "created_at": now,
         "updated_at": now,
-        "search_key": text.search_key(parts),
-        "sort_key": text.sort_key(parts)[: 4 * NAME_LEN + 10],
+        **text.contact_keys(card, tag_names)._asdict(),
     }
 
 
@@ -321,10 +264,14 @@ def _create(
     batch_tag: Tag,
     progress: Progress,
     total: int,
-) -> int:
-    """Insert new contacts with their methods, tags and card images, in batches."""
+    exchanges: str = "",
+) -> list[int]:
+    """Insert new contacts with their methods, tags and card images, in batches; with
+    ``exchanges`` (the app the cards come from), a card exchange on each first-met day.
+    The ids of the contacts that got one."""
     now = datetime.now(UTC)
     done = 0
+    exchanged: list[int] = []
     tags = book.get(sorted({tag for card in cards for tag in card.tags}))
     session.flush()
     tag_ids = {text.normalise(tag.name): tag.id for tag in tags}
@@ -363,9 +310,49 @@ def _create(
         for table, values in ((ContactMethod, methods), (contact_tags, links), (CardImage, images)):
             if values:
                 session.execute(insert(table), values)
+        if exchanges:
+            exchanged += _card_exchanges(session, user_id, ids, chunk, exchanges, now)
         done += len(chunk)
         progress(done, total)
-    return done
+    return exchanged
+
+
+def _card_exchanges(
+    session: Session,
+    user_id: int,
+    ids: Iterable[int],
+    cards: list[Card],
+    source: str,
+    now: datetime,
+) -> list[int]:
+    """A card_exchange touchpoint on each card's first-met day; the contacts that got one."""
+    met = [(contact_id, card.first_met_on) for contact_id, card in zip(ids, cards, strict=True)]
+    met = [(contact_id, day) for contact_id, day in met if day is not None]
+    if not met:
+        return []
+    rows = [
+        {
+            "user_id": user_id,
+            "occurred_on": day,
+            "kind": "card_exchange",
+            "summary": source,
+            "notes": "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for _contact_id, day in met
+    ]
+    touch_ids = session.scalars(
+        insert(Touchpoint).returning(Touchpoint.id, sort_by_parameter_order=True), rows
+    ).all()
+    session.execute(
+        insert(touchpoint_contacts),
+        [
+            {"touchpoint_id": touch_id, "contact_id": contact_id}
+            for touch_id, (contact_id, _day) in zip(touch_ids, met, strict=True)
+        ],
+    )
+    return [contact_id for contact_id, _day in met]
 
 
 def _ids(tag_ids: dict[str, int], names: list[str]) -> list[int]:
@@ -394,7 +381,11 @@ def apply(
     if policy == "new":
         to_create += [dup.card for dup in found.duplicates]
     total = len(to_create) + len(to_merge)
-    done = _create(session, user_id, to_create, book, batch_tag, progress, total)
+    # Eight holds business cards: the day on each is a card exchange, which starts the
+    # first-follow-up clock (and makes an old card a faded one).
+    source = FORMAT_NAMES.get(found.result.format, "") if found.result.card_exchanges else ""
+    exchanged = _create(session, user_id, to_create, book, batch_tag, progress, total, source)
+    done = len(to_create)
     # A duplicate with nothing new only joins the batch; the others are merged field by field.
     unchanged = [dup for dup in to_merge if not dup.additions]
     changed = [dup for dup in to_merge if dup.additions]
@@ -428,7 +419,7 @@ def apply(
         session.flush()
         done += len(chunk)
         progress(done, total)
-    refresh_contacts(session, merged_ids, today)
+    refresh_contacts(session, [*merged_ids, *exchanged], today)
     return Summary(
         created=len(to_create),
         merged=len({dup.contact_id for dup in to_merge}),

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tracker import text
 
@@ -75,22 +76,35 @@ class Keys:
         return bool(self.names)
 
 
-def keys_for(
-    *,
-    family_name: str,
-    given_name: str,
-    family_reading: str,
-    given_reading: str,
-    company: str,
-    methods: Iterable[tuple[str, str]],
-) -> Keys:
+class Person(Protocol):
+    """What identifies a person's record: a contact, a card, a row of them."""
+
+    @property
+    def family_name(self) -> str: ...
+    @property
+    def given_name(self) -> str: ...
+    @property
+    def family_reading(self) -> str: ...
+    @property
+    def given_reading(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+
+
+# The columns to read for Person (the rest of a contact does not say who it is).
+PERSON_FIELDS = ("family_name", "given_name", "family_reading", "given_reading", "company")
+
+
+def keys_for(person: Person, methods: Iterable[tuple[str, str]]) -> Keys:
     """The keys of one person's record; methods are (kind, value) pairs."""
     methods = list(methods)
+    family_name, given_name = person.family_name, person.given_name
+    family_reading, given_reading = person.family_reading, person.given_reading
     return Keys(
         names=name_forms(family_name, given_name, family_reading, given_reading),
         emails=frozenset(k for kind, v in methods if kind == "email" and (k := email_key(v))),
         phones=frozenset(k for kind, v in methods if kind == "phone" and (k := phone_key(v))),
-        company=_squeezed(company),
+        company=_squeezed(person.company),
         label=text.display_name(family_name, given_name),
     )
 

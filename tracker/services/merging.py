@@ -9,33 +9,13 @@ meeting — and apply it. Whether the two are one person is decided before, by
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Protocol
 
-# Filled on the record that stays when it is empty there: the fields a card carries.
-CARD_FIELDS = (
-    "family_name",
-    "given_name",
-    "additional_name",
-    "family_reading",
-    "given_reading",
-    "nickname",
-    "company",
-    "company_reading",
-    "department",
-    "title",
-    "birthday",
-    "anniversary",
-)
-# And those only a contact has.
-CONTACT_FIELDS = (
-    *CARD_FIELDS,
-    "expertise",
-    "origin_event_id",
-    "introduced_by_id",
-    "origin_note",
-    "cadence",
-)
+from tracker import fields
+
+# Fields of a contact outside the specification (where they met, their cadence): filled on
+# the contact that stays when empty there.
+CONTACT_ONLY = ("origin_event_id", "introduced_by_id", "cadence")
 
 
 class _Method(Protocol):
@@ -49,49 +29,51 @@ class Changes:
     """What merging a second record into a first changes on the first."""
 
     fields: dict[str, Any] = field(default_factory=dict)
-    notes: str | None = None  # the joined notes, when they change
     methods: list[tuple[str, str, str]] = field(default_factory=list)  # kind, value, label
     tags: list[str] = field(default_factory=list)
-    first_met_on: date | None = None  # when the second record met them earlier
 
     def describe(self) -> list[str]:
         """The changes in a few words each, for a preview."""
-        added = [name for name in self.fields]
-        if self.notes is not None:
-            added.append("notes")
+        added = list(self.fields)
         added += [f"{kind}: {value}" for kind, value, _label in self.methods]
         added += [f"tag: {tag}" for tag in self.tags]
-        if self.first_met_on is not None:
-            added.append("first_met_on")
         return added
 
     def __bool__(self) -> bool:
-        return bool(self.describe())
+        return bool(self.fields or self.methods or self.tags)
 
 
-def join_notes(first: str, second: str) -> str:
-    """The first notes, then the second when they say something the first does not."""
-    if not second or second in first:
-        return first
-    return f"{first}\n\n{second}".strip()
+def merged_value(spec: fields.FieldSpec, mine: Any, theirs: Any) -> Any:
+    """The value of a field once a second record is merged in, as the field's spec says:
+    fill an empty value, join two texts (the second only when it says something new), or
+    keep the earlier date."""
+    if spec.merge == "join":
+        mine = mine or ""
+        return f"{mine}\n{theirs}".strip() if theirs and theirs not in mine else mine
+    if spec.merge == "earliest":
+        return theirs if theirs is not None and (mine is None or theirs < mine) else mine
+    return mine if mine or not theirs else theirs
 
 
 def changes(
     into: Any,
     source: Any,
     *,
-    fields: Iterable[str] = CARD_FIELDS,
+    extra: Iterable[str] = (),
     into_tags: Iterable[str] = (),
     source_tags: Iterable[str] = (),
 ) -> Changes:
-    """What ``source`` adds to ``into`` (a Card or a Contact each)."""
+    """What ``source`` adds to ``into`` (a Card or a Contact each): every field of the
+    specification, then the ``extra`` attributes (filled when empty)."""
     found = Changes()
-    for name in fields:
-        if not getattr(into, name, None) and getattr(source, name, None):
+    for spec, theirs in fields.items(source):
+        mine = getattr(into, spec.name, None)
+        value = merged_value(spec, mine, theirs)
+        if value != (spec.empty if mine is None else mine):
+            found.fields[spec.name] = value
+    for name in extra:
+        if not getattr(into, name) and getattr(source, name):
             found.fields[name] = getattr(source, name)
-    notes = join_notes(into.notes or "", source.notes or "")
-    if notes != (into.notes or ""):
-        found.notes = notes
     methods: Iterable[_Method] = into.methods
     have = {(m.kind, m.value) for m in methods}
     for method in source.methods:
@@ -100,17 +82,14 @@ def changes(
             found.methods.append((method.kind, method.value, method.label))
     tags = set(into_tags)
     found.tags = [tag for tag in dict.fromkeys(source_tags) if tag not in tags]
-    earlier = source.first_met_on
-    if earlier and (into.first_met_on is None or earlier < into.first_met_on):
-        found.first_met_on = earlier
     return found
 
 
-def apply_fields(into: Any, found: Changes, notes_limit: int | None = None) -> None:
-    """Set the filled fields, the notes and the first meeting on the record that stays."""
+def apply_changes(into: Any, found: Changes, *, cut: bool = False) -> None:
+    """Set the changed fields on the record that stays; with ``cut``, texts are cut to the
+    length their field keeps (joined notes may outgrow it)."""
     for name, value in found.fields.items():
+        spec = fields.BY_NAME.get(name)
+        if cut and spec is not None and spec.is_text:
+            value = value[: spec.length]
         setattr(into, name, value)
-    if found.notes is not None:
-        into.notes = found.notes[:notes_limit] if notes_limit else found.notes
-    if found.first_met_on is not None:
-        into.first_met_on = found.first_met_on
