@@ -51,6 +51,9 @@ from tracker.services.contacts import ContactFilter, list_contacts  # noqa: E402
 from tracker.services.dashboard import LIST_LIMIT, cold_list, counts  # noqa: E402
 from tracker.services.imports import apply, plan  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_parsers import bench_parsers, markdown  # noqa: E402
+
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 P95_TARGETS_MS = {"heavy": 30.0, "firm": 60.0}  # for the pages with a latency target
 FLOOR_FACTOR, FLOOR_SLACK_MS = 2.0, 5.0  # a page may take 2 × its floor + 5 ms
@@ -762,6 +765,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=20, help="unmeasured requests first")
     parser.add_argument("--seed", type=int, default=1, help="the dataset's random seed")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the markdown file")
+    parser.add_argument(
+        "--parsers-only", action="store_true", help="only the parsers' growth, no tiers"
+    )
     args = parser.parse_args(argv)
     args.tiers = [tier.strip() for tier in args.tiers.split(",") if tier.strip()]
     unknown = [tier for tier in args.tiers if tier not in TIERS]
@@ -792,6 +798,11 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_info("postgresql" if use_postgres else "sqlite"),
         "tiers": {},
     }
+    print("Parsers: 1, 2, 4 and 8 MB of pathological input", flush=True)
+    report["parsers"] = bench_parsers()
+    if args.parsers_only:  # the pages' report on file stays as it is
+        print("\n".join(markdown(report["parsers"])))
+        return 0
     with tempfile.TemporaryDirectory(prefix="jinmyaku-bench-") as workdir:
         for tier in args.tiers:
             plan = SeedPlan(TIERS[tier].contacts, TIERS[tier].touchpoints, args.seed)
@@ -800,7 +811,8 @@ def main(argv: list[str] | None = None) -> int:
             report["tiers"][tier] = result
             print("\n".join(tier_table(tier, result)), flush=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(render_markdown(report), encoding="utf-8")
+    text = render_markdown(report) + "\n" + "\n".join(markdown(report["parsers"]))
+    args.output.write_text(text, encoding="utf-8")
     json_path = args.output.with_suffix(".json")
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"Wrote {args.output} and {json_path}.")

@@ -193,9 +193,7 @@ def _not_kept_line(not_kept: dict[str, int]) -> str:
 @click.option("--user", "email", required=True, help="The account to import into.")
 @click.option("--duplicates", type=click.Choice(POLICIES), default="merge", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Only report what would be imported.")
-@click.option(
-    "--strict", is_flag=True, help="Import nothing when any record cannot be imported."
-)
+@click.option("--strict", is_flag=True, help="Import nothing when any record cannot be imported.")
 @with_appcontext
 def import_command(path: Path, email: str, duplicates: str, dry_run: bool, strict: bool) -> None:
     """Import a vCard or a contacts CSV; records that cannot be read are skipped and listed."""

@@ -55,8 +55,11 @@ def _slots(columns: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 def _address(row: Row, prefix: str) -> str:
     formatted = row.get(f"{prefix} - formatted")
-    parts = [row.get(f"{prefix} - {part}") for part in (*_ADDRESS_PARTS, "po box")]
-    return formatted or join_address(*parts[:6], po_box=parts[6])
+    street, city, region, code, country, extended = (
+        row.get(f"{prefix} - {part}") for part in _ADDRESS_PARTS
+    )
+    po_box = row.get(f"{prefix} - po box")
+    return formatted or join_address(street, city, region, code, country, extended, po_box)
 
 
 def _add_slot(card: Card, row: Row, what: str, prefix: str) -> None:
