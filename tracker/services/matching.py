@@ -23,6 +23,7 @@ REASONS = ("name_email", "name_phone", "name_company", "no_name_email", "no_name
 # Strong enough to fold two records of one file together without asking.
 STRONG = frozenset(REASONS) - {"name"}
 _DIGITS = re.compile(r"\d+")
+_LONG_VOWELS = (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"), ("ii", "i"), ("ee", "e"))
 _CANDIDATES = 50  # records looked at per name; more people than this never share one
 
 
@@ -42,6 +43,13 @@ def _squeezed(value: str) -> str:
     return text.normalise(value).replace(" ", "")
 
 
+def _plain_romaji(latin: str) -> str:
+    """Romaji as people write it in Latin letters: long vowels single (Tarou, Taroo: Taro)."""
+    for long, short in _LONG_VOWELS:
+        latin = latin.replace(long, short)
+    return "ローマ字:" + latin
+
+
 def name_forms(family: str, given: str, family_reading: str, given_reading: str) -> frozenset[str]:
     """Every spelling under which a name may agree with another: as written (either order,
     for Latin names), its reading, and the romaji of its reading."""
@@ -49,14 +57,15 @@ def name_forms(family: str, given: str, family_reading: str, given_reading: str)
     if (family + given).strip():
         forms.add(_squeezed(family + given))
         if not text.has_cjk(family + given):
-            forms.add(_squeezed(given + family))
+            for latin in (_squeezed(family + given), _squeezed(given + family)):
+                forms.update((latin, _plain_romaji(latin)))
     reading = family_reading + given_reading
     if reading.strip():
         forms.add("よみ:" + _squeezed(reading))
-        romaji = _squeezed(text.romaji(family_reading + " " + given_reading))
-        if romaji.isascii():
-            forms.add(romaji)
-            forms.add(_squeezed(text.romaji(given_reading + " " + family_reading)))
+        for first, second in ((family_reading, given_reading), (given_reading, family_reading)):
+            romaji = _squeezed(text.romaji(first + " " + second))
+            if romaji.isascii() and romaji:
+                forms.add(_plain_romaji(romaji))
     forms.discard("")
     return frozenset(forms)
 
