@@ -259,6 +259,11 @@ class SettingsForm(FlaskForm):
     save = SubmitField(_l("Save"))
 
 
+class TokenForm(FlaskForm):
+    name = Text(_l("What will use it"), [InputRequired()], max=NAME_LEN)
+    create = SubmitField(_l("Make a token"))
+
+
 class QuickTouchForm(FlaskForm):
     """Log a touchpoint dated today in one step, from a dashboard row."""
 

@@ -110,6 +110,8 @@ SECURITY_EVENT_LABELS = {
     "deletion": lazy_gettext("Deleted"),
     "restore": lazy_gettext("Restored"),
     "merge": lazy_gettext("Merged two contacts"),
+    "token_created": lazy_gettext("Token created"),
+    "token_revoked": lazy_gettext("Token revoked"),
 }
 INITIATOR_LABELS = {"me": lazy_gettext("I did"), "them": lazy_gettext("They did")}
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}

@@ -38,6 +38,8 @@ METHOD_LEN = 500
 LABEL_LEN = 60
 TAG_LEN = 60
 CADENCE_LEN = 40
+# A card's file name and UID in the phone address book (phones use UUIDs, about 40).
+SYNC_NAME_LEN = 255
 
 
 class User(Base):
@@ -406,3 +408,39 @@ class TrashEntry(Base):
     label: Mapped[str] = mapped_column(String(SHORT_TEXT_LEN), default="")
     deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     payload: Mapped[str] = mapped_column(Text)  # JSON: the object and everything attached
+
+
+class ApiToken(Base):
+    """A secret that lets a program (the JSON API, a phone's address book) act for a user.
+    Only its hash is kept: the token itself is shown once, when it is made."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SyncedCard(Base):
+    """The card a phone last uploaded for a contact: where it lives in the address book, its
+    UID, the text as sent, and the properties the app has no field for (sent back as they
+    came, so a phone's edit the app cannot show is kept)."""
+
+    __tablename__ = "synced_cards"
+    __table_args__ = (UniqueConstraint("user_id", "href"), Index("ix_synced_cards_uid", "uid"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), unique=True
+    )
+    href: Mapped[str] = mapped_column(String(SYNC_NAME_LEN))
+    uid: Mapped[str] = mapped_column(String(SYNC_NAME_LEN))
+    raw: Mapped[str] = mapped_column(Text, default="")
+    extra: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

@@ -123,6 +123,29 @@ def _apply(session: Session, user_id: int, contact: Contact, data: ContactData) 
     contact.tags = tags_named(session, user_id, data.tags)
 
 
+def contact_data(contact: Contact) -> ContactData:
+    """A contact's current values, to change some of them and save the rest unchanged."""
+    return ContactData(
+        family_name=contact.family_name,
+        given_name=contact.given_name,
+        family_reading=contact.family_reading,
+        given_reading=contact.given_reading,
+        company=contact.company,
+        department=contact.department,
+        title=contact.title,
+        expertise=contact.expertise,
+        notes=contact.notes,
+        first_met_on=contact.first_met_on,
+        origin_event_id=contact.origin_event_id,
+        introduced_by_id=contact.introduced_by_id,
+        origin_note=contact.origin_note,
+        stage=contact.stage,
+        cadence=contact.cadence or "",
+        methods=[MethodData(m.kind, m.value, m.label) for m in contact.methods],
+        tags=[tag.name for tag in contact.tags],
+    )
+
+
 def create_contact(session: Session, user_id: int, data: ContactData, today: date) -> Contact:
     _check(session, user_id, data, None)
     contact = Contact(user_id=user_id)

@@ -19,6 +19,8 @@ EVENT_KINDS = (
     "deletion",
     "restore",
     "merge",
+    "token_created",
+    "token_revoked",
 )
 
 
