@@ -172,7 +172,8 @@ def test_text_in_no_known_format_is_refused(text: str) -> None:
     with pytest.raises(ImportFormatError) as raised:
         parse(text.encode())
     assert raised.value.message == (
-        "unknown format: export your contacts as vCard, or as a Google, LinkedIn or Eight CSV"
+        "unknown format: export your contacts as vCard, or as a CSV of Google Contacts, "
+        "LinkedIn, Eight, Outlook or Thunderbird"
     )
 
 

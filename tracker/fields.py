@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Annotated, Any, Literal, get_type_hints
 
+from tracker.messages import N_
+
 # Column sizes, shared by the forms so that a form never accepts what the table cannot hold.
 NAME_LEN = 100
 ORG_LEN = 200
@@ -35,11 +37,6 @@ Group = Literal["name", "work", "about", "origin"]
 # How a merge combines two records: fill an empty value from the other record, join two
 # texts, or keep the earlier date.
 Merge = Literal["fill", "join", "earliest"]
-
-
-def N_(message: str) -> str:
-    """Mark a label for translation (``make messages`` extracts it); the forms translate it."""
-    return message
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,7 @@ from werkzeug.wrappers import Response
 
 from tracker.api.errors import API_PATH, from_exception, json_error
 from tracker.dates import today_in
-from tracker.importers import ImportFormatError
-from tracker.services import ServiceError
+from tracker.messages import UserError
 from tracker.services.dashboard import warmth_of
 
 csrf = CSRFProtect()
@@ -85,7 +84,7 @@ def today() -> date:
     return today_in(time_zone, current_app.config.get("TODAY"))
 
 
-def error_message(error: ServiceError | ImportFormatError) -> str:
+def error_message(error: UserError) -> str:
     """A service's or an importer's message, translated into the user's language."""
     return gettext(error.message, **error.params)
 

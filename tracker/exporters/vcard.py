@@ -66,7 +66,8 @@ class _Dialect:
         return self.version == "4.0"
 
     def type_param(self, value: str) -> str:
-        return f";TYPE={value if self.v4 else value.upper()}"
+        # TYPE values are case-insensitive in both versions; phone sync's tests expect these.
+        return f";TYPE={value}"
 
 
 def escape(value: str) -> str:

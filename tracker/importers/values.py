@@ -196,7 +196,8 @@ def _text_fields(card: Card) -> Iterator[tuple[str, str]]:
         yield "tags", tag
 
 
-def _method_key(method: Method) -> tuple[str, str]:
+def method_key(method: Method) -> tuple[str, str]:
+    """What makes two methods of a card the same: kind and value (a phone by its digits)."""
     # A number written twice in two ways (03-0000-1111 and 0300001111) is one number.
     if method.kind == "phone" and any(char.isdigit() for char in method.value):
         return method.kind, "".join(char for char in method.value if char.isdigit())
@@ -207,7 +208,7 @@ def _distinct(methods: Iterable[Method]) -> list[Method]:
     """The methods, each value once: the first one listed keeps its label."""
     seen: dict[tuple[str, str], Method] = {}
     for method in methods:
-        seen.setdefault(_method_key(method), method)
+        seen.setdefault(method_key(method), method)
     return list(seen.values())
 
 

@@ -26,7 +26,7 @@ from tracker.services.derived import refresh_contacts
 from tracker.services.matching import Index, keys_for
 from tracker.services.merging import CONTACT_ONLY, apply_changes, changes
 from tracker.services.security import record
-from tracker.services.trash import trash_contacts
+from tracker.services.trash import trash_merged
 
 PAIR_LIMIT = 200
 _REFERRAL_COLUMNS = ("contact_id", "other_contact_id", "subject_contact_id")
@@ -95,9 +95,7 @@ def merge(session: Session, keep: Contact, drop: Contact, today: date) -> None:
         ),
         "image_moved": _image_moves(session, keep.id, drop.id),
     }
-    trash_contacts(
-        session, keep.user_id, [drop.id], merged=undo, label=f"{drop.name} → {keep.name}"
-    )
+    trash_merged(session, keep.user_id, drop.id, undo, f"{drop.name} → {keep.name}")
     apply_changes(keep, found, cut=True)
     keep.stage = max((keep.stage, drop.stage), key=stage_rank)
     keep.snoozed_until = keep.snoozed_until or drop.snoozed_until

@@ -61,21 +61,18 @@ def _typed(model: type, values: dict[str, Any]) -> dict[str, Any]:
     return typed
 
 
-def trash_contacts(
-    session: Session,
-    user_id: int,
-    ids: list[int],
-    *,
-    merged: dict[str, Any] | None = None,
-    label: str = "",
-) -> None:
-    """Snapshot these contacts and all that hangs on them into the trash.
-
-    ``merged`` is what a merge changes on the contact that stays (one contact only): the
-    entry is then a merge, and restoring it undoes the merge.
-    """
+def trash_contacts(session: Session, user_id: int, ids: list[int]) -> None:
+    """Snapshot these contacts and all that hangs on them into the trash."""
     for start in range(0, len(ids), BATCH):
-        _trash_contact_batch(session, user_id, ids[start : start + BATCH], merged, label)
+        _trash_contact_batch(session, user_id, ids[start : start + BATCH])
+
+
+def trash_merged(
+    session: Session, user_id: int, contact_id: int, merged: dict[str, Any], label: str
+) -> None:
+    """Snapshot a contact merged into another, with what the merge changed on the other:
+    restoring the entry undoes the merge."""
+    _trash_contact_batch(session, user_id, [contact_id], merged, label)
 
 
 def _trash_contact_batch(
