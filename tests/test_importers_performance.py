@@ -1,11 +1,9 @@
-"""10,000 vCards parse in under 3 seconds."""
-
-import time
+"""10,000 realistic vCards parse whole. How long that takes is make bench's to say (its
+parser section and its 10,000-card import): a test never asserts wall-clock time."""
 
 from tracker.importers import parse
 
 CARDS = 10_000
-BUDGET_SECONDS = 3.0
 
 
 def _vcard(number: int) -> str:
@@ -27,11 +25,8 @@ def _vcard(number: int) -> str:
     )
 
 
-def test_ten_thousand_vcards_parse_in_time() -> None:
+def test_ten_thousand_vcards_parse_whole() -> None:
     data = "".join(_vcard(number) for number in range(CARDS)).encode("utf-8")
-    started = time.perf_counter()
     result = parse(data)
-    elapsed = time.perf_counter() - started
-    assert len(result.cards) == CARDS and result.errors == []
+    assert len(result.cards) == CARDS and result.errors == [] and not result.not_kept
     assert result.cards[-1].notes.startswith(f"交流会{CARDS - 1}で名刺交換。法人税, 相続;")
-    assert elapsed < BUDGET_SECONDS, f"{CARDS} vCards took {elapsed:.2f}s"
