@@ -238,3 +238,36 @@ def test_a_merge_goes_to_the_trash_and_the_log_and_can_be_undone(
         (touch,) = session.scalars(select(Touchpoint))
         assert [c.id for c in touch.contacts] == [drop.id]
         assert kept.last_touch_on is None and back.last_touch_on == date(2026, 2, 1)
+
+
+def test_an_imports_merge_is_undone_from_the_trash_and_a_batch_delete_spares_it(
+    signed_in, app, make_contact
+):
+    from tests.test_import_flow import FIXTURES, preview_and_import
+
+    suzuki = make_contact(
+        family_name="鈴木",
+        given_name="一郎",
+        company="",
+        methods=[{"kind": "email", "value": "ichiro.suzuki@example.jp"}],
+    )
+    preview_and_import(signed_in, (FIXTURES / "vcard30_android.vcf").read_bytes())
+    with write_transaction(app) as session:
+        merged = session.get(Contact, suzuki.id)
+        assert merged.company == "株式会社サンプル商事" and len(merged.methods) > 1
+        entry = session.scalars(select(TrashEntry).where(TrashEntry.kind == "import_merge")).one()
+        assert entry.object_id == suzuki.id
+        tag_id = next(tag.id for tag in merged.tags if tag.imported_at)
+        created = session.scalar(select(func.count()).select_from(Contact)) - 1
+        entry_id = entry.id
+    # Deleting the batch removes what the import created, never a contact you had.
+    page = signed_in.get(f"/import/batches/{tag_id}/delete").get_data(as_text=True)
+    assert f"Delete {created} contact" in page
+    signed_in.post(f"/import/batches/{tag_id}/delete")
+    signed_in.post(f"/trash/{entry_id}/restore")
+    with write_transaction(app) as session:
+        back = session.get(Contact, suzuki.id)
+        assert back.company == "" and [m.value for m in back.methods] == [
+            "ichiro.suzuki@example.jp"
+        ]
+        assert back.tags == []

@@ -24,7 +24,7 @@ from tracker.relationships import stage_rank
 from tracker.services import N_, ServiceError
 from tracker.services.derived import refresh_contacts
 from tracker.services.matching import Index, keys_for
-from tracker.services.merging import CONTACT_ONLY, apply_changes, changes
+from tracker.services.merging import CONTACT_ONLY, apply_changes, changes, undo_of
 from tracker.services.security import record
 from tracker.services.trash import trash_merged
 
@@ -82,12 +82,7 @@ def merge(session: Session, keep: Contact, drop: Contact, today: date) -> None:
     if found.fields.get("introduced_by_id") == keep.id:
         del found.fields["introduced_by_id"]
     undo = {
-        "into": keep.id,
-        "fields": {name: _json(getattr(keep, name)) for name in found.fields},
-        "stage": keep.stage,
-        "snoozed_until": _json(keep.snoozed_until),
-        "methods": [[kind, value] for kind, value, _label in found.methods],
-        "tags": found.tags,
+        **undo_of(keep, found),
         "touchpoints": _moved_touchpoints(session, keep.id, drop.id),
         "referrals": _referral_moves(session, keep.id, drop.id),
         "introduced": list(
@@ -121,10 +116,6 @@ def merge(session: Session, keep: Contact, drop: Contact, today: date) -> None:
     session.flush()
     record(session, keep.user_id, "merge", f"{drop.name} → {keep.name} (#{drop.id} → #{keep.id})")
     refresh_contacts(session, {keep.id, *partners} - {drop.id}, today)
-
-
-def _json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def _moved_touchpoints(session: Session, keep_id: int, drop_id: int) -> list[int]:

@@ -33,8 +33,9 @@ from tracker.models import (
 from tracker.services import N_
 from tracker.services.derived import refresh_contacts
 from tracker.services.matching import PERSON_FIELDS, STRONG, Index, Keys, keys_for
-from tracker.services.merging import Changes, apply_changes, changes
+from tracker.services.merging import Changes, apply_changes, changes, undo_of
 from tracker.services.tags import TagBook
+from tracker.services.trash import trash_import_merge
 
 POLICIES = ("merge", "skip", "new")  # what to do with likely duplicates
 # The name of a file's source, as a touchpoint it gives is summarised.
@@ -231,7 +232,11 @@ def _describe_additions(session: Session, duplicates: list[Duplicate]) -> None:
 
 
 def _merge_into(contact: Contact, card: Card, book: TagBook, batch_tag: Tag) -> None:
+    """Merge a record into a contact you have; the trash keeps what it takes to undo it."""
     found = _card_changes(contact, card)
+    name = text.display_name(card.family_name, card.given_name) or card.company
+    label = f"{name} → {contact.name} ({batch_tag.name})"
+    trash_import_merge(contact, undo_of(contact, found, [batch_tag.name]), label)
     apply_changes(contact, found, cut=True)
     position = len(contact.methods)
     for kind, value, label in found.methods:

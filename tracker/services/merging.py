@@ -9,6 +9,7 @@ meeting — and apply it. Whether the two are one person is decided before, by
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
 from tracker import fields
@@ -83,6 +84,27 @@ def changes(
     tags = set(into_tags)
     found.tags = [tag for tag in dict.fromkeys(source_tags) if tag not in tags]
     return found
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def undo_of(into: Any, found: Changes, added_tags: Iterable[str] = ()) -> dict[str, Any]:
+    """What it takes to undo the changes on the record that stays (JSON-ready): the values
+    they replace, and the methods and tags they add. The trash keeps it with the merge."""
+    return {
+        "into": into.id,
+        "fields": {name: _json(getattr(into, name)) for name in found.fields},
+        "stage": into.stage,
+        "snoozed_until": _json(into.snoozed_until),
+        "methods": [[kind, value] for kind, value, _label in found.methods],
+        "tags": [*found.tags, *added_tags],
+        "touchpoints": [],
+        "referrals": [],
+        "introduced": [],
+        "image_moved": False,
+    }
 
 
 def apply_changes(into: Any, found: Changes, *, cut: bool = False) -> None:

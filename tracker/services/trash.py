@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Time, delete, insert, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from tracker.models import (
     CardImage,
@@ -166,6 +166,21 @@ def _trash_contact_batch(
         )
 
 
+def trash_import_merge(contact: Contact, merged: dict[str, Any], label: str) -> None:
+    """Keep what an import's merge changed on a contact, so that the trash can undo it."""
+    session = object_session(contact)
+    assert session is not None  # the contact was read in the import's session
+    session.add(
+        TrashEntry(
+            user_id=contact.user_id,
+            kind="import_merge",
+            object_id=contact.id,
+            label=label[:300],
+            payload=json.dumps({"merged": merged}, ensure_ascii=False),
+        )
+    )
+
+
 def trash_touchpoint(session: Session, touchpoint: Touchpoint) -> None:
     """Snapshot one touchpoint (with the contacts it involves) into the trash."""
     payload = {**_plain(touchpoint), "contacts": sorted(c.id for c in touchpoint.contacts)}
@@ -227,6 +242,8 @@ def restore(session: Session, entry: TrashEntry, today: date) -> str:
                 N_("Nobody this touchpoint involved is there any more; restore them first.")
             )
         touched = _put_back_touchpoint(session, user_id, data, present)
+    elif entry.kind == "import_merge":
+        touched = undo_merge(session, user_id, data["merged"])
     elif entry.kind == "merge":
         touched = undo_merge(session, user_id, data["merged"])
         touched += _restore_contact(session, user_id, data)

@@ -24,7 +24,7 @@ from tracker.db import get_session
 from tracker.exporters.vcard import Version
 from tracker.forms import ConfirmForm, ExportForm, ImportConfirmForm, ImportForm, clean
 from tracker.importers import Card, ImportFormatError, Problem
-from tracker.models import ImportDraft, Tag, contact_tags
+from tracker.models import Contact, ImportDraft, Tag, contact_tags
 from tracker.services import exports
 from tracker.services.contacts import delete_contacts
 from tracker.services.imports import Plan, apply, plan
@@ -207,8 +207,14 @@ def delete_batch(tag_id: int) -> ResponseReturnValue:
     tag = session.get(Tag, tag_id)
     if tag is None or tag.user_id != auth.user_id() or tag.imported_at is None:
         abort(404)
+    # Only the contacts the import created: a contact it merged into was yours before, and
+    # its merge is undone from the trash instead.
     ids = list(
-        session.scalars(select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag.id))
+        session.scalars(
+            select(contact_tags.c.contact_id)
+            .join(Contact, Contact.id == contact_tags.c.contact_id)
+            .where(contact_tags.c.tag_id == tag.id, Contact.created_at >= tag.imported_at)
+        )
     )
     form = ConfirmForm()
     if form.validate_on_submit():
