@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from tracker.api.errors import API_PATH, from_exception, json_error
 from tracker.dates import today_in
 from tracker.messages import UserError
+from tracker.method_values import tel_uri
 from tracker.services.dashboard import warmth_of
 
 csrf = CSRFProtect()
@@ -205,3 +206,4 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["today"] = today
     app.jinja_env.globals["warmth_of"] = lambda contact: warmth_of(contact, today())
+    app.jinja_env.filters["tel_uri"] = tel_uri

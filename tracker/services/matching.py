@@ -88,20 +88,15 @@ class Keys:
 class Person(Protocol):
     """What identifies a person's record: a contact, a card, a row of them."""
 
-    @property
-    def family_name(self) -> str: ...
-    @property
-    def given_name(self) -> str: ...
-    @property
-    def family_reading(self) -> str: ...
-    @property
-    def given_reading(self) -> str: ...
-    @property
-    def company(self) -> str: ...
+    family_name: str
+    given_name: str
+    family_reading: str
+    given_reading: str
+    company: str
 
 
-# The columns to read for Person (the rest of a contact does not say who it is).
-PERSON_FIELDS = ("family_name", "given_name", "family_reading", "given_reading", "company")
+# The columns to read for a Person (the rest of a contact does not say who it is).
+PERSON_FIELDS = tuple(Person.__annotations__)
 
 
 def keys_for(person: Person, methods: Iterable[tuple[str, str]]) -> Keys:
