@@ -1,7 +1,7 @@
 """The fields real contact files carry: middle name, nickname, company reading, anniversary
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0013
 
 Imports used to glue middle names into the given name and drop nicknames, the company's
 reading (X-PHONETIC-ORG, Eight's 会社名よみ) and anniversaries. Four columns keep them; the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0009"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
