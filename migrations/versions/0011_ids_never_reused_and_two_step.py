@@ -2,7 +2,7 @@
 account; two-step sign-in
 
 Revision ID: 0011
-Revises: 0013
+Revises: 0015
 
 - Events, tags and contact methods get AUTOINCREMENT on SQLite (contacts, touchpoints and
   referrals have it since 0004): SQLite otherwise hands a deleted highest id to the next
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from tracker import fields
+from tracker.images import image_type
 from tracker.models import (
     CardImage,
     Contact,
@@ -37,7 +38,6 @@ from tracker.services import N_, ServiceError
 from tracker.services.contacts import check_cadence
 from tracker.services.derived import recompute_user
 from tracker.services.exports import FORMAT_VERSION
-from tracker.uploads import image_type
 from tracker.vocabulary import (
     EVENT_KINDS,
     METHOD_KINDS,
