@@ -12,10 +12,12 @@ from tests.conftest import TODAY
 from tracker.db import database, write_transaction
 from tracker.models import Contact, Referral, Tag, Touchpoint
 from tracker.relationships import Cadence, overdue_ratio, warmth, warmth_dates
-from tracker.services import ServiceError, sql
+from tracker.services import ServiceError
 from tracker.services.contacts import set_cadence, set_stage, set_tag_cadence, snooze, tags_named
 from tracker.services.derived import recompute_user
 from tracker.services.referrals import ReferralData, create_referral, delete_referral
+from tracker.services.sql.warmth import overdue_ratio as sql_overdue_ratio
+from tracker.services.sql.warmth import warmth_case
 from tracker.services.touchpoints import (
     TouchpointData,
     create_touchpoint,
@@ -239,7 +241,7 @@ def test_sql_warmth_agrees_with_the_rules(contacts_table, last, cadence, offset)
                 dormant_after=dates.dormant_after,
             )
         )
-        found = connection.execute(select(sql.warmth_case(today))).scalar_one()
-        ratio = connection.execute(select(sql.overdue_ratio(today))).scalar_one()
+        found = connection.execute(select(warmth_case(today))).scalar_one()
+        ratio = connection.execute(select(sql_overdue_ratio(today))).scalar_one()
     assert found == warmth(dates, today)
     assert ratio == pytest.approx(overdue_ratio(dates, today))

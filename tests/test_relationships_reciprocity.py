@@ -10,7 +10,6 @@ from tracker.relationships import (
     Referral,
     Touch,
     one_way,
-    overall_reciprocity,
     reciprocity,
 )
 
@@ -125,14 +124,3 @@ def test_the_window_can_be_shortened() -> None:
 )
 def test_one_way(gave: int, received: int, expected: str | None) -> None:
     assert one_way(gave, received) == expected
-
-
-def test_overall_reciprocity() -> None:
-    items = [
-        reciprocity([], [r(1, "given"), r(2, "given")], TODAY),
-        reciprocity([t(3, "consulted_them")], [r(4, "received")], TODAY),
-        reciprocity([t(5, "consulted_me")], [], TODAY),
-    ]
-    assert overall_reciprocity(items) == (3, 2)
-    assert overall_reciprocity(item for item in items) == (3, 2)
-    assert overall_reciprocity([]) == (0, 0)

@@ -225,26 +225,3 @@ def test_the_digest_mail_speaks_the_users_language(
     text = runner.invoke(args=["digest", "--user", owner.email]).output
     assert "冷えつつある関係（1）:" in text
     assert "冷えている、期限から 57 日超過" in text
-
-
-def test_counted_evidence_equals_the_rules_on_the_whole_history(app, user):
-    """The review counts evidence in SQL; the rules count it from the rows: they agree."""
-    from sqlalchemy import select
-
-    from tracker.models import Contact
-    from tracker.relationships import evidence
-    from tracker.seeding import SeedPlan, seed_user
-    from tracker.services.derived import load_histories
-    from tracker.services.review import evidence_for
-
-    with write_transaction(app) as session:
-        seed_user(session, user.id, SeedPlan(contacts=150, touchpoints=1_500, seed=5), TODAY)
-    with write_transaction(app) as session:
-        contacts = list(session.scalars(select(Contact).where(Contact.user_id == user.id)))
-        counted = evidence_for(session, contacts, TODAY)
-        touches, referrals = load_histories(session, [c.id for c in contacts])
-        for contact in contacts:
-            assert counted[contact.id] == evidence(
-                touches[contact.id], referrals[contact.id], TODAY
-            ), contact.id
-        assert {e.stage for e in counted.values()} >= {"card", "acquaintance", "trusted"}

@@ -1,7 +1,9 @@
 """The relationship rules of DESIGN.md, in pure Python: no Flask, no SQLAlchemy.
 
 They take plain values (dates, kinds, counts) and return plain values, so that they
-can be read, tested and changed on their own.
+can be read, tested and changed on their own. Where the database applies a rule for
+speed, its SQL form sits in the module of tracker.services.sql named after the rule's
+module here, and a parity test proves the two agree.
 """
 
 from tracker.relationships.cadence import (
@@ -10,6 +12,8 @@ from tracker.relationships.cadence import (
     effective_cadence,
     parse_cadence,
 )
+from tracker.relationships.cold_list import cold_list_key, is_flagged
+from tracker.relationships.derived import DERIVED_FIELDS, Derived, derive_fields
 from tracker.relationships.evidence import (
     Evidence,
     evidence,
@@ -17,14 +21,15 @@ from tracker.relationships.evidence import (
     is_promotion_candidate,
     is_unsupported_label,
 )
-from tracker.relationships.history import Touch, last_touch, pending_follow_up
-from tracker.relationships.periods import in_window, window_start
-from tracker.relationships.reciprocity import (
-    Reciprocity,
-    one_way,
-    overall_reciprocity,
-    reciprocity,
+from tracker.relationships.follow_ups import (
+    awaits_first_follow_up,
+    first_follow_up_days_left,
+    follow_up_when,
+    met_on,
 )
+from tracker.relationships.history import Touch, first_touch, last_touch, pending_follow_up
+from tracker.relationships.periods import in_window, window_start
+from tracker.relationships.reciprocity import Reciprocity, one_way, reciprocity
 from tracker.relationships.referrals import REFERRAL_DIRECTIONS, Referral
 from tracker.relationships.stages import stage_rank
 from tracker.relationships.strength import (
@@ -40,9 +45,7 @@ from tracker.relationships.strength import (
 from tracker.relationships.warmth import (
     WARMTHS,
     WarmthDates,
-    cold_list_key,
     due_date,
-    is_flagged,
     is_snoozed,
     overdue_days,
     overdue_ratio,
@@ -52,30 +55,37 @@ from tracker.relationships.warmth import (
 
 __all__ = [
     "DEFAULT_CADENCES",
+    "DERIVED_FIELDS",
     "REFERRAL_DIRECTIONS",
     "REFERRAL_WEIGHT",
     "TOUCH_WEIGHTS",
     "WARMTHS",
     "Cadence",
+    "Derived",
     "Evidence",
     "Reciprocity",
     "Referral",
     "Touch",
     "WarmthDates",
+    "awaits_first_follow_up",
     "bond_strength",
     "cold_list_key",
+    "derive_fields",
     "due_date",
     "effective_cadence",
     "evidence",
     "evidence_from_counts",
+    "first_follow_up_days_left",
+    "first_touch",
+    "follow_up_when",
     "in_window",
     "is_flagged",
     "is_promotion_candidate",
     "is_snoozed",
     "is_unsupported_label",
     "last_touch",
+    "met_on",
     "one_way",
-    "overall_reciprocity",
     "overdue_days",
     "overdue_ratio",
     "parse_cadence",

@@ -112,14 +112,13 @@ def _supported_stage(found: Evidence) -> str:
     return "acquaintance" if found.distinct_days >= ACQUAINTANCE_DAYS else "card"
 
 
-def is_promotion_candidate(set_stage: str, found: Evidence) -> bool:
+def is_promotion_candidate(set_stage: str, evidence_stage: str) -> bool:
     """Tell whether the evidence supports a higher stage than the one set."""
-    return stage_rank(found.stage) > stage_rank(set_stage)
+    return stage_rank(evidence_stage) > stage_rank(set_stage)
 
 
-def is_unsupported_label(set_stage: str, found: Evidence) -> bool:
+def is_unsupported_label(set_stage: str, evidence_stage: str, referrals_12m: int) -> bool:
     """Tell whether the stage set is ahead of the evidence (collaborators: of recent evidence)."""
-    if stage_rank(set_stage) > stage_rank(found.stage):
+    if stage_rank(set_stage) > stage_rank(evidence_stage):
         return True
-    no_recent_referral = found.given_12m + found.received_12m == 0
-    return set_stage == "collaborator" and no_recent_referral
+    return set_stage == "collaborator" and referrals_12m == 0

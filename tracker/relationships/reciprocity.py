@@ -62,9 +62,3 @@ def one_way(gave: int, received: int) -> str | None:
     if received >= ONE_WAY_MINIMUM and gave == 0:
         return "only_they_give"
     return None
-
-
-def overall_reciprocity(items: Iterable[Reciprocity]) -> tuple[int, int]:
-    """Sum what I gave and what I received across contacts."""
-    totals = list(items)
-    return sum(item.gave for item in totals), sum(item.received for item in totals)

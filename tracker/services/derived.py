@@ -1,10 +1,9 @@
 """The contact fields derived from history, kept exact in the writing transaction.
 
-last_touch_on, follow_up_on, the warmth dates (cooling_on, next_due_on, dormant_after),
-evidence_stage and strength_level are worked out by the pure rules in
-tracker.relationships from the contact's touchpoints and referrals, its stage, its
-own cadence and its tags' cadences. Every service that changes one of those calls
-refresh_contacts before it returns; `flask recompute` rebuilds them all.
+The fields (FIELDS) are worked out by tracker.relationships.derive from the contact's
+touchpoints and referrals, its stage, its own cadence and its tags' cadences. Every
+service that changes one of those calls refresh_contacts before it returns; `flask
+recompute` rebuilds them all.
 """
 
 from collections import defaultdict
@@ -16,16 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.dates import today_in
 from tracker.models import Contact, Referral, Touchpoint, User, touchpoint_contacts
+from tracker.relationships import DERIVED_FIELDS, Touch, derive_fields
 from tracker.relationships import Referral as RuleReferral
-from tracker.relationships import (
-    Touch,
-    effective_cadence,
-    evidence,
-    last_touch,
-    pending_follow_up,
-    strength_level,
-    warmth_dates,
-)
 
 BATCH = 500
 
@@ -91,32 +82,23 @@ def referrals_of(referrals: Iterable[Referral], contact_id: int) -> list[RuleRef
 
 
 # The contact columns derive() sets: worked out from the history, never entered.
-FIELDS = (
-    "last_touch_on",
-    "follow_up_on",
-    "cooling_on",
-    "next_due_on",
-    "dormant_after",
-    "evidence_stage",
-    "strength_level",
-)
+FIELDS = DERIVED_FIELDS
 
 
 def derive(
     contact: Contact, touches: list[Touch], referrals: list[RuleReferral], today: date
 ) -> None:
     """Set a contact's derived fields from its history (its tags must be loaded)."""
-    contact.last_touch_on = last_touch(touches)
-    contact.follow_up_on = pending_follow_up(touches)
-    cadence = effective_cadence(
-        contact.stage, contact.cadence, [tag.cadence for tag in contact.tags]
+    found = derive_fields(
+        stage=contact.stage,
+        own_cadence=contact.cadence,
+        tag_cadences=[tag.cadence for tag in contact.tags],
+        touches=touches,
+        referrals=referrals,
+        today=today,
     )
-    dates = warmth_dates(contact.last_touch_on, cadence)
-    contact.cooling_on = dates.cooling_on if dates else None
-    contact.next_due_on = dates.due_on if dates else None
-    contact.dormant_after = dates.dormant_after if dates else None
-    contact.evidence_stage = evidence(touches, referrals, today).stage
-    contact.strength_level = strength_level(touches, referrals)
+    for name, value in found.as_dict().items():
+        setattr(contact, name, value)
 
 
 def _batches(ids: list[int]) -> Iterator[list[int]]:

@@ -8,7 +8,7 @@ from sqlalchemy import Integer, case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from tracker.models import Contact, Event, Referral
-from tracker.services import sql
+from tracker.services.sql.stages import stage_rank
 from tracker.text import display_name
 
 SORTS = ("best", "people", "acquaintance", "trusted", "collaborator", "rate", "referrals")
@@ -49,7 +49,7 @@ class Place:
 
 
 def _reached(rank: int) -> Any:
-    return func.sum(case((sql.stage_rank() >= rank, 1), else_=0)).cast(Integer)
+    return func.sum(case((stage_rank() >= rank, 1), else_=0)).cast(Integer)
 
 
 def _referrals_by(session: Session, user_id: int, group_column: Any) -> dict[int, tuple[int, int]]:

@@ -1,28 +1,29 @@
 """The collaborators review: who has trust both ways, who is ready to be promoted, which
 labels the evidence does not support, and which relationships run one way."""
 
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-from sqlalchemy import case, func, or_, select, union_all
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from tracker.models import Contact, Referral, Touchpoint, touchpoint_contacts
+from tracker.models import Contact
 from tracker.relationships import (
     Evidence,
-    evidence_from_counts,
+    is_promotion_candidate,
+    is_unsupported_label,
     one_way,
     stage_rank,
+    window_start,
 )
-from tracker.relationships.evidence import RECENT_MONTHS
-from tracker.relationships.periods import window_start
 from tracker.relationships.reciprocity import RECIPROCITY_MONTHS
 from tracker.services import sql
 from tracker.services.dashboard import warmth_of
+from tracker.services.sql.evidence import evidence_for, referred_lately
+from tracker.services.sql.reciprocity import exchange_counts
+from tracker.services.sql.stages import stage_rank_of
 from tracker.vocabulary import STAGES
 
 LIST_LIMIT = 50  # rows per section: the strongest first
@@ -51,91 +52,17 @@ class Review:
     one_way: list[OneWay]
 
 
-def evidence_for(session: Session, contacts: list[Contact], today: date) -> dict[int, Evidence]:
-    """The evidence of each contact, counted by the database rather than read row by row
-    (a collaborator may have hundreds of touchpoints)."""
-    ids = [contact.id for contact in contacts]
-    if not ids:
-        return {}
-    real = Touchpoint.kind != "note"
-
-    def kind(name: str) -> Any:
-        return func.sum(case((Touchpoint.kind == name, 1), else_=0))
-
-    touched = {
-        row.contact_id: row
-        for row in session.execute(
-            select(
-                touchpoint_contacts.c.contact_id,
-                func.sum(case((real, 1), else_=0)).label("real_count"),
-                func.count(func.distinct(case((real, Touchpoint.occurred_on)))).label("days"),
-                func.min(case((real, Touchpoint.occurred_on))).label("first"),
-                func.max(case((real, Touchpoint.occurred_on))).label("last"),
-                kind("worked_together").label("worked_together"),
-                kind("consulted_me").label("consulted_me"),
-                kind("consulted_them").label("consulted_them"),
-            )
-            .join(Touchpoint, Touchpoint.id == touchpoint_contacts.c.touchpoint_id)
-            .where(touchpoint_contacts.c.contact_id.in_(ids), Touchpoint.occurred_on <= today)
-            .group_by(touchpoint_contacts.c.contact_id)
-        )
-    }
-    since = window_start(today, RECENT_MONTHS)
-    referred: dict[int, Counter[str]] = defaultdict(Counter)
-    for referral in session.scalars(
-        select(Referral).where(
-            or_(Referral.contact_id.in_(ids), Referral.other_contact_id.in_(ids)),
-            Referral.referred_on <= today,
-        )
-    ):
-        for partner_id, direction in referral.partners():
-            referred[partner_id][direction] += 1
-            if referral.referred_on >= since:
-                referred[partner_id][direction + "_12m"] += 1
-    found = {}
-    for contact_id in ids:
-        row, counts = touched.get(contact_id), referred[contact_id]
-        found[contact_id] = evidence_from_counts(
-            real_count=int(row.real_count or 0) if row else 0,
-            distinct_days=int(row.days or 0) if row else 0,
-            span_days=(_day(row.last) - _day(row.first)).days if row and row.first else 0,
-            worked_together=int(row.worked_together or 0) if row else 0,
-            consulted_me=int(row.consulted_me or 0) if row else 0,
-            consulted_them=int(row.consulted_them or 0) if row else 0,
-            given=counts["given"],
-            received=counts["received"],
-            given_12m=counts["given_12m"],
-            received_12m=counts["received_12m"],
-        )
-    return found
-
-
-def _day(value: date | str) -> date:
-    """A date as SQLite returns an aggregate of dates (text) or PostgreSQL does (a date)."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
 def _labels(session: Session, user_id: int, today: date) -> list[Any]:
     """(id, stage, evidence stage, referred in the last 12 months) of every collaborator
     and every contact whose label and evidence differ, strongest first: narrow rows only."""
-    since = window_start(today, RECENT_MONTHS)
-    lately = (
-        select(Referral.id)
-        .where(
-            or_(Referral.contact_id == Contact.id, Referral.other_contact_id == Contact.id),
-            Referral.referred_on >= since,
-            Referral.referred_on <= today,
-        )
-        .exists()
-    )
     stmt = (
-        select(Contact.id, Contact.stage, Contact.evidence_stage, lately)
+        select(Contact.id, Contact.stage, Contact.evidence_stage, referred_lately(today))
         .where(
             Contact.user_id == user_id,
             sql.active(),
             or_(
                 Contact.stage == "collaborator",
-                sql.stage_rank() != sql.stage_rank_of(Contact.evidence_stage),
+                stage_rank_of(Contact.stage) != stage_rank_of(Contact.evidence_stage),
             ),
         )
         .order_by(Contact.strength_level.desc().nulls_last(), Contact.sort_key, Contact.id)
@@ -143,53 +70,11 @@ def _labels(session: Session, user_id: int, today: date) -> list[Any]:
     return list(session.execute(stmt))
 
 
-def exchange_counts(
-    session: Session, user_id: int, since: date, today: date
-) -> dict[int, list[int]]:
-    """Per contact, [what I gave, what I received] since a date: referrals (an introduction
-    counts as given to both) and consultations either way."""
-    referral_partners = union_all(
-        select(
-            Referral.contact_id.label("contact_id"), Referral.direction.label("direction")
-        ).where(
-            Referral.user_id == user_id,
-            Referral.referred_on >= since,
-            Referral.referred_on <= today,
-        ),
-        select(Referral.other_contact_id, Referral.direction).where(
-            Referral.user_id == user_id,
-            Referral.other_contact_id.is_not(None),
-            Referral.referred_on >= since,
-            Referral.referred_on <= today,
-        ),
-    ).subquery()
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for contact_id, direction, count in session.execute(
-        select(
-            referral_partners.c.contact_id, referral_partners.c.direction, func.count()
-        ).group_by(referral_partners.c.contact_id, referral_partners.c.direction)
-    ):
-        totals[contact_id][1 if direction == "received" else 0] += count
-    for contact_id, kind, count in session.execute(
-        select(touchpoint_contacts.c.contact_id, Touchpoint.kind, func.count())
-        .join(Touchpoint, Touchpoint.id == touchpoint_contacts.c.touchpoint_id)
-        .where(
-            Touchpoint.user_id == user_id,
-            Touchpoint.kind.in_(("consulted_me", "consulted_them")),
-            Touchpoint.occurred_on >= since,
-            Touchpoint.occurred_on <= today,
-        )
-        .group_by(touchpoint_contacts.c.contact_id, Touchpoint.kind)
-    ):
-        totals[contact_id][0 if kind == "consulted_me" else 1] += count
-    return totals
-
-
 def _one_way_rows(session: Session, user_id: int, today: date) -> list[tuple[int, int, int, str]]:
     """(contact id, gave, received, direction) of the relationships that ran one way over
     the last 24 months, the most lopsided first: decided on narrow rows (a firm has
     thousands), so that only the people shown are read whole."""
-    since = today - relativedelta(months=RECIPROCITY_MONTHS)
+    since = window_start(today, RECIPROCITY_MONTHS)
     totals = exchange_counts(session, user_id, since, today)
     lopsided = {
         contact_id: (gave, received, direction)
@@ -238,23 +123,21 @@ def review(session: Session, user_id: int, today: date) -> Review:
     candidates = [
         row.id
         for row in sorted(
-            (r for r in labels if stage_rank(r.evidence_stage) > stage_rank(r.stage)),
+            (r for r in labels if is_promotion_candidate(r.stage, r.evidence_stage)),
             key=lambda r: -stage_rank(r.evidence_stage),
         )
     ][:LIST_LIMIT]
-    # The rule of is_unsupported_label, on the stored evidence stage and the referral flag.
     unsupported = [
         row.id
         for row in labels
-        if stage_rank(row.stage) > stage_rank(row.evidence_stage)
-        or (row.stage == "collaborator" and not row[3])
+        if is_unsupported_label(row.stage, row.evidence_stage, 1 if row[3] else 0)
     ][:LIST_LIMIT]
     one_way_rows = _one_way_rows(session, user_id, today)
     contacts = _contacts(
         session, [*collaborators, *candidates, *unsupported, *(row[0] for row in one_way_rows)]
     )
     labelled = {*collaborators, *candidates, *unsupported}
-    found = evidence_for(session, [c for c in contacts.values() if c.id in labelled], today)
+    found = evidence_for(session, [i for i in contacts if i in labelled], today)
 
     def reviewed(ids: list[int]) -> list[Reviewed]:
         return [Reviewed(contacts[i], found[i], warmth_of(contacts[i], today)) for i in ids]

@@ -1,0 +1,68 @@
+"""What a contact's page shows of the relationship: the stage the evidence supports next to
+the one set, warmth and cadence, bond strength, give and take, and the referrals."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from tracker.models import Contact, Referral
+from tracker.relationships import (
+    Cadence,
+    Evidence,
+    Reciprocity,
+    bond_strength,
+    effective_cadence,
+    evidence,
+    is_promotion_candidate,
+    is_snoozed,
+    is_unsupported_label,
+    reciprocity,
+    strength_series,
+)
+from tracker.relationships.evidence import RECENT_MONTHS
+from tracker.services.dashboard import warmth_of
+from tracker.services.derived import load_touches, referrals_of
+from tracker.services.referrals import of_contact
+
+
+@dataclass(frozen=True)
+class Relationship:
+    evidence: Evidence
+    promote: bool  # the evidence supports a higher stage than the one set
+    unsupported: bool  # the stage set is ahead of the evidence
+    warmth: str | None
+    cadence: Cadence
+    snoozed: bool
+    strength: float
+    strength_series: list[float]  # monthly, the last 12 months, oldest first
+    give_and_take: Reciprocity  # the last 24 months
+    touchpoints: int  # how many the contact has in all (the page shows the newest)
+    referrals: list[Referral]  # newest first, with the people in them
+
+
+def relationship(session: Session, contact: Contact, today: date) -> Relationship:
+    """Work out the relationship panel of a contact from its whole history (its tags
+    must be loaded); the touchpoints are read as narrow rows."""
+    touches = load_touches(session, [contact.id])[contact.id]
+    referrals = of_contact(session, contact.id)
+    given_and_received = referrals_of(referrals, contact.id)
+    found = evidence(touches, given_and_received, today)
+    recent = reciprocity(touches, given_and_received, today, months=RECENT_MONTHS)
+    return Relationship(
+        evidence=found,
+        promote=is_promotion_candidate(contact.stage, found.stage),
+        unsupported=is_unsupported_label(
+            contact.stage, found.stage, recent.gave_referrals + recent.received_referrals
+        ),
+        warmth=warmth_of(contact, today),
+        cadence=effective_cadence(
+            contact.stage, contact.cadence, [t.cadence for t in contact.tags]
+        ),
+        snoozed=is_snoozed(contact.snoozed_until, today),
+        strength=bond_strength(touches, given_and_received, today),
+        strength_series=strength_series(touches, given_and_received, today),
+        give_and_take=reciprocity(touches, given_and_received, today),
+        touchpoints=len(touches),
+        referrals=referrals,
+    )
