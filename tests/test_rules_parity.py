@@ -28,25 +28,32 @@ from tracker.relationships import (
     due_date,
     effective_cadence,
     evidence,
+    first_touch,
     follow_up_when,
+    is_faded,
     is_flagged,
     is_promotion_candidate,
-    is_unsupported_label,
+    label_supported,
     last_touch,
     met_on,
+    met_only_once,
     overdue_ratio,
     pending_follow_up,
     reciprocity,
+    unsupported_reason,
     warmth,
     warmth_dates,
 )
 from tracker.relationships.evidence import RECENT_MONTHS
 from tracker.services.dashboard import cold_list
 from tracker.services.derived import refresh_contacts
+from tracker.services.faded import faded_cards
 from tracker.services.review import review
-from tracker.services.sql.evidence import evidence_for
-from tracker.services.sql.follow_ups import follow_up_due, waiting_for_first_follow_up
-from tracker.services.sql.warmth import warmth_case
+from tracker.services.sql import cold_list as cold_sql
+from tracker.services.sql import evidence as evidence_sql
+from tracker.services.sql import follow_ups as follow_ups_sql
+from tracker.services.sql import reciprocity as reciprocity_sql
+from tracker.services.sql import warmth as warmth_sql
 from tracker.vocabulary import STAGES, TOUCHPOINT_KINDS
 
 CADENCES = (None, "2w", "monthly", "every 3 months", "6 weeks", "yearly")
@@ -221,6 +228,12 @@ def matching(session, ids: list[int], clause) -> set[int]:
     return set(session.scalars(select(Contact.id).where(Contact.id.in_(ids), clause)))
 
 
+def values(session, ids: list[int], expression) -> dict[int, object]:
+    """A SQL expression's value for each of these ids."""
+    rows = session.execute(select(Contact.id, expression).where(Contact.id.in_(ids)))
+    return {row[0]: row[1] for row in rows}
+
+
 WORLD_SETTINGS = settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -254,6 +267,34 @@ def world_app(app, user):
         0,
     )
 )
+# A collaborator whose consultations ran both ways this year: supported; a card met once,
+# dormant (faded); two who consulted me twice on the first day of the 24 months (one way),
+# one of them referred someone to me on the first day of the 12 months (not one way); a
+# collaborator whose last consultation was on the first day of the 12 months (supported).
+@example(
+    world=(
+        [
+            Person("collaborator", None, False, 300, None, False),
+            Person("card", None, False, 400, None, False),
+            Person("trusted", None, False, None, None, False),
+            Person("trusted", None, False, None, None, False),
+            Person("collaborator", None, False, None, None, False),
+        ],
+        [
+            TouchSpec(300, "worked_together", (0, 4), None),
+            TouchSpec(400, "consulted_them", (4,), None),
+            TouchSpec(365, "consulted_me", (4,), None),  # exactly 12 months back: inside
+            TouchSpec(100, "consulted_me", (0,), None),
+            TouchSpec(50, "consulted_them", (0,), None),
+            TouchSpec(400, "card_exchange", (1,), None),
+            TouchSpec(730, "consulted_me", (2, 3), None),  # exactly 24 months back: inside
+            TouchSpec(730, "consulted_me", (2, 3), None),
+        ],
+        [ReferralSpec(365, "received", 2, 2)],  # exactly 12 months back: inside
+        None,
+        0,
+    )
+)
 # A follow-up on the last day the morning asks for it, and one a day beyond.
 @example(
     world=(
@@ -275,20 +316,23 @@ def test_every_sql_form_agrees_with_its_rule(world_app, world):
     their_touches, their_referrals = histories(who, touches, referrals)
     with write_transaction(app) as session:
         stored = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(ids)))}
-        sql_warmth = {
-            row[0]: row[1]
-            for row in session.execute(
-                select(Contact.id, warmth_case(today)).where(Contact.id.in_(ids))
-            )
+        sql_warmth = values(session, ids, warmth_sql.warmth_case(today))
+        due_follow_ups = matching(session, ids, follow_ups_sql.follow_up_due(today))
+        first_follow_ups = matching(session, ids, follow_ups_sql.waiting_for_first_follow_up(today))
+        candidates = values(session, ids, evidence_sql.label_supported(today))
+        candidates = {
+            i: stage
+            for i, stage in candidates.items()
+            if i in matching(session, ids, evidence_sql.promotion_candidate(today))
         }
-        due_follow_ups = matching(session, ids, follow_up_due(today))
-        first_follow_ups = matching(session, ids, waiting_for_first_follow_up(today))
-        counted = evidence_for(session, ids, today)
-        checked = review(session, user_id, today)
+        reasons = values(session, ids, evidence_sql.unsupported_reason(today))
+        one_way = values(session, ids, reciprocity_sql.one_way(today))
+        faded = matching(session, ids, cold_sql.faded(today))
         cold = [entry.contact.id for entry in cold_list(session, user_id, today, limit=100)]
+        faded_listed = {entry.contact.id for entry in faded_cards(session, user_id, today, 100)}
+        checked = review(session, user_id, today)
 
     expected_cold = []
-    expected_candidates, expected_unsupported, expected_one_way = set(), set(), set()
     for i, (person, contact_id) in enumerate(zip(who, ids, strict=True)):
         contact = stored[contact_id]
         touches_i, referrals_i = their_touches[i], their_referrals[i]
@@ -301,7 +345,7 @@ def test_every_sql_form_agrees_with_its_rule(world_app, world):
         snoozed_until = contact.snoozed_until
 
         # warmth
-        assert sql_warmth[contact_id] == (state or "none"), contact_id
+        assert sql_warmth[contact_id] == (state or "none")
         # due: the next touch's due day, and the follow-ups the morning asks for
         assert contact.next_due_on == (due_date(last, cadence) if last else None)
         pending = pending_follow_up(touches_i)
@@ -318,30 +362,49 @@ def test_every_sql_form_agrees_with_its_rule(world_app, world):
             snoozed_until=snoozed_until,
             archived=person.archived,
         )
-        # evidence
-        assert counted[contact_id] == found
-        if person.archived:
-            continue
-        # candidate, unsupported, one-way
-        if is_promotion_candidate(person.stage, found.stage):
-            expected_candidates.add(contact_id)
+        # evidence: as the row keeps it
+        assert evidence_sql.stored_evidence(contact) == found
+        # candidate and unsupported: on what went either way in the last 12 months
         recent = reciprocity(touches_i, referrals_i, today, months=RECENT_MONTHS)
-        if is_unsupported_label(
-            person.stage, found.stage, recent.gave_referrals + recent.received_referrals
-        ):
-            expected_unsupported.add(contact_id)
-        ties = reciprocity(touches_i, referrals_i, today)
-        if ties.one_way:
-            expected_one_way.add((contact_id, ties.gave, ties.received, ties.one_way))
-        # cold order
-        if is_flagged(state, today=today, snoozed_until=snoozed_until, archived=False):
+        exchanges = recent.gave + recent.received
+        if is_promotion_candidate(person.stage, found.stage, exchanges):
+            assert candidates.get(contact_id) == label_supported(found.stage, exchanges)
+        else:
+            assert contact_id not in candidates
+        assert reasons[contact_id] == unsupported_reason(person.stage, found.stage, exchanges)
+        # one-way: over the last 24 months
+        assert one_way[contact_id] == reciprocity(touches_i, referrals_i, today).one_way
+        # faded, and the cold list's order
+        flagged = is_flagged(
+            state, today=today, snoozed_until=snoozed_until, archived=person.archived
+        )
+        once = met_only_once(contact.first_met_on, first_touch(touches_i), last)
+        fading = flagged and is_faded(person.stage, state, met_once=once)
+        assert (contact_id in faded) == fading
+        assert (contact_id in faded_listed) == fading
+        if flagged and not fading:
             assert dates is not None
             key = cold_list_key(person.stage, overdue_ratio(dates, today))
             expected_cold.append((key, contact.sort_key, contact_id))
 
-    assert {item.contact.id for item in checked.candidates} == expected_candidates
-    assert {item.contact.id for item in checked.unsupported} == expected_unsupported
-    assert {
-        (item.contact.id, item.gave, item.received, item.direction) for item in checked.one_way
-    } == expected_one_way
     assert cold == [contact_id for *_key, contact_id in sorted(expected_cold)]
+    # The review lists what the SQL forms say, for the active contacts.
+    active = {
+        contact_id for person, contact_id in zip(who, ids, strict=True) if not person.archived
+    }
+    assert {(r.contact.id, r.supported) for r in checked.candidates} == {
+        (i, stage) for i, stage in candidates.items() if i in active
+    }
+    assert {(r.contact.id, r.reason) for r in checked.unsupported} == {
+        (i, reason) for i, reason in reasons.items() if reason and i in active
+    }
+    assert {(r.contact.id, r.direction) for r in checked.one_way} == {
+        (i, way) for i, way in one_way.items() if way and i in active
+    }
+    for item in checked.one_way:
+        ties = reciprocity(
+            their_touches[ids.index(item.contact.id)],
+            their_referrals[ids.index(item.contact.id)],
+            today,
+        )
+        assert (item.gave, item.received) == (ties.gave, ties.received)

@@ -106,6 +106,8 @@ SECURITY_EVENT_LABELS = {
     "import": lazy_gettext("Import"),
     "deletion": lazy_gettext("Deleted"),
     "restore": lazy_gettext("Restored"),
+    "archive": lazy_gettext("Archived"),
+    "unarchive": lazy_gettext("Brought back from the archive"),
 }
 INITIATOR_LABELS = {"me": lazy_gettext("I did"), "them": lazy_gettext("They did")}
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
@@ -195,6 +197,7 @@ def localize_digest(data: dict[str, Any]) -> dict[str, Any]:
     tables = {
         "stage": STAGE_LABELS,
         "evidence_stage": STAGE_LABELS,
+        "supported_stage": STAGE_LABELS,
         "warmth": WARMTH_LABELS,
         "when": WHEN_LABELS,
     }

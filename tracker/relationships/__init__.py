@@ -12,14 +12,15 @@ from tracker.relationships.cadence import (
     effective_cadence,
     parse_cadence,
 )
-from tracker.relationships.cold_list import cold_list_key, is_flagged
+from tracker.relationships.cold_list import cold_list_key, is_faded, is_flagged, met_only_once
 from tracker.relationships.derived import DERIVED_FIELDS, Derived, derive_fields
 from tracker.relationships.evidence import (
     Evidence,
     evidence,
     evidence_from_counts,
     is_promotion_candidate,
-    is_unsupported_label,
+    label_supported,
+    unsupported_reason,
 )
 from tracker.relationships.follow_ups import (
     awaits_first_follow_up,
@@ -29,7 +30,13 @@ from tracker.relationships.follow_ups import (
 )
 from tracker.relationships.history import Touch, first_touch, last_touch, pending_follow_up
 from tracker.relationships.periods import in_window, window_start
-from tracker.relationships.reciprocity import Reciprocity, one_way, reciprocity
+from tracker.relationships.reciprocity import (
+    ExchangeDates,
+    Reciprocity,
+    exchange_dates,
+    one_way,
+    reciprocity,
+)
 from tracker.relationships.referrals import REFERRAL_DIRECTIONS, Referral
 from tracker.relationships.stages import stage_rank
 from tracker.relationships.strength import (
@@ -63,6 +70,7 @@ __all__ = [
     "Cadence",
     "Derived",
     "Evidence",
+    "ExchangeDates",
     "Reciprocity",
     "Referral",
     "Touch",
@@ -75,16 +83,19 @@ __all__ = [
     "effective_cadence",
     "evidence",
     "evidence_from_counts",
+    "exchange_dates",
     "first_follow_up_days_left",
     "first_touch",
     "follow_up_when",
     "in_window",
+    "is_faded",
     "is_flagged",
     "is_promotion_candidate",
     "is_snoozed",
-    "is_unsupported_label",
+    "label_supported",
     "last_touch",
     "met_on",
+    "met_only_once",
     "one_way",
     "overdue_days",
     "overdue_ratio",
@@ -97,6 +108,7 @@ __all__ = [
     "strength_series",
     "strength_series_dates",
     "touch_weight",
+    "unsupported_reason",
     "warmth",
     "warmth_dates",
     "window_start",

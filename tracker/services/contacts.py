@@ -25,7 +25,7 @@ from tracker.relationships import WARMTHS, parse_cadence
 from tracker.services import N_, ServiceError, sql
 from tracker.services.derived import refresh_contacts
 from tracker.services.pages import Page
-from tracker.services.sql.cold_list import cold_order, flagged
+from tracker.services.sql.cold_list import cold_order, faded, on_cold_list
 from tracker.services.sql.follow_ups import follow_up_due, met_on, waiting_for_first_follow_up
 from tracker.services.sql.warmth import warmth_clause
 from tracker.services.tags import tags_named
@@ -269,7 +269,8 @@ class ContactFilter:
     query: str = ""
     archived: bool = False
     stage: str = ""
-    warmth: str = ""  # warm, cooling, cold, dormant, none, or going_cold (the cold list)
+    # warm, cooling, cold, dormant, none; going_cold (the cold list) or faded (faded cards)
+    warmth: str = ""
     due: str = ""  # follow_up (due within a week) or first (a first follow-up waiting)
     tag_id: int | None = None
     event_id: int | None = None
@@ -284,7 +285,9 @@ def contacts_query(user_id: int, wanted: ContactFilter, today: date | None = Non
         stmt = stmt.where(Contact.stage == wanted.stage)
     if wanted.warmth and today is not None:
         if wanted.warmth == "going_cold":
-            stmt = stmt.where(flagged(today))
+            stmt = stmt.where(on_cold_list(today))
+        elif wanted.warmth == "faded":
+            stmt = stmt.where(faded(today))
         elif wanted.warmth == "none":
             stmt = stmt.where(Contact.next_due_on.is_(None))
         elif wanted.warmth in WARMTHS:

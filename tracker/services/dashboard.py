@@ -1,5 +1,5 @@
-"""What the dashboard (and the morning digest) shows: who is going cold, who still needs a
-first follow-up, which follow-ups are due, and the counts."""
+"""What the dashboard (and the morning digest) shows: who is going cold, which cards have
+faded, who still needs a first follow-up, which follow-ups are due, and the counts."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +21,8 @@ from tracker.relationships import (
     warmth,
 )
 from tracker.services import sql
-from tracker.services.sql.cold_list import cold_order, flagged, not_snoozed
+from tracker.services.faded import FadedEntry, faded_cards
+from tracker.services.sql.cold_list import cold_order, fades, not_snoozed, on_cold_list
 from tracker.services.sql.follow_ups import follow_up_due, waiting_for_first_follow_up
 from tracker.services.sql.follow_ups import met_on as met_on_sql
 from tracker.services.sql.warmth import warmth_case, warmth_clause
@@ -56,7 +57,7 @@ class ColdEntry:
     contact: Contact
     warmth: str  # cold or dormant
     overdue_days: int
-    ratio: float
+    ratio: float  # days past due as a share of the cadence: the list's order within a stage
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class Dashboard:
     today: date
     cold: list[ColdEntry]
     cold_total: int
+    faded: list[FadedEntry]
+    faded_total: int
     cooling: list[Contact]
     first_follow_ups: list[FirstFollowUp]
     first_total: int
@@ -93,11 +96,12 @@ class Dashboard:
 def cold_list(
     session: Session, user_id: int, today: date, limit: int = LIST_LIMIT
 ) -> list[ColdEntry]:
-    """The cold and dormant contacts, most overdue for their cadence first."""
+    """The cold and dormant contacts but the faded cards: closer stages first, then the
+    most overdue for their cadence."""
     # The count is on the dashboard's counts: not asked for twice.
     rows = first_rows(
         session,
-        and_(Contact.user_id == user_id, flagged(today)),
+        and_(Contact.user_id == user_id, on_cold_list(today)),
         cold_order(today),
         limit,
         with_total=False,
@@ -201,27 +205,32 @@ def follow_ups_due(
 class Counts:
     per_stage: dict[str, int]
     per_warmth: dict[str, int]
-    going_cold: int  # on the cold list: cold or dormant, and not snoozed
+    going_cold: int  # on the cold list: cold or dormant, not snoozed, not faded
+    faded: int  # faded cards
 
 
 def counts(session: Session, user_id: int, today: date) -> Counts:
     """Active contacts per stage and per warmth today ("none": no real touch yet)."""
     warmth_label = warmth_case(today)
     snoozed = case((not_snoozed(today), 0), else_=1)
+    fading = case((fades(today), 1), else_=0)
     rows = session.execute(
-        select(Contact.stage, warmth_label, snoozed, func.count())
+        select(Contact.stage, warmth_label, snoozed, fading, func.count())
         .where(Contact.user_id == user_id, sql.active())
-        .group_by(Contact.stage, warmth_label, snoozed)
+        .group_by(Contact.stage, warmth_label, snoozed, fading)
     )
     per_stage = dict.fromkeys(STAGES, 0)
     per_warmth = dict.fromkeys(WARMTH_LABELS, 0)
-    going_cold = 0
-    for stage, warmth_name, is_snoozed, count in rows:
+    going_cold = faded_total = 0
+    for stage, warmth_name, is_snoozed, is_faded, count in rows:
         per_stage[stage] = per_stage.get(stage, 0) + count
         per_warmth[warmth_name] += count
         if warmth_name in ("cold", "dormant") and not is_snoozed:
-            going_cold += count
-    return Counts(per_stage, per_warmth, going_cold)
+            if is_faded:
+                faded_total += count
+            else:
+                going_cold += count
+    return Counts(per_stage, per_warmth, going_cold, faded_total)
 
 
 def referral_balance(
@@ -263,6 +272,8 @@ def dashboard(session: Session, user_id: int, today: date, limit: int = LIST_LIM
         today=today,
         cold=cold,
         cold_total=counted.going_cold,
+        faded=faded_cards(session, user_id, today, limit),
+        faded_total=counted.faded,
         cooling=cooling(session, user_id, today, limit),
         first_follow_ups=first,
         first_total=first_total,

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.dates import today_in
@@ -142,11 +142,17 @@ def recompute_user(session: Session, user_id: int, today: date) -> int:
 
 
 def recompute_stale(session: Session) -> int:
-    """Recompute contacts whose derived fields were never set (after an upgrade)."""
+    """Recompute contacts whose derived fields were never set (after an upgrade, or rows
+    written without them): no warmth dates despite a touch, or no evidence counts."""
     stale = session.execute(
         select(Contact.id, User.time_zone)
         .join(User, User.id == Contact.user_id)
-        .where(Contact.last_touch_on.is_not(None), Contact.next_due_on.is_(None))
+        .where(
+            or_(
+                and_(Contact.last_touch_on.is_not(None), Contact.next_due_on.is_(None)),
+                Contact.real_touches.is_(None),
+            )
+        )
     ).all()
     by_zone: dict[str, list[int]] = defaultdict(list)
     for contact_id, zone in stale:

@@ -14,11 +14,17 @@ from tracker.relationships import (
     bond_strength,
     effective_cadence,
     evidence,
+    first_touch,
+    is_faded,
+    is_flagged,
     is_promotion_candidate,
     is_snoozed,
-    is_unsupported_label,
+    label_supported,
+    last_touch,
+    met_only_once,
     reciprocity,
     strength_series,
+    unsupported_reason,
 )
 from tracker.relationships.evidence import RECENT_MONTHS
 from tracker.services.dashboard import warmth_of
@@ -29,9 +35,13 @@ from tracker.services.referrals import of_contact
 @dataclass(frozen=True)
 class Relationship:
     evidence: Evidence
+    supported: str  # the stage the evidence supports as a label today
     promote: bool  # the evidence supports a higher stage than the one set
-    unsupported: bool  # the stage set is ahead of the evidence
+    reason: str | None  # why the stage set is ahead of the evidence: evidence, no_exchange
+    recent: Reciprocity  # what went each way in the last 12 months
     warmth: str | None
+    flagged: bool  # on the cold list, or faded
+    faded: bool  # a card met once, long past its cadence
     cadence: Cadence
     snoozed: bool
     strength: float
@@ -49,13 +59,21 @@ def relationship(session: Session, contact: Contact, today: date) -> Relationshi
     given_and_received = referrals_of(referrals, contact.id)
     found = evidence(touches, given_and_received, today)
     recent = reciprocity(touches, given_and_received, today, months=RECENT_MONTHS)
+    exchanges = recent.gave + recent.received
+    warmth = warmth_of(contact, today)
+    flagged = is_flagged(
+        warmth, today=today, snoozed_until=contact.snoozed_until, archived=bool(contact.archived_at)
+    )
+    once = met_only_once(contact.first_met_on, first_touch(touches), last_touch(touches))
     return Relationship(
         evidence=found,
-        promote=is_promotion_candidate(contact.stage, found.stage),
-        unsupported=is_unsupported_label(
-            contact.stage, found.stage, recent.gave_referrals + recent.received_referrals
-        ),
-        warmth=warmth_of(contact, today),
+        supported=label_supported(found.stage, exchanges),
+        promote=is_promotion_candidate(contact.stage, found.stage, exchanges),
+        reason=unsupported_reason(contact.stage, found.stage, exchanges),
+        recent=recent,
+        warmth=warmth,
+        flagged=flagged,
+        faded=flagged and is_faded(contact.stage, warmth, met_once=once),
         cadence=effective_cadence(
             contact.stage, contact.cadence, [t.cadence for t in contact.tags]
         ),

@@ -1,92 +1,58 @@
-"""The SQL form of tracker.relationships.evidence: the evidence counted by the database,
-and whether a referral went either way lately."""
+"""The SQL form of tracker.relationships.evidence: the evidence as each contact's row keeps
+it, the label it supports today, promotion candidates and unsupported labels."""
 
-from collections import Counter, defaultdict
 from datetime import date
-from typing import Any
 
-from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, not_, null, or_
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.models import Contact, Referral, Touchpoint, touchpoint_contacts
-from tracker.relationships import Evidence, evidence_from_counts
+from tracker.models import Contact
+from tracker.relationships import Evidence
 from tracker.relationships.evidence import RECENT_MONTHS
 from tracker.relationships.periods import window_start
+from tracker.services.sql.stages import stage_rank, stage_rank_of
 
 
-def evidence_for(session: Session, ids: list[int], today: date) -> dict[int, Evidence]:
-    """The evidence of each contact, counted by the database rather than read row by row
-    (a collaborator may have hundreds of touchpoints)."""
-    if not ids:
-        return {}
-    real = Touchpoint.kind != "note"
+def stored_evidence(contact: Contact) -> Evidence:
+    """The evidence as the contact's row keeps it (its stage as derived, its counts)."""
+    span = 0
+    if contact.first_touch_on is not None and contact.last_touch_on is not None:
+        span = (contact.last_touch_on - contact.first_touch_on).days
+    return Evidence(
+        stage=contact.evidence_stage,
+        real_count=contact.real_touches or 0,
+        distinct_days=contact.touch_days,
+        span_days=span,
+        worked_together=contact.worked_together,
+        consulted_me=contact.consulted_me,
+        consulted_them=contact.consulted_them,
+        given=contact.referrals_given,
+        received=contact.referrals_received,
+    )
 
-    def kind(name: str) -> Any:
-        return func.sum(case((Touchpoint.kind == name, 1), else_=0))
 
-    touched = {
-        row.contact_id: row
-        for row in session.execute(
-            select(
-                touchpoint_contacts.c.contact_id,
-                func.sum(case((real, 1), else_=0)).label("real_count"),
-                func.count(func.distinct(case((real, Touchpoint.occurred_on)))).label("days"),
-                func.min(case((real, Touchpoint.occurred_on))).label("first"),
-                func.max(case((real, Touchpoint.occurred_on))).label("last"),
-                kind("worked_together").label("worked_together"),
-                kind("consulted_me").label("consulted_me"),
-                kind("consulted_them").label("consulted_them"),
-            )
-            .join(Touchpoint, Touchpoint.id == touchpoint_contacts.c.touchpoint_id)
-            .where(touchpoint_contacts.c.contact_id.in_(ids), Touchpoint.occurred_on <= today)
-            .group_by(touchpoint_contacts.c.contact_id)
-        )
-    }
+def exchanged_lately(today: date) -> ColumnElement[bool]:
+    """A referral or a consultation went either way in the last 12 months (the stored days
+    of the latest exchanges; nothing is dated after today)."""
     since = window_start(today, RECENT_MONTHS)
-    referred: dict[int, Counter[str]] = defaultdict(Counter)
-    for referral in session.scalars(
-        select(Referral).where(
-            or_(Referral.contact_id.in_(ids), Referral.other_contact_id.in_(ids)),
-            Referral.referred_on <= today,
-        )
-    ):
-        for partner_id, direction in referral.partners():
-            referred[partner_id][direction] += 1
-            if referral.referred_on >= since:
-                referred[partner_id][direction + "_12m"] += 1
-    found = {}
-    for contact_id in ids:
-        row, counts = touched.get(contact_id), referred[contact_id]
-        found[contact_id] = evidence_from_counts(
-            real_count=int(row.real_count or 0) if row else 0,
-            distinct_days=int(row.days or 0) if row else 0,
-            span_days=(_day(row.last) - _day(row.first)).days if row and row.first else 0,
-            worked_together=int(row.worked_together or 0) if row else 0,
-            consulted_me=int(row.consulted_me or 0) if row else 0,
-            consulted_them=int(row.consulted_them or 0) if row else 0,
-            given=counts["given"],
-            received=counts["received"],
-            given_12m=counts["given_12m"],
-            received_12m=counts["received_12m"],
-        )
-    return found
+    return or_(Contact.last_gave_on >= since, Contact.last_received_on >= since)
 
 
-def _day(value: date | str) -> date:
-    """A date as SQLite returns an aggregate of dates (text) or PostgreSQL does (a date)."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
+def label_supported(today: date) -> ColumnElement[str]:
+    """The highest stage the evidence supports as a label today."""
+    stale = and_(Contact.evidence_stage == "collaborator", not_(exchanged_lately(today)))
+    return case((stale, "trusted"), else_=Contact.evidence_stage)
 
 
-def referred_lately(today: date) -> ColumnElement[bool]:
-    """A referral went either way with the contact in the last 12 months."""
-    since = window_start(today, RECENT_MONTHS)
-    return (
-        select(Referral.id)
-        .where(
-            or_(Referral.contact_id == Contact.id, Referral.other_contact_id == Contact.id),
-            Referral.referred_on >= since,
-            Referral.referred_on <= today,
-        )
-        .exists()
+def promotion_candidate(today: date) -> ColumnElement[bool]:
+    """The evidence supports a higher label than the one set."""
+    return stage_rank_of(label_supported(today)) > stage_rank()
+
+
+def unsupported_reason(today: date) -> ColumnElement[str | None]:
+    """Why the stage set is ahead of the evidence: evidence, no_exchange, or NULL."""
+    return case(
+        (stage_rank() > stage_rank_of(Contact.evidence_stage), "evidence"),
+        (and_(Contact.stage == "collaborator", not_(exchanged_lately(today))), "no_exchange"),
+        else_=null(),
     )
