@@ -14,7 +14,7 @@ from tracker.models import Contact, Referral, Tag, Touchpoint
 from tracker.relationships import Cadence, overdue_ratio, warmth, warmth_dates
 from tracker.services import ServiceError
 from tracker.services.contacts import set_cadence, set_stage, set_tag_cadence, snooze, tags_named
-from tracker.services.derived import FIELDS, recompute_user
+from tracker.services.derived import FIELDS, derived_values, recompute_user
 from tracker.services.referrals import ReferralData, create_referral, delete_referral
 from tracker.services.sql.warmth import overdue_ratio as sql_overdue_ratio
 from tracker.services.sql.warmth import warmth_case
@@ -260,3 +260,10 @@ def test_db_upgrade_derives_contacts_never_derived(runner, app, make_contact, ma
             1,
             date(2026, 10, 1),
         )
+
+
+def test_the_one_derivation_sets_exactly_the_derived_columns():
+    """derive() and seeding both store derived_values: it must name every derived column."""
+    values = derived_values("card", None, [], [], [], TODAY)
+    assert tuple(values) == FIELDS
+    assert set(FIELDS) <= set(Contact.__table__.columns.keys())

@@ -225,9 +225,6 @@ def test_seeded_solo_cold_list_leads_with_stage_then_relative_overdue(app, runne
     """The solo tier, seeded as `flask seed` does: the cold list is ordered by stage, then by
     how overdue each contact is for its cadence, and the figure shown agrees."""
     assert runner.invoke(args=["seed", "--user", user.email, "--tier", "solo"]).exit_code == 0
-    # Seeding writes the fields it knows of; a recompute fills those it does not yet (and
-    # changes nothing once seeding derives every field itself).
-    assert runner.invoke(args=["recompute", "--user", user.email]).exit_code == 0
     with write_transaction(app) as session:
         total = counts(session, user.id, TODAY)
         entries = cold_list(session, user.id, TODAY, limit=total.going_cold)
@@ -257,7 +254,6 @@ def test_seeded_solo_cold_list_leads_with_stage_then_relative_overdue(app, runne
 
 def test_no_unsupported_row_lacks_a_reason_on_the_seeded_solo_tier(app, runner, user, signed_in):
     assert runner.invoke(args=["seed", "--user", user.email, "--tier", "solo"]).exit_code == 0
-    assert runner.invoke(args=["recompute", "--user", user.email]).exit_code == 0
     with write_transaction(app) as session:
         checked = review(session, user.id, TODAY)
     assert checked.unsupported

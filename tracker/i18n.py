@@ -106,6 +106,8 @@ SECURITY_EVENT_LABELS = {
     "import": lazy_gettext("Import"),
     "deletion": lazy_gettext("Deleted"),
     "restore": lazy_gettext("Restored"),
+    "token_created": lazy_gettext("Token created"),
+    "token_revoked": lazy_gettext("Token revoked"),
     "archive": lazy_gettext("Archived"),
     "unarchive": lazy_gettext("Brought back from the archive"),
 }

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
-from tracker import text
+from tracker import fields, text
 from tracker.models import (
     TAG_LEN,
     CardImage,
@@ -45,17 +45,10 @@ class MethodData:
 
 
 @dataclass
-class ContactData:
-    family_name: str = ""
-    given_name: str = ""
-    family_reading: str = ""
-    given_reading: str = ""
-    company: str = ""
-    department: str = ""
-    title: str = ""
-    expertise: str = ""
-    notes: str = ""
-    first_met_on: date | None = None
+class ContactData(fields.ContactFields):
+    """A contact as a form gives it: its fields (those marked editable are written), where
+    they were met, its stage and cadence, methods and tags."""
+
     origin_event_id: int | None = None
     introduced_by_id: int | None = None
     origin_note: str = ""
@@ -119,20 +112,8 @@ def check_cadence(phrase: str | None) -> None:
 
 
 def _apply(session: Session, user_id: int, contact: Contact, data: ContactData) -> None:
-    for name in (
-        "family_name",
-        "given_name",
-        "family_reading",
-        "given_reading",
-        "company",
-        "department",
-        "title",
-        "expertise",
-        "notes",
-        "origin_note",
-    ):
-        setattr(contact, name, getattr(data, name).strip())
-    contact.first_met_on = data.first_met_on
+    for name, value in fields.values(data, fields.EDITABLE).items():
+        setattr(contact, name, value.strip() if isinstance(value, str) else value)
     contact.origin_event_id = data.origin_event_id
     contact.introduced_by_id = data.introduced_by_id
     contact.stage = data.stage
@@ -142,6 +123,29 @@ def _apply(session: Session, user_id: int, contact: Contact, data: ContactData) 
         for i, m in enumerate(m for m in data.methods if m.value.strip())
     ]
     contact.tags = tags_named(session, user_id, data.tags)
+
+
+def contact_data(contact: Contact) -> ContactData:
+    """A contact's current values, to change some of them and save the rest unchanged."""
+    return ContactData(
+        family_name=contact.family_name,
+        given_name=contact.given_name,
+        family_reading=contact.family_reading,
+        given_reading=contact.given_reading,
+        company=contact.company,
+        department=contact.department,
+        title=contact.title,
+        expertise=contact.expertise,
+        notes=contact.notes,
+        first_met_on=contact.first_met_on,
+        origin_event_id=contact.origin_event_id,
+        introduced_by_id=contact.introduced_by_id,
+        origin_note=contact.origin_note,
+        stage=contact.stage,
+        cadence=contact.cadence or "",
+        methods=[MethodData(m.kind, m.value, m.label) for m in contact.methods],
+        tags=[tag.name for tag in contact.tags],
+    )
 
 
 def create_contact(session: Session, user_id: int, data: ContactData, today: date) -> Contact:

@@ -9,6 +9,7 @@ recompute` rebuilds them all.
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -85,19 +86,36 @@ def referrals_of(referrals: Iterable[Referral], contact_id: int) -> list[RuleRef
 FIELDS = DERIVED_FIELDS
 
 
+def derived_values(
+    stage: str,
+    cadence: str | None,
+    tag_cadences: Iterable[str | None],
+    touches: list[Touch],
+    referrals: list[RuleReferral],
+    today: date,
+) -> dict[str, Any]:
+    """Work out the derived fields (FIELDS) of a contact from its stage, cadences and history.
+
+    The one derivation (tracker.relationships.derive_fields): derive() stores it on a
+    contact, and seeding on the rows it inserts.
+    """
+    return derive_fields(
+        stage=stage,
+        own_cadence=cadence,
+        tag_cadences=tag_cadences,
+        touches=touches,
+        referrals=referrals,
+        today=today,
+    ).as_dict()
+
+
 def derive(
     contact: Contact, touches: list[Touch], referrals: list[RuleReferral], today: date
 ) -> None:
     """Set a contact's derived fields from its history (its tags must be loaded)."""
-    found = derive_fields(
-        stage=contact.stage,
-        own_cadence=contact.cadence,
-        tag_cadences=[tag.cadence for tag in contact.tags],
-        touches=touches,
-        referrals=referrals,
-        today=today,
-    )
-    for name, value in found.as_dict().items():
+    tag_cadences = [tag.cadence for tag in contact.tags]
+    values = derived_values(contact.stage, contact.cadence, tag_cadences, touches, referrals, today)
+    for name, value in values.items():
         setattr(contact, name, value)
 
 

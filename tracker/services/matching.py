@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tracker import text
 
@@ -50,18 +51,30 @@ class Keys:
             yield "name", self.name_only
 
 
-def keys_for(
-    *,
-    family_name: str,
-    given_name: str,
-    family_reading: str,
-    given_reading: str,
-    company: str,
-    methods: Iterable[tuple[str, str]],
-) -> Keys:
+class Person(Protocol):
+    """What identifies a person's record: a contact, a card, a row of them."""
+
+    @property
+    def family_name(self) -> str: ...
+    @property
+    def given_name(self) -> str: ...
+    @property
+    def family_reading(self) -> str: ...
+    @property
+    def given_reading(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+
+
+# The columns to read for Person (the rest of a contact does not say who it is).
+PERSON_FIELDS = ("family_name", "given_name", "family_reading", "given_reading", "company")
+
+
+def keys_for(person: Person, methods: Iterable[tuple[str, str]]) -> Keys:
     """The keys of one person's record; methods are (kind, value) pairs."""
-    name = text.normalise(family_name + given_name).replace(" ", "")
-    company_key = text.normalise(company).replace(" ", "")
+    family_reading, given_reading = person.family_reading, person.given_reading
+    name = text.normalise(person.family_name + person.given_name).replace(" ", "")
+    company_key = text.normalise(person.company).replace(" ", "")
     reading = text.normalise(family_reading + given_reading).replace(" ", "")
     emails = {key for kind, value in methods if kind == "email" and (key := email_key(value))}
     phones = {key for kind, value in methods if kind == "phone" and (key := phone_key(value))}
