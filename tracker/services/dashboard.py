@@ -3,10 +3,9 @@ faded, who still needs a first follow-up, which follow-ups are due, and the coun
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from tracker.models import Contact, Referral
@@ -22,6 +21,7 @@ from tracker.relationships import (
 )
 from tracker.services import sql
 from tracker.services.faded import FadedEntry, faded_cards
+from tracker.services.pages import first_rows
 from tracker.services.sql.cold_list import cold_order, fades, not_snoozed, on_cold_list
 from tracker.services.sql.follow_ups import follow_up_due, waiting_for_first_follow_up
 from tracker.services.sql.follow_ups import met_on as met_on_sql
@@ -137,33 +137,6 @@ def cooling(session: Session, user_id: int, today: date, limit: int = LIST_LIMIT
     return list(session.scalars(stmt))
 
 
-def first_rows(
-    session: Session,
-    where: ColumnElement[bool],
-    order: list[Any],
-    limit: int,
-    *,
-    with_total: bool = True,
-) -> list[tuple[Contact, int]]:
-    """The first contacts in an order, each with how many match in all, in one query.
-
-    The order and the count are worked out on the narrow columns alone (an index covers
-    them); only the rows shown are read whole.
-    """
-    total = func.count().over() if with_total else literal(0)
-    top = (
-        select(Contact.id.label("id"), total.label("total"))
-        .where(where)
-        .order_by(*order)
-        .limit(limit)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Contact, top.c.total).join(top, top.c.id == Contact.id).order_by(*order)
-    )
-    return [(contact, count) for contact, count in rows]
-
-
 def first_follow_ups(
     session: Session, user_id: int, today: date, limit: int = LIST_LIMIT
 ) -> tuple[list[FirstFollowUp], int]:
@@ -272,7 +245,8 @@ def dashboard(session: Session, user_id: int, today: date, limit: int = LIST_LIM
         today=today,
         cold=cold,
         cold_total=counted.going_cold,
-        faded=faded_cards(session, user_id, today, limit),
+        # Their count is on the dashboard's counts: not asked for twice.
+        faded=faded_cards(session, user_id, today, limit, with_total=False)[0],
         faded_total=counted.faded,
         cooling=cooling(session, user_id, today, limit),
         first_follow_ups=first,
