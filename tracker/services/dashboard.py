@@ -32,6 +32,7 @@ from tracker.vocabulary import STAGES
 # more in the digest mail.
 LIST_LIMIT = 12
 DIGEST_LIMIT = 25
+FADED_SHOWN = 5  # a short list of their own: the rest are on /faded
 WARMTH_LABELS = (*WARMTHS, "none")
 
 
@@ -235,7 +236,14 @@ def referral_balance(
     return sum(given), sum(received), series
 
 
-def dashboard(session: Session, user_id: int, today: date, limit: int = LIST_LIMIT) -> Dashboard:
+def dashboard(
+    session: Session,
+    user_id: int,
+    today: date,
+    limit: int = LIST_LIMIT,
+    faded_limit: int = FADED_SHOWN,
+) -> Dashboard:
+    """Everything the dashboard shows: the first of each list, their counts, the balance."""
     cold = cold_list(session, user_id, today, limit)
     given, received, series = referral_balance(session, user_id, today)
     counted = counts(session, user_id, today)
@@ -246,7 +254,7 @@ def dashboard(session: Session, user_id: int, today: date, limit: int = LIST_LIM
         cold=cold,
         cold_total=counted.going_cold,
         # Their count is on the dashboard's counts: not asked for twice.
-        faded=faded_cards(session, user_id, today, limit, with_total=False)[0],
+        faded=faded_cards(session, user_id, today, faded_limit, with_total=False)[0],
         faded_total=counted.faded,
         cooling=cooling(session, user_id, today, limit),
         first_follow_ups=first,

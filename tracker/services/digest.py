@@ -24,7 +24,7 @@ def _iso(value: date | None) -> str | None:
 
 def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
     """Everything a morning mail needs, with the figures that put each person there."""
-    board = dashboard(session, user_id, today, DIGEST_LIMIT)
+    board = dashboard(session, user_id, today, DIGEST_LIMIT, DIGEST_LIMIT)
     checked = review(session, user_id, today)
     recent = recent_exchanges(session, user_id, [i.contact.id for i in checked.unsupported], today)
     return {
