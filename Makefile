@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The suite runs in parallel, one pytest-xdist worker per core; PYTEST_WORKERS=0 runs it in
+# one process. Slow tests start first (tests/conftest.py) and idle workers steal queued ones.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist worksteal
 CATALOGUES := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
@@ -14,11 +18,11 @@ run: $(VENV)/.runtime translations
 	$(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) app:app
 
 test: $(VENV)/.dev translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL: a throwaway cluster, or the server $$DATABASE_URL names.
 test-postgres: $(VENV)/.dev translations
-	scripts/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+	scripts/with-postgres $(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # The benchmark: seeds each tier (solo, heavy, firm) and writes docs/benchmarks.md.
 bench: $(VENV)/.dev translations

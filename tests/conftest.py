@@ -1,5 +1,11 @@
-"""Fixtures: a fresh migrated database per test, clients, a signed-in user, factories."""
+"""Fixtures: a fresh migrated database per test, clients, a signed-in user, factories.
 
+The suite runs in parallel (pytest-xdist, `make test`): every test has its own database
+(a SQLite file in the worker's own temporary directory, or a PostgreSQL database named
+after the worker), servers bind port 0, and nothing is written to a shared place.
+"""
+
+import importlib.util
 import os
 import secrets
 import shutil
@@ -8,11 +14,13 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import HealthCheck, settings
 from werkzeug.security import generate_password_hash
 
 from tracker import create_app
@@ -34,6 +42,40 @@ HASH_METHOD = "pbkdf2:sha256:600000"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
 sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="exercises SQLite itself")
+# Hypothesis's deadline and its too_slow health check time each example: wall-clock checks
+# that fail on a busy machine, not on a bug. Speed is measured by make bench instead.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
+
+# The pytest-xdist worker ("gw0", "gw1", …), in the names of its PostgreSQL databases.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the slow tests first, so that the parallel workers finish at about the same time."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many browser tests ran, so a CI log shows they were not skipped.
+
+    Here rather than in tests/browser/conftest.py: under xdist the main process collects
+    nothing, so only this conftest's hooks run where the summary is written.
+    """
+    outcomes = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        reports = terminalreporter.stats.get(outcome, [])
+        count = sum(
+            1
+            for report in reports
+            if "browser" in getattr(report, "keywords", {}) and report.when in ("call", "setup")
+        )
+        if count:
+            outcomes[outcome] = count
+    if outcomes:
+        summary = ", ".join(f"{count} {outcome}" for outcome, count in outcomes.items())
+        terminalreporter.write_line(f"browser tests (Chromium): {summary}")
 
 
 def make_config(database: Path | str, **overrides: Any) -> dict[str, Any]:
@@ -65,7 +107,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path | str:
     """A database migrated to the newest revision once; each test gets a copy of it
     (a file copy on SQLite, a CREATE DATABASE … TEMPLATE on PostgreSQL)."""
     if ON_POSTGRES:
-        name = f"jinmyaku_template_{os.getpid()}"
+        name = f"jinmyaku_template_{WORKER}_{os.getpid()}"
         with _postgres_admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             admin.execute(f'CREATE DATABASE "{name}"')
@@ -91,7 +133,7 @@ def fresh_database(
     def make() -> Path | str:
         number = next(counter)
         if ON_POSTGRES:
-            name = f"jt_{os.getpid()}_{uuid.uuid4().hex[:12]}"
+            name = f"jt_{WORKER}_{os.getpid()}_{uuid.uuid4().hex[:12]}"
             with _postgres_admin() as admin:
                 admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"')
             made.append(name)
@@ -277,3 +319,13 @@ def make_referral(app: Flask, user: User) -> Callable[..., Any]:
             )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def bench() -> ModuleType:
+    """scripts/bench.py as a module, to test the benchmark's machinery on tiny inputs."""
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

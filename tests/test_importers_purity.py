@@ -10,8 +10,8 @@ PACKAGES = ("importers", "exporters")
 FORBIDDEN_ROOTS = ("flask", "sqlalchemy", "werkzeug", "wtforms", "alembic", "vobject")
 # Pure app modules: tracker.services itself holds only N_ and ServiceError (its submodules
 # use the database), tracker.text only names and sort keys, tracker.fields the contact's
-# fields.
-ALLOWED_EXACT = ("tracker.services", "tracker.text", "tracker.fields")
+# fields, tracker.method_values the normal form of emails and phones.
+ALLOWED_EXACT = ("tracker.services", "tracker.text", "tracker.fields", "tracker.method_values")
 ALLOWED_TREES = ("tracker.importers", "tracker.exporters")
 
 

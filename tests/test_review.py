@@ -3,6 +3,8 @@
 import json
 from datetime import date, timedelta
 
+import pytest
+
 from tests.conftest import TODAY
 from tracker.db import write_transaction
 from tracker.models import Contact
@@ -199,6 +201,7 @@ def test_recompute_repairs_the_derived_fields(runner, app, make_contact, make_to
         )
 
 
+@pytest.mark.slow
 def test_review_and_places_queries_do_not_grow(
     signed_in, make_contact, make_touchpoint, make_referral, make_event, count_queries
 ):

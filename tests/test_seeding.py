@@ -1,11 +1,8 @@
 """The seeded dataset: reproducible, realistic, exact derived fields, nothing in the future;
 and a smoke run of the benchmark machinery on a tiny dataset."""
 
-import importlib.util
 import re
 from datetime import UTC, datetime, time
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -244,16 +241,6 @@ def test_plans():
 # --- The benchmark machinery -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def bench() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "scripts" / "bench.py"
-    spec = importlib.util.spec_from_file_location("bench", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_bench_measures_every_page(app, user, bench):
     seed(app, user.id, SeedPlan(contacts=30, touchpoints=300, seed=1))
     result = bench.bench_app(app, user.id, TODAY, requests=5, warmup=1)
@@ -277,7 +264,10 @@ def test_the_bench_measures_every_page(app, user, bench):
     }
     result["verdicts"] = bench.assess("heavy", result)
     assert "meets_p95_target" in result["verdicts"]["dashboard"]
+    parsed = bench.bench_parse(cards=20, repeats=1)
+    assert parsed["cards"] == 20 and len(parsed["runs_s"]) == 1
     report = {
+        "parse": parsed,
         "generated": "now",
         "requests": 5,
         "warmup": 1,
@@ -286,6 +276,7 @@ def test_the_bench_measures_every_page(app, user, bench):
     }
     markdown = bench.render_markdown(report)
     assert "| Dashboard `/` |" in markdown and "SELECT count(*) FROM contacts c2" in markdown
+    assert "20 vCards (" in markdown and "≤ 3 s" in markdown
 
 
 def test_the_floor_queries_are_written_for_postgresql_too(bench):

@@ -2,24 +2,18 @@
 on one PostgreSQL database serve one user as if they were one."""
 
 import re
-import subprocess
 
 import pytest
 
 from tests.conftest import ON_POSTGRES, PASSWORD
-from tests.test_durability import Browser, free_port, start_server
+from tests.test_durability import Browser, start_server
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="the shared set-up is PostgreSQL's")
 
 
-def start(url: str) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    return start_server(url, port), port
-
-
 def test_a_login_and_a_write_through_one_process_are_seen_by_the_other(database_url, user):
-    first, first_port = start(database_url)
-    second, second_port = start(database_url)
+    first, first_port = start_server(database_url)
+    second, second_port = start_server(database_url)
     try:
         a, b = Browser(first_port), Browser(second_port)
         status, _, _ = a.post_form("/login", [("email", user.email), ("password", PASSWORD)])

@@ -14,6 +14,10 @@ having them generated from this module: mypy (and a reader) can only see an attr
 that is written in the class, and a generated column would make every ``contact.title``
 untyped. ``tests/test_fields.py`` checks that each field here has its column, of the
 type, length and default the spec gives, so the two cannot drift apart.
+
+vCard is not driven from here: it writes the names and the organisation as structured
+properties (N with SORT-AS, ORG of company and department) in an order its readers and
+tests expect, so ``tracker.exporters.vcard`` maps the fields it carries itself.
 """
 
 from collections.abc import Iterable, Iterator
@@ -30,7 +34,8 @@ BIRTHDAY_LEN = 10  # YYYY-MM-DD, or --MM-DD when the year is unknown
 
 # line: one line of text; text: several lines; date: a day; birthday: YYYY-MM-DD or --MM-DD.
 Kind = Literal["line", "text", "date", "birthday"]
-# Where the field sits on a card and on the contact form.
+# Where the field sits on a card and on the contact form (the CSV export keeps name and
+# work together before the stage and the contact methods, the others after them).
 Group = Literal["name", "work", "about", "origin"]
 # How a merge combines two records: fill an empty value from the other record, join two
 # texts, or keep the earlier date.
@@ -60,20 +65,22 @@ class FieldSpec:
     name: str = ""
 
     @property
-    def empty(self) -> Any:
-        """The value of the field when nothing is known: "" for text, None otherwise."""
-        return "" if self.kind in ("line", "text") else None
-
-    @property
     def is_text(self) -> bool:
         return self.kind in ("line", "text")
 
     @property
+    def empty(self) -> Any:
+        """The value of the field when nothing is known: "" for text, None otherwise."""
+        return "" if self.is_text else None
+
+    @property
     def csv_column(self) -> str:
+        """The field's column in the CSV export: its name."""
         return self.name
 
     @property
     def backup_key(self) -> str:
+        """The field's key in a contact of the JSON backup: its name."""
         return self.name
 
 

@@ -2,6 +2,7 @@
 at the length its column holds."""
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -40,6 +41,7 @@ from tracker.i18n import (
     STAGE_LABELS,
     TOUCHPOINT_KIND_LABELS,
 )
+from tracker.method_values import normal_email, normal_phone
 from tracker.models import CADENCE_LEN, EMAIL_LEN, LABEL_LEN, METHOD_LEN, SHORT_TEXT_LEN
 from tracker.services.users import PASSWORD_MAX, PASSWORD_MIN
 from tracker.text import storable
@@ -55,9 +57,24 @@ def clean(value: Any) -> Any:
     return value
 
 
+def text_filter(function: Callable[[str], str]) -> Callable[[Any], Any]:
+    """A form filter applying a text function to a field's text (and leaving None alone)."""
+    return lambda value: function(value) if isinstance(value, str) else value
+
+
 class Text(StringField):
-    def __init__(self, label: Any = None, validators: Any = None, *, max: int, **kw: Any):
-        super().__init__(label, [*(validators or []), Length(max=max)], filters=[clean], **kw)
+    def __init__(
+        self,
+        label: Any = None,
+        validators: Any = None,
+        *,
+        max: int,
+        filters: Any = (),
+        **kw: Any,
+    ):
+        super().__init__(
+            label, [*(validators or []), Length(max=max)], filters=[clean, *filters], **kw
+        )
 
 
 class LongText(TextAreaField):
@@ -198,8 +215,18 @@ class ContactForm(ContactFieldsForm):
 
 
 class CardForm(CardFieldsForm):
-    email = Text(_l("Email"), max=METHOD_LEN, render_kw={"type": "email", "autocomplete": "off"})
-    phone = Text(_l("Phone"), max=METHOD_LEN, render_kw={"type": "tel", "autocomplete": "off"})
+    email = Text(
+        _l("Email"),
+        max=METHOD_LEN,
+        filters=[text_filter(normal_email)],
+        render_kw={"type": "email", "autocomplete": "off"},
+    )
+    phone = Text(
+        _l("Phone"),
+        max=METHOD_LEN,
+        filters=[text_filter(normal_phone)],
+        render_kw={"type": "tel", "autocomplete": "off"},
+    )
     event = SelectField(_l("Event"), coerce=optional_int, validate_choice=True)
     new_event = Text(_l("Or a new event"), max=ORG_LEN)
     met_on = LenientDateField(_l("Date"), [InputRequired()])

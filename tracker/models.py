@@ -1,6 +1,7 @@
 """The tables, as typed SQLAlchemy 2 models. Every row belongs to one user."""
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -20,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from tracker import text
+from tracker import method_values, text
 from tracker.db import Base
 from tracker.fields import BIRTHDAY_LEN, NAME_LEN, ORG_LEN
 from tracker.fields import LONG_TEXT_LEN as LONG_TEXT_LEN  # re-exported: others import it here
@@ -280,10 +281,21 @@ class CardImage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+def _method_search_key(context: Any) -> str:
+    """A method's search key from the kind and value it is inserted with (an ORM or a bulk
+    insert alike)."""
+    row = context.get_current_parameters()
+    return method_values.search_key(row["kind"], row["value"])
+
+
 class ContactMethod(Base):
     """An email address, phone number, postal address or web address, with its label."""
 
     __tablename__ = "contact_methods"
+    # The contact search reads the keys from this index alone, without the rows.
+    __table_args__ = (
+        Index("ix_contact_methods_search_key_contact_id", "search_key", "contact_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(
@@ -293,6 +305,10 @@ class ContactMethod(Base):
     label: Mapped[str] = mapped_column(String(LABEL_LEN), default="")
     value: Mapped[str] = mapped_column(String(METHOD_LEN))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # What the contact search looks in: a phone's digits, an email in lower case.
+    search_key: Mapped[str] = mapped_column(
+        String(METHOD_LEN), default=_method_search_key, server_default=""
+    )
 
     contact: Mapped[Contact] = relationship(back_populates="methods")
 

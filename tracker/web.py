@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from tracker.api.errors import API_PATH, from_exception, json_error
 from tracker.dates import today_in
+from tracker.method_values import tel_uri
 from tracker.services import ServiceError
 from tracker.services.dashboard import warmth_of
 
@@ -221,6 +222,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["today"] = today
     app.jinja_env.globals["warmth_of"] = lambda contact: warmth_of(contact, today())
     app.jinja_env.globals["options"] = options
+    app.jinja_env.filters["tel_uri"] = tel_uri
 
 
 def options(choices: Iterable[tuple[Any, str]], selected: Any = None) -> Markup:

@@ -44,23 +44,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Say how many browser tests ran, so a CI log shows they were not skipped."""
-    outcomes = {}
-    for outcome in ("passed", "failed", "error", "skipped"):
-        reports = terminalreporter.stats.get(outcome, [])
-        count = sum(
-            1
-            for report in reports
-            if "browser" in getattr(report, "keywords", {}) and report.when in ("call", "setup")
-        )
-        if count:
-            outcomes[outcome] = count
-    if outcomes:
-        summary = ", ".join(f"{count} {outcome}" for outcome, count in outcomes.items())
-        terminalreporter.write_line(f"browser tests (Chromium): {summary}")
-
-
 @pytest.fixture(scope="session")
 def base_url() -> None:
     """Replace pytest-base-url's fixture: the live server gives each test its address."""

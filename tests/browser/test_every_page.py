@@ -259,6 +259,7 @@ def check(
         problems.append(f"{name} [{language} {width_name}] has no one-tap card button")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_every_page_is_accessible_and_fits_a_phone(browser: Browser, live_server, language) -> None:
     context = browser.new_context(locale={"ja": "ja-JP", "en": "en-US"}[language])

@@ -1,17 +1,17 @@
 """The API's schemas: they validate what comes in, shape what goes out, and make the
 OpenAPI document (flask-smorest reads them), so the three never disagree."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from tracker import fields as contact_fields
 from tracker.models import (
     CADENCE_LEN,
     LABEL_LEN,
     LONG_TEXT_LEN,
     METHOD_LEN,
-    NAME_LEN,
     ORG_LEN,
     SHORT_TEXT_LEN,
     TAG_LEN,
@@ -61,22 +61,31 @@ class Method(ma.Schema):
     label = text(LABEL_LEN, load_default="")
 
 
-class ContactIn(ma.Schema):
-    """A contact's fields; on update, only the fields sent are changed."""
+def _field_in(spec: contact_fields.FieldSpec) -> fields.Field:
+    """How a contact field is sent: a date, or text of at most its length."""
+    if spec.kind == "date":
+        return fields.Date(allow_none=True)
+    return text(spec.length, allow_none=spec.empty is None)
 
-    family_name = text(NAME_LEN)
-    given_name = text(NAME_LEN)
-    family_reading = text(NAME_LEN)
-    given_reading = text(NAME_LEN)
-    company = text(ORG_LEN)
-    department = text(ORG_LEN)
-    title = text(ORG_LEN)
-    expertise = text(LONG_TEXT_LEN)
-    notes = text(LONG_TEXT_LEN)
-    first_met_on = fields.Date(allow_none=True)
+
+def _field_out(spec: contact_fields.FieldSpec) -> fields.Field:
+    """How a contact field is returned."""
+    if spec.kind == "date":
+        return fields.Date(required=True, allow_none=True)
+    return fields.String(required=True, allow_none=spec.empty is None)
+
+
+class ContactIn(ma.Schema):
+    """A contact's fields (those of tracker.fields that a form edits); on update, only the
+    fields sent are changed."""
+
+    class Meta:
+        include: ClassVar[dict[str, fields.Field]] = {
+            spec.name: _field_in(spec) for spec in contact_fields.EDITABLE
+        }
+
     origin_event_id = ident(allow_none=True)
     introduced_by_id = ident(allow_none=True)
-    origin_note = text(ORG_LEN)
     stage = fields.String(validate=validate.OneOf(STAGES))
     cadence = text(CADENCE_LEN, metadata={"description": "e.g. 2w, monthly, every 3 months"})
     methods = fields.List(fields.Nested(Method), validate=validate.Length(max=50))
@@ -84,21 +93,17 @@ class ContactIn(ma.Schema):
 
 
 class Contact(ma.Schema):
+    """A contact: every field of tracker.fields, and what the app works out."""
+
+    class Meta:
+        include: ClassVar[dict[str, fields.Field]] = {
+            spec.name: _field_out(spec) for spec in contact_fields.FIELDS
+        }
+
     id = fields.Integer(required=True)
-    family_name = fields.String(required=True)
-    given_name = fields.String(required=True)
-    family_reading = fields.String(required=True)
-    given_reading = fields.String(required=True)
     name = fields.String(required=True, metadata={"description": "As the app shows it"})
-    company = fields.String(required=True)
-    department = fields.String(required=True)
-    title = fields.String(required=True)
-    expertise = fields.String(required=True)
-    notes = fields.String(required=True)
-    first_met_on = fields.Date(required=True, allow_none=True)
     origin_event_id = fields.Integer(required=True, allow_none=True)
     introduced_by_id = fields.Integer(required=True, allow_none=True)
-    origin_note = fields.String(required=True)
     stage = fields.String(required=True, validate=validate.OneOf(STAGES))
     evidence_stage = fields.String(required=True, validate=validate.OneOf(STAGES))
     cadence = fields.String(required=True, allow_none=True)

@@ -60,8 +60,14 @@ def signed_in() -> User:
     return user
 
 
+def http_date(moment: datetime) -> str:
+    """An HTTP date; PostgreSQL hands back times in its session's zone, HTTP wants GMT."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite's are naive UTC
+    return format_datetime(aware.astimezone(UTC), usegmt=True)
+
+
 def _last_modified(card: BookCard) -> str:
-    return format_datetime(card.modified, usegmt=True)
+    return http_date(card.modified)
 
 
 def extra_lines(vobject_item: Any) -> str:
@@ -177,8 +183,8 @@ class Collection(storage.BaseCollection):
     def last_modified(self) -> str:
         times = [card.modified for card in self._all_cards()]
         if not times:
-            return format_datetime(self._user.created_at if self._user else _EPOCH, usegmt=True)
-        return format_datetime(max(times), usegmt=True)
+            return http_date(self._user.created_at if self._user else _EPOCH)
+        return http_date(max(times))
 
 
 class Storage(storage.BaseStorage):

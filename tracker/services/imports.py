@@ -16,7 +16,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import fields, text
-from tracker.importers import Card, ParseResult, Problem, parse
+from tracker.importers import Card, Method, ParseResult, Problem, parse
+from tracker.method_values import normal_value
 from tracker.models import (
     EMAIL_LEN,
     LABEL_LEN,
@@ -90,6 +91,12 @@ def too_long(card: Card) -> Problem | None:
     return None
 
 
+def normalise_methods(card: Card) -> None:
+    """Put the card's emails, phones and postal codes in the form the app stores."""
+    methods = [Method(m.kind, normal_value(m.kind, m.value), m.label) for m in card.methods]
+    card.methods = [method for method in methods if method.value]
+
+
 def card_keys(card: Card) -> Keys:
     return keys_for(card, [(method.kind, method.value) for method in card.methods])
 
@@ -157,6 +164,7 @@ def plan(session: Session, user_id: int, data: bytes) -> Plan:
     existing, names = existing_index(session, user_id)
     in_file = Index(STRONG)
     for card in result.cards:
+        normalise_methods(card)
         problem = too_long(card)
         if problem:
             found.errors.append(problem)
