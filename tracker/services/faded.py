@@ -21,22 +21,30 @@ class FadedEntry:
 
 def faded_cards(
     session: Session, user_id: int, today: date, limit: int, offset: int = 0
-) -> tuple[list[FadedEntry], int]:
-    """Faded cards, the most recently met first (the likeliest to remember you), and how
-    many there are: ordered and counted on narrow columns, only those shown read whole."""
+) -> list[FadedEntry]:
+    """Faded cards, the most recently due first (for a card, the most recently met: the
+    likeliest to remember you). They are found walking the dashboard's covering index
+    backwards from today, so only the ones shown are read."""
     rows = first_rows(
         session,
         and_(Contact.user_id == user_id, faded(today)),
-        [Contact.last_touch_on.desc(), Contact.sort_key, Contact.id],
+        [Contact.next_due_on.desc(), Contact.sort_key, Contact.id],
         limit,
         offset=offset,
+        with_total=False,
     )
     entries = []
     for contact, _total in rows:
         # Met once: the first real touch is that day (a first-met day is never earlier).
         assert contact.first_touch_on is not None
         entries.append(FadedEntry(contact, contact.first_touch_on))
-    return entries, rows[0][1] if rows else 0
+    return entries
+
+
+def faded_count(session: Session, user_id: int, today: date) -> int:
+    """How many faded cards the user has (counted on the same index)."""
+    found = session.scalar(select(func.count()).where(Contact.user_id == user_id, faded(today)))
+    return found or 0
 
 
 def faded_page(
@@ -44,9 +52,8 @@ def faded_page(
 ) -> Page[FadedEntry]:
     """One page of the faded cards, with how many there are."""
     page = max(1, page)
-    items, total = faded_cards(session, user_id, today, per_page, (page - 1) * per_page)
-    if not items and page > 1:  # past the last page: the count comes from the first
-        total = faded_cards(session, user_id, today, 1)[1]
+    items = faded_cards(session, user_id, today, per_page, (page - 1) * per_page)
+    total = faded_count(session, user_id, today)
     return Page(items=items, number=page, per_page=per_page, total=total)
 
 
