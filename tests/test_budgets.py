@@ -179,9 +179,6 @@ def test_hot_pages_scan_no_table_whole(app, client, user, second, page):
             "COVERING INDEX ix_contacts_user_id_review",
             marks=sqlite_only,
         ),
-        # What went each way with the one-way relationships shown: from their links (0008),
-        # not from the index of every consultation the user has, probed for each of them.
-        ("/review", ("touchpoints.kind IN",), "ix_touchpoint_contacts_contact_id_touchpoint_id"),
         # The people met per event, counted from an index (0010), not from the contacts' rows
         # (on PostgreSQL, at this size, the planner may rightly read the small table).
         pytest.param(

@@ -28,7 +28,7 @@ from tracker.vocabulary import STAGES, TOUCHPOINT_KINDS
 
 DERIVED = FIELDS
 # What a field holds when it was never derived (or was broken): a recompute must set it.
-BLANK = {"evidence_stage": "collaborator", "real_touches": None}
+BLANK = {"evidence_stage": "collaborator", "real_touches": None, "exchanges": "2000-01-01g"}
 BLANK_COUNT = 99
 
 days = st.integers(min_value=0, max_value=900)

@@ -11,6 +11,8 @@ from tracker.relationships import (
     Referral,
     Touch,
     exchange_dates,
+    exchange_history,
+    exchange_log,
     one_way,
     reciprocity,
 )
@@ -143,3 +145,21 @@ def test_exchange_dates_keep_the_two_latest_days_each_way() -> None:
     assert dates.last_received_on == TODAY - timedelta(days=5)
     assert dates.second_received_on == TODAY - timedelta(days=400)
     assert exchange_dates([], [], TODAY) == ExchangeDates(None, None, None, None)
+
+
+def test_the_exchange_log_reads_back_what_it_wrote() -> None:
+    touches = [
+        t(50, "consulted_me"),
+        t(5, "consulted_them"),
+        t(3, "meeting"),
+        t(-1, "consulted_me"),
+    ]
+    referrals = [r(10, "given"), r(400, "received")]
+    log = exchange_log(touches, referrals, TODAY)
+    assert log == "2025-06-10t 2025-06-05g 2025-04-26c 2024-05-11r"  # newest first
+    back_touches, back_referrals = exchange_history(log)
+    for months in (12, 24):
+        assert reciprocity(back_touches, back_referrals, TODAY, months) == reciprocity(
+            touches, referrals, TODAY, months
+        )
+    assert exchange_log([], [], TODAY) == "" and exchange_history("") == ([], [])

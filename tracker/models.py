@@ -234,6 +234,9 @@ class Contact(Base):
     second_gave_on: Mapped[date | None] = mapped_column(Date)
     last_received_on: Mapped[date | None] = mapped_column(Date)
     second_received_on: Mapped[date | None] = mapped_column(Date)
+    # Every exchange, newest first ("2026-11-02c 2026-05-01g"): the few contacts a page shows
+    # are counted from it without reading their history (reciprocity.exchange_log).
+    exchanges: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Derived from the names (tracker.text), kept by a before-flush hook.
     search_key: Mapped[str] = mapped_column(Text, default="")
     sort_key: Mapped[str] = mapped_column(String(text.SORT_KEY_LEN), default="")
@@ -385,17 +388,10 @@ class Referral(Base):
 
     def partners(self) -> list[tuple[int, str]]:
         """(contact id, direction as the rules count it) for each contact this touches."""
-        return self.partners_of(self.direction, self.contact_id, self.other_contact_id)
-
-    @staticmethod
-    def partners_of(
-        direction: str, contact_id: int, other_contact_id: int | None
-    ) -> list[tuple[int, str]]:
-        """The same, from a referral's narrow row: an introduction is given to both."""
-        if direction == "introduction":
-            ids = [contact_id, other_contact_id]
-            return [(partner, "given") for partner in ids if partner is not None]
-        return [(contact_id, direction)]
+        if self.direction == "introduction":
+            ids = [self.contact_id, self.other_contact_id]
+            return [(contact_id, "given") for contact_id in ids if contact_id is not None]
+        return [(self.contact_id, self.direction)]
 
 
 @event.listens_for(Session, "before_flush")

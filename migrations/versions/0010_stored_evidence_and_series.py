@@ -5,7 +5,8 @@ Revises: 0009
 
 The review, the places report and the cold list read what they need from each contact's row
 instead of counting its history on every request: the first real touch, the evidence's
-counts, and the days of the two latest exchanges each way (tracker.relationships.derived).
+counts, the days of the two latest exchanges each way, and the log of every exchange
+(tracker.relationships.derived).
 real_touches stays NULL until a contact is derived, so `flask db upgrade` recomputes every
 contact after this migration (tracker.services.derived.recompute_stale).
 
@@ -86,6 +87,7 @@ def upgrade() -> None:
     for name in DATES:
         op.add_column("contacts", sa.Column(name, sa.Date(), nullable=True))
     op.add_column("contacts", sa.Column("real_touches", sa.Integer(), nullable=True))
+    op.add_column("contacts", sa.Column("exchanges", sa.Text(), server_default="", nullable=False))
     for name in COUNTS:
         op.add_column("contacts", sa.Column(name, sa.Integer(), server_default="0", nullable=False))
     op.create_index("ix_contacts_user_id_review", "contacts", list(REVIEW_INDEX), unique=False)
@@ -106,6 +108,6 @@ def downgrade() -> None:
     for name in PLACES_INDEXES:
         op.drop_index(name, table_name="contacts")
     op.drop_index("ix_contacts_user_id_review", table_name="contacts")
-    for name in (*DATES, "real_touches", *COUNTS):
+    for name in (*DATES, "real_touches", "exchanges", *COUNTS):
         op.drop_column("contacts", name)
     op.drop_column("events", "series")

@@ -34,6 +34,8 @@ from tracker.relationships.reciprocity import (
     ExchangeDates,
     Reciprocity,
     exchange_dates,
+    exchange_history,
+    exchange_log,
     one_way,
     reciprocity,
 )
@@ -84,6 +86,8 @@ __all__ = [
     "evidence",
     "evidence_from_counts",
     "exchange_dates",
+    "exchange_history",
+    "exchange_log",
     "first_follow_up_days_left",
     "first_touch",
     "follow_up_when",

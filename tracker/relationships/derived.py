@@ -13,7 +13,7 @@ from datetime import date
 from tracker.relationships.cadence import effective_cadence
 from tracker.relationships.evidence import evidence
 from tracker.relationships.history import Touch, first_touch, last_touch, pending_follow_up
-from tracker.relationships.reciprocity import exchange_dates
+from tracker.relationships.reciprocity import exchange_dates, exchange_log
 from tracker.relationships.referrals import Referral
 from tracker.relationships.strength import strength_level
 from tracker.relationships.warmth import warmth_dates
@@ -42,6 +42,7 @@ class Derived:
     second_gave_on: date | None
     last_received_on: date | None
     second_received_on: date | None
+    exchanges: str  # every exchange, newest first (reciprocity.exchange_log)
 
     def as_dict(self) -> dict[str, object]:
         """Return the fields by name, as the contact's columns take them."""
@@ -85,4 +86,5 @@ def derive_fields(
         second_gave_on=exchanged.second_gave_on,
         last_received_on=exchanged.last_received_on,
         second_received_on=exchanged.second_received_on,
+        exchanges=exchange_log(touches, referrals, today),
     )

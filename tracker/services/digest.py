@@ -26,7 +26,7 @@ def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
     """Everything a morning mail needs, with the figures that put each person there."""
     board = dashboard(session, user_id, today, DIGEST_LIMIT, DIGEST_LIMIT)
     checked = review(session, user_id, today)
-    recent = recent_exchanges(session, user_id, [i.contact.id for i in checked.unsupported], today)
+    recent = recent_exchanges((item.contact for item in checked.unsupported), today)
     return {
         "today": today.isoformat(),
         "cold": [

@@ -1,6 +1,7 @@
 """The collaborators review: who has trust both ways, who is ready to be promoted, which
 labels the evidence does not support and why, and which relationships run one way."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker.models import Contact
-from tracker.relationships import Evidence, Reciprocity, reciprocity, window_start
+from tracker.relationships import Evidence, Reciprocity, exchange_history, reciprocity
 from tracker.relationships.evidence import RECENT_MONTHS
 from tracker.relationships.reciprocity import RECIPROCITY_MONTHS
 from tracker.services import sql
@@ -88,13 +89,15 @@ def _section_rows(user_id: int, today: date, names: tuple[str, ...] = SECTIONS) 
 
 
 def exchanges(
-    session: Session, user_id: int, ids: list[int], today: date, months: int = RECIPROCITY_MONTHS
+    contacts: Iterable[Contact], today: date, months: int = RECIPROCITY_MONTHS
 ) -> dict[int, Reciprocity]:
-    """What went each way with these contacts (the user's) over the last months, counted by
-    the rule itself on their narrow rows."""
-    since = window_start(today, months)
-    touches, referrals = reciprocity_sql.exchanges_since(session, user_id, ids, since, today)
-    return {i: reciprocity(touches[i], referrals[i], today, months) for i in ids}
+    """What went each way with these contacts over the last months, counted by the rule
+    itself on the exchanges their rows keep (no history read)."""
+    found = {}
+    for contact in contacts:
+        touches, referrals = exchange_history(contact.exchanges)
+        found[contact.id] = reciprocity(touches, referrals, today, months)
+    return found
 
 
 def _contacts(session: Session, ids: set[int]) -> dict[int, Contact]:
@@ -102,12 +105,10 @@ def _contacts(session: Session, ids: set[int]) -> dict[int, Contact]:
     return {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(sorted(ids))))}
 
 
-def _one_way_entries(
-    session: Session, user_id: int, rows: list[Any], contacts: dict[int, Contact], today: date
-) -> list[OneWay]:
+def _one_way_entries(rows: list[Any], contacts: dict[int, Contact], today: date) -> list[OneWay]:
     """The one-way rows shown, with what went each way (counted for them alone)."""
     shown = [row for row in rows if row.section == "one_way"]
-    ties = exchanges(session, user_id, [row.id for row in shown], today)
+    ties = exchanges((contacts[row.id] for row in shown), today)
     return [
         OneWay(contacts[row.id], ties[row.id].gave, ties[row.id].received, row.direction)
         for row in shown
@@ -118,8 +119,8 @@ def review(session: Session, user_id: int, today: date) -> Review:
     """Everything the review page shows, in a fixed number of queries.
 
     Who belongs where is decided by the database from the stored evidence and exchanges;
-    whole contacts, and what went each way with the one-way relationships shown, are read
-    only for the people shown.
+    whole contacts are read only for the people shown, and what went each way with them is
+    counted from the exchanges their rows keep.
     """
     rows = list(session.execute(_section_rows(user_id, today)))
     contacts = _contacts(session, {row.id for row in rows})
@@ -142,7 +143,7 @@ def review(session: Session, user_id: int, today: date) -> Review:
         collaborators=reviewed("collaborators"),
         candidates=reviewed("candidates"),
         unsupported=reviewed("unsupported"),
-        one_way=_one_way_entries(session, user_id, rows, contacts, today),
+        one_way=_one_way_entries(rows, contacts, today),
         totals=totals,
     )
 
@@ -151,11 +152,9 @@ def one_way_relationships(session: Session, user_id: int, today: date) -> list[O
     """Contacts with whom giving ran one way over the last 24 months, the strongest first."""
     rows = list(session.execute(_section_rows(user_id, today, ("one_way",))))
     contacts = _contacts(session, {row.id for row in rows})
-    return _one_way_entries(session, user_id, rows, contacts, today)
+    return _one_way_entries(rows, contacts, today)
 
 
-def recent_exchanges(
-    session: Session, user_id: int, ids: list[int], today: date
-) -> dict[int, Reciprocity]:
+def recent_exchanges(contacts: Iterable[Contact], today: date) -> dict[int, Reciprocity]:
     """What went each way with these contacts in the 12 months a collaborator label asks of."""
-    return exchanges(session, user_id, ids, today, RECENT_MONTHS)
+    return exchanges(contacts, today, RECENT_MONTHS)
