@@ -148,6 +148,46 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
+class SecondStepForm(FlaskForm):
+    code = Text(
+        _l("Code"),
+        [InputRequired()],
+        max=40,
+        description=_l(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
+class IdentityForm(FlaskForm):
+    """A sensitive action asks again: the password (or, with two-step sign-in, a code)."""
+
+    password = PasswordField(
+        _l("Your password"),
+        [InputRequired(_l("Enter your password to confirm.")), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class TwoStepCodeForm(FlaskForm):
+    code = Text(
+        _l("Code from the app"),
+        [InputRequired()],
+        max=20,
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    turn_on = SubmitField(_l("Turn on two-step sign-in"))
+
+
+class DeleteAccountForm(IdentityForm):
+    understood = BooleanField(
+        _l("I understand: every contact, touchpoint, referral and event goes, for good."),
+        [InputRequired(_l("Tick the box to confirm."))],
+    )
+    delete = SubmitField(_l("Delete my account and everything in it"))
+
+
 class MethodForm(Form):
     kind = SelectField(_l("Kind"), choices=choices(METHOD_KIND_LABELS))
     label = Text(_l("Label"), max=LABEL_LEN, render_kw={"placeholder": _l("work, mobile…")})
@@ -295,6 +335,19 @@ class SettingsForm(FlaskForm):
     save = SubmitField(_l("Save"))
 
 
+class DigestForm(FlaskForm):
+    """The morning mail: on or off, and the hour of the user's day it goes out after."""
+
+    enabled = BooleanField(_l("Mail me the morning digest"))
+    hour = SelectField(
+        _l("Send it after"),
+        choices=[SelectChoice(hour, f"{hour:02d}:00") for hour in range(24)],
+        coerce=int,
+        default=7,
+    )
+    save = SubmitField(_l("Save"))
+
+
 class TokenForm(FlaskForm):
     name = Text(_l("What will use it"), [InputRequired()], max=NAME_LEN)
     create = SubmitField(_l("Make a token"))
@@ -397,11 +450,12 @@ class ImportConfirmForm(FlaskForm):
     confirm = SubmitField(_l("Import"))
 
 
-class ExportForm(FlaskForm):
+class ExportForm(IdentityForm):
     format = RadioField(
         _l("Format"),
         choices=[
             SelectChoice("vcf", _l("vCard 4.0 (.vcf): for phones and address books")),
+            SelectChoice("vcf3", _l("vCard 3.0 (.vcf): for older phones and iPhone")),
             SelectChoice("csv", _l("CSV (.csv): one row per contact, for spreadsheets")),
             SelectChoice("json", _l("JSON backup (.json): the whole account, to restore later")),
         ],

@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     LargeBinary,
@@ -29,6 +30,17 @@ from tracker.fields import LONG_TEXT_LEN as LONG_TEXT_LEN  # re-exported: others
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# Ids that leave the database (in addresses, backups and the trash) are never reused:
+# AUTOINCREMENT on SQLite (which would otherwise hand out a deleted highest id again) and an
+# identity column on PostgreSQL. So an id in an old link, or in a trash entry, can never
+# come to name another account's row.
+NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
+def id_column() -> Mapped[int]:
+    return mapped_column(Identity(), primary_key=True)
 
 
 # Column sizes, shared by the forms so that a form never accepts what the table cannot hold
@@ -55,6 +67,14 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The secret in the address of the user's calendar feed; None when there is no feed.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Two-step sign-in (tracker.services.two_step): the app's secret once confirmed, the
+    # one being set up, and the time step of the last code used (a code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_pending: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The morning mail goes out after this hour (0–23) of the user's own day; None: off.
+    digest_hour: Mapped[int | None] = mapped_column(Integer)
 
     # Flask-Login's user protocol, spelled out so that the models import nothing of Flask.
     is_authenticated = True
@@ -86,9 +106,9 @@ class Event(Base):
     """A place where people are met: an event, a community, a client, an introduction."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_user_id_held_on", "user_id", "held_on"),)
+    __table_args__ = (Index("ix_events_user_id_held_on", "user_id", "held_on"), NEVER_REUSED)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(ORG_LEN))
     kind: Mapped[str] = mapped_column(String(20), default="networking")
@@ -103,9 +123,9 @@ class Event(Base):
 
 class Tag(Base):
     __tablename__ = "tags"
-    __table_args__ = (UniqueConstraint("user_id", "name"),)
+    __table_args__ = (UniqueConstraint("user_id", "name"), NEVER_REUSED)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(TAG_LEN))
     # A cadence phrase ("monthly") for every contact with this tag; used by the engine.
@@ -175,23 +195,26 @@ class Contact(Base):
             "referrals_given",
             "referrals_received",
         ),
-        # Ids are never reused, so that a contact restored from the trash keeps its own.
-        {"sqlite_autoincrement": True},
+        NEVER_REUSED,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     family_name: Mapped[str] = mapped_column(String(NAME_LEN), default="")
     given_name: Mapped[str] = mapped_column(String(NAME_LEN), default="")
     family_reading: Mapped[str] = mapped_column(String(NAME_LEN), default="")
     given_reading: Mapped[str] = mapped_column(String(NAME_LEN), default="")
+    additional_name: Mapped[str] = mapped_column(String(NAME_LEN), default="", server_default="")
+    nickname: Mapped[str] = mapped_column(String(NAME_LEN), default="", server_default="")
     company: Mapped[str] = mapped_column(String(ORG_LEN), default="")
+    company_reading: Mapped[str] = mapped_column(String(ORG_LEN), default="", server_default="")
     department: Mapped[str] = mapped_column(String(ORG_LEN), default="")
     title: Mapped[str] = mapped_column(String(ORG_LEN), default="")
     expertise: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     first_met_on: Mapped[date | None] = mapped_column(Date)
     birthday: Mapped[str | None] = mapped_column(String(BIRTHDAY_LEN))  # YYYY-MM-DD, or --MM-DD
+    anniversary: Mapped[str | None] = mapped_column(String(BIRTHDAY_LEN))  # as birthday
     origin_event_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
@@ -298,9 +321,10 @@ class ContactMethod(Base):
     # The contact search reads the keys from this index alone, without the rows.
     __table_args__ = (
         Index("ix_contact_methods_search_key_contact_id", "search_key", "contact_id"),
+        NEVER_REUSED,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = id_column()
     contact_id: Mapped[int] = mapped_column(
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
@@ -324,10 +348,10 @@ class Touchpoint(Base):
         Index("ix_touchpoints_user_id_occurred_on", "user_id", "occurred_on"),
         # The review counts consultations over two years by kind: a tenth of the touchpoints.
         Index("ix_touchpoints_user_id_kind_occurred_on", "user_id", "kind", "occurred_on"),
-        {"sqlite_autoincrement": True},
+        NEVER_REUSED,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     occurred_on: Mapped[date] = mapped_column(Date)
     occurred_at: Mapped[time | None] = mapped_column(Time)
@@ -354,10 +378,10 @@ class Referral(Base):
     __tablename__ = "referrals"
     __table_args__ = (
         Index("ix_referrals_user_id_referred_on", "user_id", "referred_on"),
-        {"sqlite_autoincrement": True},
+        NEVER_REUSED,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     referred_on: Mapped[date] = mapped_column(Date)
     direction: Mapped[str] = mapped_column(String(20))
@@ -438,8 +462,20 @@ class UserSession(Base):
     ip: Mapped[str] = mapped_column(String(64), default="")
 
 
+class RecoveryCode(Base):
+    """A one-time code that signs in instead of the authenticator app (only its hash)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class LoginAttempt(Base):
-    """A login attempt, kept for the throttle (never with the password)."""
+    """A try of a password or a code, kept for the throttle (never with what was typed).
+    It is written as a failure before the check runs and marked a success after."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -482,6 +518,24 @@ class TrashEntry(Base):
     label: Mapped[str] = mapped_column(String(SHORT_TEXT_LEN), default="")
     deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     payload: Mapped[str] = mapped_column(Text)  # JSON: the object and everything attached
+
+
+class DigestMail(Base):
+    """One day's morning mail to one user: claimed before it is sent, so that two runs of
+    ``flask send-digests`` never both send it (the unique key decides which run sends)."""
+
+    __tablename__ = "digest_mails"
+    __table_args__ = (UniqueConstraint("user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)  # the user's own date the mail is for
+    # sending (claimed), sent, failed (not accepted: tried again), unknown (maybe accepted)
+    status: Mapped[str] = mapped_column(String(10), default="sending")
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str] = mapped_column(String(SHORT_TEXT_LEN), default="")
 
 
 class ApiToken(Base):
