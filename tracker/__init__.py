@@ -22,4 +22,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     api.init_app(app)
     cli.register(app)
     mail_commands.register(app)
+    web.settle(app)
     return app

@@ -115,6 +115,9 @@ class Event(Base):
     held_on: Mapped[date | None] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(ORG_LEN), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The events of one series (a monthly 朝会, a yearly 交流会) count together as one place;
+    # "" for an event of its own.
+    series: Mapped[str] = mapped_column(String(ORG_LEN), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -147,16 +150,51 @@ class Contact(Base):
         Index(
             "ix_contacts_user_id_next_due_on",
             "user_id",
-            "next_due_on",
             "archived_at",
+            "next_due_on",
             "snoozed_until",
             "last_touch_on",
             "cooling_on",
             "dormant_after",
             "stage",
             "sort_key",
+            "first_touch_on",  # which flagged cards have faded (met on one day only)
+            "first_met_on",
         ),
         Index("ix_contacts_user_id_strength_level", "user_id", "archived_at", "strength_level"),
+        # Covers the review: who is a candidate, unsupported or one way is decided on the
+        # stored evidence and exchanges alone, strongest first, without reading wide rows.
+        Index(
+            "ix_contacts_user_id_review",
+            "user_id",
+            "stage",  # before archived_at: the dashboard's counts keep to their own index
+            "archived_at",
+            "evidence_stage",
+            "strength_level",
+            "last_gave_on",
+            "last_received_on",
+            "second_gave_on",
+            "second_received_on",
+            "sort_key",
+        ),
+        # Cover the places report: the user's contacts counted per event and per introducer,
+        # with how far they came and their referrals, from the index alone.
+        Index(
+            "ix_contacts_user_id_origin_event_id",
+            "user_id",
+            "origin_event_id",
+            "stage",
+            "referrals_given",
+            "referrals_received",
+        ),
+        Index(
+            "ix_contacts_user_id_introduced_by_id",
+            "user_id",
+            "introduced_by_id",
+            "stage",
+            "referrals_given",
+            "referrals_received",
+        ),
         NEVER_REUSED,
     )
 
@@ -203,6 +241,25 @@ class Contact(Base):
     # log2 of Σ weight · 2^(days since 2000-01-01 / 180): the bond strength without its
     # fading, which every contact shares; see tracker.relationships.strength.
     strength_level: Mapped[float | None] = mapped_column(Float)
+    # The evidence's counts (tracker.relationships.evidence), so that lists show and filter by
+    # it without counting the history; real_touches is None until the first derivation.
+    first_touch_on: Mapped[date | None] = mapped_column(Date)
+    real_touches: Mapped[int | None] = mapped_column(Integer)
+    touch_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    worked_together: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    consulted_me: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    consulted_them: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    referrals_given: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    referrals_received: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The days of the two latest exchanges each way (referrals, consultations), for the
+    # one-way rule and a collaborator's 12 months (tracker.relationships.reciprocity).
+    last_gave_on: Mapped[date | None] = mapped_column(Date)
+    second_gave_on: Mapped[date | None] = mapped_column(Date)
+    last_received_on: Mapped[date | None] = mapped_column(Date)
+    second_received_on: Mapped[date | None] = mapped_column(Date)
+    # Every exchange, newest first ("2026-11-02c 2026-05-01g"): the few contacts a page shows
+    # are counted from it without reading their history (reciprocity.exchange_log).
+    exchanges: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Derived from the names (tracker.text), kept by a before-flush hook.
     search_key: Mapped[str] = mapped_column(Text, default="")
     sort_key: Mapped[str] = mapped_column(String(text.SORT_KEY_LEN), default="")
@@ -219,7 +276,12 @@ class Contact(Base):
 
     @property
     def name(self) -> str:
-        return text.display_name(self.family_name, self.given_name) or self.company
+        return self.name_of(self.family_name, self.given_name, self.company)
+
+    @staticmethod
+    def name_of(family_name: str, given_name: str, company: str) -> str:
+        """The name a contact is shown by, from its columns (the company when nameless)."""
+        return text.display_name(family_name, given_name) or company
 
     @property
     def reading(self) -> str:

@@ -104,8 +104,8 @@ def test_the_digest_is_mailed_as_one_well_formed_mail(runner, user, people, inbo
     assert text.startswith("Jinmyaku — 27 Nov 2026\n")
     assert "Follow-ups due (1)\n- 新顔 [Card only] Due today\n" in text
     assert (
-        "Going cold (1)\n- 冷え 太郎 [Acquaintance] Cold · 87 days past due · last touch 1 Jun 2026"
-        in text
+        "Going cold (1)\n- 冷え 太郎 [Acquaintance] Cold · 0.9× its cadence past due (87 days) "
+        "· last touch 1 Jun 2026" in text
     )
     assert f"- {odd.name} [Card only] 4 days left · met 1 Nov 2026\n" in text  # not escaped
     assert odd.name == "& Sons <b>Smith"
@@ -180,8 +180,8 @@ def test_a_japanese_user_gets_a_japanese_mail(
     assert mail["To"].addresses[0].display_name == "山田 花子"
     text = mail.get_body(("plain",)).get_content()
     assert (
-        "冷えつつある関係 (1)\n- 冷え [名刺交換のみ] 冷えている · 期限から 57 日超過 · 最終接点 2026年9月1日\n"
-        in text
+        "冷えつつある関係 (1)\n- 冷え [名刺交換のみ] 冷えている · 間隔の 1.9 倍超過（57 日） · "
+        "最終接点 2026年9月1日\n" in text
     )
     assert "  接点を記録: " in text and "このメールは" in text
     html = mail.get_body(("html",)).get_content()
@@ -192,7 +192,8 @@ def test_long_lists_show_ten_and_link_to_the_rest(
     runner, user, make_contact, make_touchpoint, inbox, smtp_port
 ):
     for n in range(12):
-        person = make_contact(family_name=f"冷{n:02d}", given_name="")
+        # On a quarterly cadence: monthly, a card met once would have faded by now.
+        person = make_contact(family_name=f"冷{n:02d}", given_name="", cadence="every 3 months")
         make_touchpoint([person], occurred_on=date(2026, 8, 1))
     sent_mail(runner, user.email)
     (mail,) = inbox.messages()
@@ -271,3 +272,22 @@ def test_send_and_json_do_not_mix_and_the_text_digest_still_prints(runner, user,
     assert result.exit_code == 2 and "choose one" in result.output
     printed = runner.invoke(args=["digest", "--user", user.email])
     assert printed.exit_code == 0 and "Going cold (1):" in printed.output
+
+
+def test_the_mail_lists_faded_cards_and_says_why_a_label_is_unsupported(
+    runner, user, make_contact, make_touchpoint, inbox, smtp_port
+):
+    faded = make_contact(family_name="昔", given_name="")
+    make_touchpoint([faded], kind="card_exchange", occurred_on=date(2025, 5, 1))
+    stale = make_contact(family_name="疎遠", given_name="", stage="collaborator")
+    make_touchpoint([stale], kind="worked_together", occurred_on=date(2024, 1, 10))
+    make_touchpoint([stale], kind="consulted_me", occurred_on=date(2024, 2, 1))
+    make_touchpoint([stale], kind="consulted_them", occurred_on=date(2024, 3, 1))
+    sent_mail(runner, user.email)
+    (mail,) = inbox.messages()
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "Faded cards (1)\n" in text and "- 昔 [Card only] met 1 May 2025, never since" in text
+    assert (
+        "- 疎遠 [Collaborator] No referral or consultation, either way, in the last 12 months."
+        in text
+    )

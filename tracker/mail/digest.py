@@ -90,8 +90,16 @@ def _when(person: dict[str, Any]) -> str:
 
 
 def _evidence(person: dict[str, Any]) -> list[str]:
-    stage = person["evidence_stage"]
+    stage = person["supported_stage"]
     return [gettext("the evidence supports %(stage)s", stage=STAGE_LABELS.get(stage, stage))]
+
+
+def _unsupported(person: dict[str, Any]) -> list[str]:
+    """Why the label is unsupported, in words (as the review page says it)."""
+    if person["reason"] == "no_exchange":
+        return [gettext("No referral or consultation, either way, in the last 12 months.")]
+    stage = person["evidence_stage"]
+    return [gettext("The evidence supports only %(stage)s.", stage=STAGE_LABELS.get(stage, stage))]
 
 
 def _one_way(person: dict[str, Any]) -> list[str]:
@@ -140,7 +148,13 @@ def sections(data: dict[str, Any]) -> list[Section]:
             data["cold"],
             lambda p: [
                 str(WARMTH_LABELS.get(p["warmth"], p["warmth"])),
-                ngettext("%(num)d day past due", "%(num)d days past due", p["overdue_days"]),
+                # The share of its cadence: the list's order within a stage.
+                ngettext(
+                    "%(ratio)s× its cadence past due (%(num)d day)",
+                    "%(ratio)s× its cadence past due (%(num)d days)",
+                    p["overdue_days"],
+                    ratio=f"{p['overdue_ratio']:.1f}",
+                ),
                 gettext("last touch %(date)s", date=_day(p["last_touch_on"]))
                 if p["last_touch_on"]
                 else "",
@@ -149,6 +163,17 @@ def sections(data: dict[str, Any]) -> list[Section]:
             more="contacts.index",
             warmth="going_cold",
             sort="overdue",
+        ),
+        _section(
+            gettext("Faded cards"),
+            data["faded"],
+            lambda p: [gettext("met %(date)s, never since", date=_day(p["met_on"]))],
+            total=data["faded_total"],
+            hint=gettext(
+                "Met once, never again, and long past the first month. Try once more, or let "
+                "go: archiving keeps everything and takes them off your lists."
+            ),
+            more="home.faded",
         ),
         _section(
             gettext("Cooling down"),
@@ -165,7 +190,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
         _section(
             gettext("Labels without evidence"),
             data["unsupported_labels"],
-            _evidence,
+            _unsupported,
             more="review.index",
         ),
         _section(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tracker.models import Contact, User
 from tracker.services import sql
+from tracker.services.sql.cold_list import not_snoozed
 from tracker.text import storable
 
 PAST_DAYS = 30  # keep what fell due lately in the feed, so it is not silently dropped
@@ -55,7 +56,7 @@ def feed(
             sql.active(),
             or_(
                 Contact.follow_up_on.between(start, end),
-                Contact.next_due_on.between(start, end) & sql.not_snoozed(today),
+                Contact.next_due_on.between(start, end) & not_snoozed(today),
             ),
         )
         .order_by(Contact.id)

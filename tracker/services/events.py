@@ -7,6 +7,7 @@ from sqlalchemy import Subquery, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.models import Contact, Event, Touchpoint, touchpoint_contacts
+from tracker.series import suggest_series
 from tracker.services import N_, ServiceError
 from tracker.vocabulary import EVENT_KINDS
 
@@ -18,6 +19,7 @@ class EventData:
     held_on: date | None = None
     place: str = ""
     notes: str = ""
+    series: str = ""  # the series it belongs to ("" for an event of its own)
 
 
 def _apply(event: Event, data: EventData) -> None:
@@ -30,6 +32,7 @@ def _apply(event: Event, data: EventData) -> None:
     event.held_on = data.held_on
     event.place = data.place.strip()
     event.notes = data.notes.strip()
+    event.series = " ".join(data.series.split())
 
 
 def create_event(session: Session, user_id: int, data: EventData) -> Event:
@@ -67,8 +70,11 @@ def find_or_create(session: Session, user_id: int, name: str, held_on: date | No
     return create_event(session, user_id, EventData(name=name, held_on=held_on))
 
 
-def list_events(session: Session, user_id: int) -> list[tuple[Event, int]]:
-    """The user's events, newest first, each with the number of people met there."""
+def list_events(
+    session: Session, user_id: int, series: str | None = None
+) -> list[tuple[Event, int]]:
+    """The user's events (of one series, if given), newest first, each with the number of
+    people met there."""
     met = met_at_events(user_id)
     stmt = (
         select(Event, func.count(func.distinct(met.c.contact_id)))
@@ -77,7 +83,48 @@ def list_events(session: Session, user_id: int) -> list[tuple[Event, int]]:
         .group_by(Event.id)
         .order_by(Event.held_on.desc().nulls_last(), Event.id.desc())
     )
+    if series is not None:
+        stmt = stmt.where(Event.series == series)
     return [(event, count) for event, count in session.execute(stmt)]
+
+
+def ungrouped_series(session: Session, user_id: int) -> list[tuple[str, int]]:
+    """Series that events of no series seem to belong to, with how many: the suggestion
+    from their names, where two or more share it (or it names a series already)."""
+    found: dict[str, int] = {}
+    for name in session.scalars(
+        select(Event.name).where(Event.user_id == user_id, Event.series == "")
+    ):
+        suggestion = suggest_series(name)
+        if suggestion:
+            found[suggestion] = found.get(suggestion, 0) + 1
+    existing = set(series_names(session, user_id))
+    return sorted(
+        ((name, count) for name, count in found.items() if count > 1 or name in existing),
+        key=lambda item: (-item[1], item[0]),
+    )
+
+
+def group_series(session: Session, user_id: int, series: str) -> int:
+    """Put the user's events of no series whose name suggests this one into it; returns how
+    many (a series set by hand is left as it is)."""
+    events = session.scalars(select(Event).where(Event.user_id == user_id, Event.series == ""))
+    grouped = [event for event in events if series and suggest_series(event.name) == series]
+    for event in grouped:
+        event.series = series
+    session.flush()
+    return len(grouped)
+
+
+def series_names(session: Session, user_id: int) -> list[str]:
+    """The series the user's events belong to, by name."""
+    stmt = (
+        select(Event.series)
+        .where(Event.user_id == user_id, Event.series != "")
+        .distinct()
+        .order_by(Event.series)
+    )
+    return list(session.scalars(stmt))
 
 
 def met_at_events(user_id: int) -> Subquery:
@@ -111,6 +158,17 @@ def people_met(session: Session, event: Event) -> list[Contact]:
         .order_by(Contact.sort_key, Contact.id)
     )
     return list(session.scalars(stmt))
+
+
+def event_names(session: Session, user_id: int, *, limit: int = 50) -> list[tuple[int, str]]:
+    """(id, name) of the user's recent events, newest first: for a select box."""
+    stmt = (
+        select(Event.id, Event.name)
+        .where(Event.user_id == user_id)
+        .order_by(Event.held_on.desc().nulls_last(), Event.id.desc())
+        .limit(limit)
+    )
+    return [(row.id, row.name) for row in session.execute(stmt)]
 
 
 def recent_events(session: Session, user_id: int, *, limit: int = 50) -> list[Event]:

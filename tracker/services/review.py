@@ -1,31 +1,27 @@
 """The collaborators review: who has trust both ways, who is ready to be promoted, which
-labels the evidence does not support, and which relationships run one way."""
+labels the evidence does not support and why, and which relationships run one way."""
 
-from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
-from sqlalchemy import case, func, or_, select, union_all
+from sqlalchemy import Integer, Select, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.models import Contact, Referral, Touchpoint, touchpoint_contacts
-from tracker.relationships import (
-    Evidence,
-    evidence_from_counts,
-    one_way,
-    stage_rank,
-)
+from tracker.models import Contact
+from tracker.relationships import Evidence, Reciprocity, exchange_history, reciprocity
 from tracker.relationships.evidence import RECENT_MONTHS
-from tracker.relationships.periods import window_start
 from tracker.relationships.reciprocity import RECIPROCITY_MONTHS
 from tracker.services import sql
 from tracker.services.dashboard import warmth_of
-from tracker.vocabulary import STAGES
+from tracker.services.sql import evidence as evidence_sql
+from tracker.services.sql import reciprocity as reciprocity_sql
+from tracker.services.sql.stages import stage_rank_of
 
 LIST_LIMIT = 50  # rows per section: the strongest first
+SECTIONS = ("collaborators", "candidates", "unsupported", "one_way")
 
 
 @dataclass(frozen=True)
@@ -33,6 +29,8 @@ class Reviewed:
     contact: Contact
     evidence: Evidence
     warmth: str | None
+    supported: str  # the stage the evidence supports as a label today
+    reason: str | None = None  # why a label is unsupported: evidence or no_exchange
 
 
 @dataclass(frozen=True)
@@ -49,224 +47,114 @@ class Review:
     candidates: list[Reviewed]
     unsupported: list[Reviewed]
     one_way: list[OneWay]
+    totals: dict[str, int] = field(default_factory=dict)  # section: how many in all
 
 
-def evidence_for(session: Session, contacts: list[Contact], today: date) -> dict[int, Evidence]:
-    """The evidence of each contact, counted by the database rather than read row by row
-    (a collaborator may have hundreds of touchpoints)."""
-    ids = [contact.id for contact in contacts]
-    if not ids:
-        return {}
-    real = Touchpoint.kind != "note"
+def _section_rows(user_id: int, today: date, names: tuple[str, ...] = SECTIONS) -> Select[Any]:
+    """(section, id, reason, supported stage, direction, total) of the first rows of each
+    section, strongest first: one statement, decided on the stored evidence and exchanges
+    (an index covers them, so the wide rows are not read)."""
+    supported = evidence_sql.label_supported(today)
+    reason = evidence_sql.unsupported_reason(today)
+    direction = reciprocity_sql.one_way(today)
+    strongest = [Contact.strength_level.desc().nulls_last(), Contact.sort_key, Contact.id]
 
-    def kind(name: str) -> Any:
-        return func.sum(case((Touchpoint.kind == name, 1), else_=0))
-
-    touched = {
-        row.contact_id: row
-        for row in session.execute(
+    def section(name: str, where: ColumnElement[bool], order: list[Any]) -> Any:
+        return (
             select(
-                touchpoint_contacts.c.contact_id,
-                func.sum(case((real, 1), else_=0)).label("real_count"),
-                func.count(func.distinct(case((real, Touchpoint.occurred_on)))).label("days"),
-                func.min(case((real, Touchpoint.occurred_on))).label("first"),
-                func.max(case((real, Touchpoint.occurred_on))).label("last"),
-                kind("worked_together").label("worked_together"),
-                kind("consulted_me").label("consulted_me"),
-                kind("consulted_them").label("consulted_them"),
+                literal(name).label("section"),
+                Contact.id.label("id"),
+                reason.label("reason") if name == "unsupported" else null().label("reason"),
+                supported.label("supported"),
+                direction.label("direction") if name == "one_way" else null().label("direction"),
+                func.count().over().cast(Integer).label("total"),
             )
-            .join(Touchpoint, Touchpoint.id == touchpoint_contacts.c.touchpoint_id)
-            .where(touchpoint_contacts.c.contact_id.in_(ids), Touchpoint.occurred_on <= today)
-            .group_by(touchpoint_contacts.c.contact_id)
+            .where(Contact.user_id == user_id, sql.active(), where)
+            .order_by(*order)
+            .limit(LIST_LIMIT)
+            .subquery()
         )
+
+    wanted: dict[str, tuple[ColumnElement[bool], list[Any]]] = {
+        "collaborators": (Contact.stage == "collaborator", strongest),
+        "candidates": (
+            evidence_sql.promotion_candidate(today),
+            [stage_rank_of(supported).desc(), *strongest],
+        ),
+        "unsupported": (reason.is_not(None), strongest),
+        "one_way": (direction.is_not(None), strongest),
     }
-    since = window_start(today, RECENT_MONTHS)
-    referred: dict[int, Counter[str]] = defaultdict(Counter)
-    for referral in session.scalars(
-        select(Referral).where(
-            or_(Referral.contact_id.in_(ids), Referral.other_contact_id.in_(ids)),
-            Referral.referred_on <= today,
-        )
-    ):
-        for partner_id, direction in referral.partners():
-            referred[partner_id][direction] += 1
-            if referral.referred_on >= since:
-                referred[partner_id][direction + "_12m"] += 1
+    parts = [section(name, *wanted[name]).select() for name in names]
+    return parts[0] if len(parts) == 1 else union_all(*parts)  # type: ignore[return-value]
+
+
+def exchanges(
+    contacts: Iterable[Contact], today: date, months: int = RECIPROCITY_MONTHS
+) -> dict[int, Reciprocity]:
+    """What went each way with these contacts over the last months, counted by the rule
+    itself on the exchanges their rows keep (no history read)."""
     found = {}
-    for contact_id in ids:
-        row, counts = touched.get(contact_id), referred[contact_id]
-        found[contact_id] = evidence_from_counts(
-            real_count=int(row.real_count or 0) if row else 0,
-            distinct_days=int(row.days or 0) if row else 0,
-            span_days=(_day(row.last) - _day(row.first)).days if row and row.first else 0,
-            worked_together=int(row.worked_together or 0) if row else 0,
-            consulted_me=int(row.consulted_me or 0) if row else 0,
-            consulted_them=int(row.consulted_them or 0) if row else 0,
-            given=counts["given"],
-            received=counts["received"],
-            given_12m=counts["given_12m"],
-            received_12m=counts["received_12m"],
-        )
+    for contact in contacts:
+        touches, referrals = exchange_history(contact.exchanges)
+        found[contact.id] = reciprocity(touches, referrals, today, months)
     return found
 
 
-def _day(value: date | str) -> date:
-    """A date as SQLite returns an aggregate of dates (text) or PostgreSQL does (a date)."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
+def _contacts(session: Session, ids: set[int]) -> dict[int, Contact]:
+    """Whole contacts by id, in one query (also when there are none: a fixed count)."""
+    return {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(sorted(ids))))}
 
 
-def _labels(session: Session, user_id: int, today: date) -> list[Any]:
-    """(id, stage, evidence stage, referred in the last 12 months) of every collaborator
-    and every contact whose label and evidence differ, strongest first: narrow rows only."""
-    since = window_start(today, RECENT_MONTHS)
-    lately = (
-        select(Referral.id)
-        .where(
-            or_(Referral.contact_id == Contact.id, Referral.other_contact_id == Contact.id),
-            Referral.referred_on >= since,
-            Referral.referred_on <= today,
-        )
-        .exists()
-    )
-    stmt = (
-        select(Contact.id, Contact.stage, Contact.evidence_stage, lately)
-        .where(
-            Contact.user_id == user_id,
-            sql.active(),
-            or_(
-                Contact.stage == "collaborator",
-                sql.stage_rank() != sql.stage_rank_of(Contact.evidence_stage),
-            ),
-        )
-        .order_by(Contact.strength_level.desc().nulls_last(), Contact.sort_key, Contact.id)
-    )
-    return list(session.execute(stmt))
-
-
-def exchange_counts(
-    session: Session, user_id: int, since: date, today: date
-) -> dict[int, list[int]]:
-    """Per contact, [what I gave, what I received] since a date: referrals (an introduction
-    counts as given to both) and consultations either way."""
-    referral_partners = union_all(
-        select(
-            Referral.contact_id.label("contact_id"), Referral.direction.label("direction")
-        ).where(
-            Referral.user_id == user_id,
-            Referral.referred_on >= since,
-            Referral.referred_on <= today,
-        ),
-        select(Referral.other_contact_id, Referral.direction).where(
-            Referral.user_id == user_id,
-            Referral.other_contact_id.is_not(None),
-            Referral.referred_on >= since,
-            Referral.referred_on <= today,
-        ),
-    ).subquery()
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for contact_id, direction, count in session.execute(
-        select(
-            referral_partners.c.contact_id, referral_partners.c.direction, func.count()
-        ).group_by(referral_partners.c.contact_id, referral_partners.c.direction)
-    ):
-        totals[contact_id][1 if direction == "received" else 0] += count
-    for contact_id, kind, count in session.execute(
-        select(touchpoint_contacts.c.contact_id, Touchpoint.kind, func.count())
-        .join(Touchpoint, Touchpoint.id == touchpoint_contacts.c.touchpoint_id)
-        .where(
-            Touchpoint.user_id == user_id,
-            Touchpoint.kind.in_(("consulted_me", "consulted_them")),
-            Touchpoint.occurred_on >= since,
-            Touchpoint.occurred_on <= today,
-        )
-        .group_by(touchpoint_contacts.c.contact_id, Touchpoint.kind)
-    ):
-        totals[contact_id][0 if kind == "consulted_me" else 1] += count
-    return totals
-
-
-def _one_way_rows(session: Session, user_id: int, today: date) -> list[tuple[int, int, int, str]]:
-    """(contact id, gave, received, direction) of the relationships that ran one way over
-    the last 24 months, the most lopsided first: decided on narrow rows (a firm has
-    thousands), so that only the people shown are read whole."""
-    since = today - relativedelta(months=RECIPROCITY_MONTHS)
-    totals = exchange_counts(session, user_id, since, today)
-    lopsided = {
-        contact_id: (gave, received, direction)
-        for contact_id, (gave, received) in totals.items()
-        if (direction := one_way(gave, received))
-    }
-    if not lopsided:
-        return []
-    rows = session.execute(
-        select(Contact.id, Contact.sort_key).where(
-            Contact.id.in_(lopsided), Contact.user_id == user_id, sql.active()
-        )
-    )
-    ranked = sorted(rows, key=lambda row: (-max(lopsided[row.id][:2]), row.sort_key))
-    return [(row.id, *lopsided[row.id]) for row in ranked[:LIST_LIMIT]]
-
-
-def _contacts(session: Session, ids: Iterable[int]) -> dict[int, Contact]:
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    return {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(wanted)))}
-
-
-def one_way_relationships(session: Session, user_id: int, today: date) -> list[OneWay]:
-    """Contacts with whom giving ran one way over the last 24 months."""
-    rows = _one_way_rows(session, user_id, today)
-    return _one_way_entries(rows, _contacts(session, (row[0] for row in rows)))
-
-
-def _one_way_entries(
-    rows: list[tuple[int, int, int, str]], contacts: dict[int, Contact]
-) -> list[OneWay]:
-    return [OneWay(contacts[i], gave, received, way) for i, gave, received, way in rows]
+def _one_way_entries(rows: list[Any], contacts: dict[int, Contact], today: date) -> list[OneWay]:
+    """The one-way rows shown, with what went each way (counted for them alone)."""
+    shown = [row for row in rows if row.section == "one_way"]
+    ties = exchanges((contacts[row.id] for row in shown), today)
+    return [
+        OneWay(contacts[row.id], ties[row.id].gave, ties[row.id].received, row.direction)
+        for row in shown
+    ]
 
 
 def review(session: Session, user_id: int, today: date) -> Review:
     """Everything the review page shows, in a fixed number of queries.
 
-    Who belongs where is decided from narrow rows (the stored evidence stage, and whether a
-    referral went either way in the last 12 months); whole contacts and their evidence in
-    words are read only for the people shown.
+    Who belongs where is decided by the database from the stored evidence and exchanges;
+    whole contacts are read only for the people shown, and what went each way with them is
+    counted from the exchanges their rows keep.
     """
-    labels = _labels(session, user_id, today)
-    collaborators = [row.id for row in labels if row.stage == "collaborator"][:LIST_LIMIT]
-    candidates = [
-        row.id
-        for row in sorted(
-            (r for r in labels if stage_rank(r.evidence_stage) > stage_rank(r.stage)),
-            key=lambda r: -stage_rank(r.evidence_stage),
-        )
-    ][:LIST_LIMIT]
-    # The rule of is_unsupported_label, on the stored evidence stage and the referral flag.
-    unsupported = [
-        row.id
-        for row in labels
-        if stage_rank(row.stage) > stage_rank(row.evidence_stage)
-        or (row.stage == "collaborator" and not row[3])
-    ][:LIST_LIMIT]
-    one_way_rows = _one_way_rows(session, user_id, today)
-    contacts = _contacts(
-        session, [*collaborators, *candidates, *unsupported, *(row[0] for row in one_way_rows)]
-    )
-    labelled = {*collaborators, *candidates, *unsupported}
-    found = evidence_for(session, [c for c in contacts.values() if c.id in labelled], today)
+    rows = list(session.execute(_section_rows(user_id, today)))
+    contacts = _contacts(session, {row.id for row in rows})
 
-    def reviewed(ids: list[int]) -> list[Reviewed]:
-        return [Reviewed(contacts[i], found[i], warmth_of(contacts[i], today)) for i in ids]
+    def reviewed(name: str) -> list[Reviewed]:
+        return [
+            Reviewed(
+                contact=contacts[row.id],
+                evidence=evidence_sql.stored_evidence(contacts[row.id]),
+                warmth=warmth_of(contacts[row.id], today),
+                supported=row.supported,
+                reason=row.reason,
+            )
+            for row in rows
+            if row.section == name
+        ]
 
+    totals = dict.fromkeys(SECTIONS, 0) | {row.section: row.total for row in rows}
     return Review(
-        collaborators=reviewed(collaborators),
-        candidates=reviewed(candidates),
-        unsupported=reviewed(unsupported),
-        one_way=_one_way_entries(one_way_rows, contacts),
+        collaborators=reviewed("collaborators"),
+        candidates=reviewed("candidates"),
+        unsupported=reviewed("unsupported"),
+        one_way=_one_way_entries(rows, contacts, today),
+        totals=totals,
     )
 
 
-def next_stage(stage: str) -> str:
-    """The stage one step up (collaborator stays collaborator)."""
-    return STAGES[min(stage_rank(stage) + 1, len(STAGES) - 1)]
+def one_way_relationships(session: Session, user_id: int, today: date) -> list[OneWay]:
+    """Contacts with whom giving ran one way over the last 24 months, the strongest first."""
+    rows = list(session.execute(_section_rows(user_id, today, ("one_way",))))
+    contacts = _contacts(session, {row.id for row in rows})
+    return _one_way_entries(rows, contacts, today)
+
+
+def recent_exchanges(contacts: Iterable[Contact], today: date) -> dict[int, Reciprocity]:
+    """What went each way with these contacts in the 12 months a collaborator label asks of."""
+    return exchanges(contacts, today, RECENT_MONTHS)

@@ -27,6 +27,8 @@ EVENT_KINDS = (
     "merge",
     "token_created",
     "token_revoked",
+    "archive",
+    "unarchive",
 )
 
 

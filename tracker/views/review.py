@@ -8,7 +8,7 @@ from tracker.forms import StageForm
 from tracker.services.expertise import who_can_help
 from tracker.services.network import DEFAULT_LIMIT, picture
 from tracker.services.places import SORTS, places
-from tracker.services.review import next_stage, review
+from tracker.services.review import review
 from tracker.vocabulary import STAGES
 from tracker.web import today
 
@@ -23,7 +23,6 @@ def index() -> str:
     return render_template(
         "review/index.html",
         review=review(get_session(), auth.user_id(), today()),
-        next_stage=next_stage,
         stage_form=StageForm(),
     )
 
@@ -33,9 +32,11 @@ def places_report() -> str:
     """Show which events and introducers brought people who became collaborators."""
     sort = request.args.get("sort", "best")
     sort = sort if sort in SORTS else "best"
-    found = places(get_session(), auth.user_id(), sort)
-    shown = len(found) if request.args.get("all") == "1" else PLACES_SHOWN
-    return render_template("review/places.html", places=found, sort=sort, shown=shown)
+    everything = request.args.get("all") == "1"
+    found, total = places(
+        get_session(), auth.user_id(), sort, limit=None if everything else PLACES_SHOWN
+    )
+    return render_template("review/places.html", places=found, total=total, sort=sort)
 
 
 @bp.route("/help")
