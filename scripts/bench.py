@@ -308,15 +308,21 @@ RATIO = {
     "postgresql": "(CAST(:today AS date) - c.next_due_on) "
     "/ CAST((c.next_due_on - c.last_touch_on) AS float)",
 }
+# On the cold list: cold or dormant, active, not snoozed, and not a faded card (a card met on
+# one day only, dormant).
 FLAGGED = (
     "{c}.next_due_on < :today AND {c}.archived_at IS NULL "
-    "AND ({c}.snoozed_until IS NULL OR {c}.snoozed_until < :today)"
+    "AND ({c}.snoozed_until IS NULL OR {c}.snoozed_until < :today) "
+    "AND NOT ({c}.stage = 'card' AND {c}.dormant_after < :today "
+    "AND {c}.first_touch_on IS NOT NULL AND {c}.last_touch_on IS NOT NULL "
+    "AND {c}.last_touch_on <= {c}.first_touch_on "
+    "AND ({c}.first_met_on IS NULL OR {c}.last_touch_on <= {c}.first_met_on))"
 )
 # (WHERE on top of the user, ORDER BY) of each floor, as cold_list and list_contacts build
 # them; {c} is the table alias (the total is counted by a scalar subquery, which SQLite
 # runs once, so the ORDER BY … LIMIT can still walk an index).
 FLOORS = {
-    "cold_list": (FLAGGED, "{ratio} DESC, {rank} DESC, c.sort_key"),
+    "cold_list": (FLAGGED, "{rank} DESC, {ratio} DESC, c.sort_key, c.id"),
     "list_first_page": ("{c}.archived_at IS NULL", "c.sort_key, c.id"),
     "list_search": (
         "{c}.archived_at IS NULL AND {c}.search_key LIKE :pattern ESCAPE '/'",
@@ -326,7 +332,7 @@ FLOORS = {
         "{c}.archived_at IS NULL",
         "c.last_touch_on DESC NULLS LAST, c.sort_key, c.id",
     ),
-    "list_going_cold": (FLAGGED, "{ratio} DESC NULLS LAST, {rank} DESC, c.sort_key, c.id"),
+    "list_going_cold": (FLAGGED, "{rank} DESC, {ratio} DESC NULLS LAST, c.sort_key, c.id"),
 }
 
 

@@ -20,9 +20,7 @@ def section(page, heading_id):
     return page.split(f'id="{heading_id}"')[1].split("</section>")[0]
 
 
-def test_cold_list_orders_by_overdue_share_then_closer_stage(
-    app, user, make_contact, make_touchpoint
-):
+def test_cold_list_orders_by_stage_then_overdue_share(app, user, make_contact, make_touchpoint):
     # A card (1 month) touched 45 days ago is 15/30 overdue; a trusted contact (2 months)
     # touched 120 days ago is ~59/61 overdue; a collaborator (6 weeks) 63 days ago: 21/42.
     card = make_contact(family_name="名刺")
@@ -37,16 +35,17 @@ def test_cold_list_orders_by_overdue_share_then_closer_stage(
     make_touchpoint([fresh], occurred_on=TODAY - timedelta(days=3))
     result = board(app, user)
     names = [entry.contact.family_name for entry in result.cold]
-    assert names == ["信頼", "協力", "同率", "名刺"]
+    assert names == ["協力", "信頼", "同率", "名刺"]
     assert result.cold_total == 4
     assert [e.warmth for e in result.cold] == ["cold"] * 4
     # Touched 2026-07-30; two months later, 2026-09-30, it was due.
-    assert result.cold[0].overdue_days == (TODAY - date(2026, 9, 30)).days
+    assert result.cold[1].overdue_days == (TODAY - date(2026, 9, 30)).days
+    assert [round(e.ratio, 2) for e in result.cold] == [0.5, 0.94, 0.5, 0.45]
 
 
 def test_dormant_snoozed_and_archived(app, user, make_contact, make_touchpoint):
-    dormant = make_contact(family_name="休眠")
-    snoozed = make_contact(family_name="保留")
+    dormant = make_contact(family_name="休眠", stage="trusted")
+    snoozed = make_contact(family_name="保留", stage="trusted")
     archived = make_contact(family_name="保管")
     for person in (dormant, snoozed, archived):
         make_touchpoint([person], occurred_on=TODAY - timedelta(days=200))
@@ -119,7 +118,7 @@ def test_the_page_shows_each_list(signed_in, make_contact, make_touchpoint):
     make_touchpoint([new], kind="card_exchange", occurred_on=TODAY - timedelta(days=2))
     page = signed_in.get("/").get_data(as_text=True)
     assert "冷え" in section(page, "cold-heading")
-    assert "14 days past due" in section(page, "cold-heading")  # due 13 Nov
+    assert "0.5× its cadence past due (14 days)" in section(page, "cold-heading")  # due 13 Nov
     assert "新顔" in section(page, "first-heading")
     assert "28 days left" in section(page, "first-heading")
 

@@ -12,10 +12,12 @@ from tests.conftest import TODAY
 from tracker.db import database, write_transaction
 from tracker.models import Contact, Referral, Tag, Touchpoint
 from tracker.relationships import Cadence, overdue_ratio, warmth, warmth_dates
-from tracker.services import ServiceError, sql
+from tracker.services import ServiceError
 from tracker.services.contacts import set_cadence, set_stage, set_tag_cadence, snooze, tags_named
 from tracker.services.derived import FIELDS, derived_values, recompute_user
 from tracker.services.referrals import ReferralData, create_referral, delete_referral
+from tracker.services.sql.warmth import overdue_ratio as sql_overdue_ratio
+from tracker.services.sql.warmth import warmth_case
 from tracker.services.touchpoints import (
     TouchpointData,
     create_touchpoint,
@@ -24,15 +26,10 @@ from tracker.services.touchpoints import (
 )
 from tracker.vocabulary import STAGES, TOUCHPOINT_KINDS
 
-DERIVED = (
-    "last_touch_on",
-    "follow_up_on",
-    "cooling_on",
-    "next_due_on",
-    "dormant_after",
-    "evidence_stage",
-    "strength_level",
-)
+DERIVED = FIELDS
+# What a field holds when it was never derived (or was broken): a recompute must set it.
+BLANK = {"evidence_stage": "collaborator", "real_touches": None}
+BLANK_COUNT = 99
 
 days = st.integers(min_value=0, max_value=900)
 operation = st.one_of(
@@ -170,7 +167,8 @@ def test_stored_fields_equal_a_rebuild_after_any_sequence(app, user, make_contac
         stored = snapshot(session, user.id)
         for contact in session.scalars(select(Contact)):
             for name in DERIVED:
-                setattr(contact, name, None if name != "evidence_stage" else "card")
+                blank = BLANK_COUNT if isinstance(getattr(contact, name), int) else None
+                setattr(contact, name, BLANK.get(name, blank))
     with write_transaction(app) as session:
         recompute_user(session, user.id, TODAY)
     with write_transaction(app) as session:
@@ -239,10 +237,29 @@ def test_sql_warmth_agrees_with_the_rules(contacts_table, last, cadence, offset)
                 dormant_after=dates.dormant_after,
             )
         )
-        found = connection.execute(select(sql.warmth_case(today))).scalar_one()
-        ratio = connection.execute(select(sql.overdue_ratio(today))).scalar_one()
+        found = connection.execute(select(warmth_case(today))).scalar_one()
+        ratio = connection.execute(select(sql_overdue_ratio(today))).scalar_one()
     assert found == warmth(dates, today)
     assert ratio == pytest.approx(overdue_ratio(dates, today))
+
+
+def test_db_upgrade_derives_contacts_never_derived(runner, app, make_contact, make_referral):
+    """Rows written without the stored evidence (before migration 0010, or by a bulk insert)
+    are derived by `flask db upgrade`."""
+    person = make_contact()
+    make_referral(person, direction="received")
+    with write_transaction(app) as session:
+        stored = session.get(Contact, person.id)
+        stored.real_touches, stored.referrals_received, stored.last_received_on = None, 0, None
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0 and "Recomputed the derived fields of 1 contacts." in result.output
+    with write_transaction(app) as session:
+        fixed = session.get(Contact, person.id)
+        assert (fixed.real_touches, fixed.referrals_received, fixed.last_received_on) == (
+            0,
+            1,
+            date(2026, 10, 1),
+        )
 
 
 def test_the_one_derivation_sets_exactly_the_derived_columns():

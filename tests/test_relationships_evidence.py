@@ -3,17 +3,18 @@
 from datetime import date, timedelta
 
 import pytest
-from dateutil.relativedelta import relativedelta
 
 from tracker.relationships import (
-    Evidence,
     Referral,
     Touch,
     evidence,
     is_promotion_candidate,
-    is_unsupported_label,
+    label_supported,
+    reciprocity,
     stage_rank,
+    unsupported_reason,
 )
+from tracker.relationships.evidence import RECENT_MONTHS
 
 TODAY = date(2025, 6, 15)
 
@@ -114,24 +115,8 @@ def test_evidence_counts() -> None:
         "consulted_them": 2,
         "given": 2,
         "received": 1,
-        "given_12m": 1,
-        "received_12m": 1,
     }
     assert found.has_trusted_evidence
-
-
-@pytest.mark.parametrize(
-    ("on", "counted"),
-    [
-        (TODAY, True),
-        (TODAY - relativedelta(months=12), True),  # 15 Jun 2024: exactly 12 months ago
-        (TODAY - relativedelta(months=12) - timedelta(days=1), False),
-        (TODAY + timedelta(days=1), False),
-    ],
-)
-def test_the_12_month_window_includes_its_first_day(on: date, counted: bool) -> None:
-    found = evidence([], [Referral(on=on, direction="received")], TODAY)
-    assert found.received_12m == (1 if counted else 0)
 
 
 def test_a_referral_has_a_known_direction() -> None:
@@ -151,84 +136,103 @@ def test_stage_rank_rejects_an_unknown_stage() -> None:
         stage_rank("friend")
 
 
-def found(stage: str, given_12m: int = 0, received_12m: int = 0) -> Evidence:
-    """Evidence with only the fields the label rules read."""
-    return Evidence(
-        stage=stage,
-        real_count=0,
-        distinct_days=0,
-        span_days=0,
-        worked_together=0,
-        consulted_me=0,
-        consulted_them=0,
-        given=given_12m,
-        received=received_12m,
-        given_12m=given_12m,
-        received_12m=received_12m,
-    )
+@pytest.mark.parametrize(
+    ("set_stage", "evidence_stage", "exchanges_12m", "expected"),
+    [
+        ("card", "card", 0, False),
+        ("card", "acquaintance", 0, True),
+        ("card", "collaborator", 1, True),
+        ("card", "collaborator", 0, True),  # to trusted: nothing passed in 12 months
+        ("acquaintance", "acquaintance", 0, False),
+        ("acquaintance", "trusted", 0, True),
+        ("trusted", "acquaintance", 0, False),
+        ("trusted", "collaborator", 1, True),
+        ("trusted", "collaborator", 0, False),  # a collaborator label would be unsupported
+        ("collaborator", "collaborator", 0, False),
+        ("collaborator", "card", 0, False),
+    ],
+)
+def test_promotion_candidate(
+    set_stage: str, evidence_stage: str, exchanges_12m: int, expected: bool
+) -> None:
+    assert is_promotion_candidate(set_stage, evidence_stage, exchanges_12m) is expected
 
 
 @pytest.mark.parametrize(
-    ("set_stage", "evidence_stage", "expected"),
+    ("evidence_stage", "exchanges_12m", "expected"),
     [
-        ("card", "card", False),
-        ("card", "acquaintance", True),
-        ("card", "collaborator", True),
-        ("acquaintance", "acquaintance", False),
-        ("acquaintance", "trusted", True),
-        ("trusted", "acquaintance", False),
-        ("trusted", "collaborator", True),
-        ("collaborator", "collaborator", False),
-        ("collaborator", "card", False),
+        ("card", 0, "card"),
+        ("trusted", 0, "trusted"),
+        ("collaborator", 1, "collaborator"),
+        ("collaborator", 0, "trusted"),
     ],
 )
-def test_promotion_candidate(set_stage: str, evidence_stage: str, expected: bool) -> None:
-    assert is_promotion_candidate(set_stage, found(evidence_stage)) is expected
+def test_label_supported(evidence_stage: str, exchanges_12m: int, expected: str) -> None:
+    assert label_supported(evidence_stage, exchanges_12m) == expected
 
 
 @pytest.mark.parametrize(
-    ("set_stage", "evidence", "expected"),
+    ("set_stage", "evidence_stage", "exchanges_12m", "expected"),
     [
-        ("card", found("card"), False),
-        ("card", found("collaborator"), False),
-        ("acquaintance", found("card"), True),
-        ("acquaintance", found("acquaintance"), False),
-        ("trusted", found("acquaintance"), True),
-        ("trusted", found("card"), True),
-        ("trusted", found("trusted"), False),
-        ("trusted", found("collaborator"), False),
-        ("collaborator", found("collaborator", given_12m=1), False),
-        ("collaborator", found("collaborator", received_12m=1), False),
-        ("collaborator", found("collaborator"), True),  # nothing either way in 12 months
-        ("collaborator", found("trusted", received_12m=1), True),  # label ahead of evidence
-        ("collaborator", found("acquaintance", 1, 1), True),  # no trusted evidence
-        ("collaborator", found("card", 3, 3), True),
+        ("card", "card", 0, None),
+        ("card", "collaborator", 0, None),
+        ("acquaintance", "card", 0, "evidence"),
+        ("acquaintance", "acquaintance", 0, None),
+        ("trusted", "acquaintance", 0, "evidence"),
+        ("trusted", "card", 3, "evidence"),
+        ("trusted", "trusted", 0, None),
+        ("trusted", "collaborator", 0, None),
+        ("collaborator", "collaborator", 1, None),
+        ("collaborator", "collaborator", 0, "no_exchange"),  # nothing either way in 12 months
+        ("collaborator", "trusted", 1, "evidence"),  # label ahead of the evidence
+        ("collaborator", "trusted", 0, "evidence"),  # both apply: the evidence is named
+        ("collaborator", "card", 3, "evidence"),
     ],
 )
-def test_unsupported_label(set_stage: str, evidence: Evidence, expected: bool) -> None:
-    assert is_unsupported_label(set_stage, evidence) is expected
+def test_unsupported_reason(
+    set_stage: str, evidence_stage: str, exchanges_12m: int, expected: str | None
+) -> None:
+    assert unsupported_reason(set_stage, evidence_stage, exchanges_12m) == expected
+
+
+def exchanges_12m(touches: list[Touch], referrals: list[Referral]) -> int:
+    """What went either way in the last 12 months, as the label rules count it."""
+    recent = reciprocity(touches, referrals, TODAY, months=RECENT_MONTHS)
+    return recent.gave + recent.received
 
 
 @pytest.mark.parametrize(
     ("referrals", "expected"),
     [
-        ([r(400, "given"), r(380, "received")], True),  # both ways, but over a year ago
-        ([r(400, "given"), r(380, "received"), r(300, "given")], False),
-        ([r(400, "given"), r(380, "received"), r(10, "received")], False),
+        ([r(400, "given"), r(380, "received")], "no_exchange"),  # both ways, over a year ago
+        ([r(400, "given"), r(380, "received"), r(300, "given")], None),
+        ([r(400, "given"), r(380, "received"), r(10, "received")], None),
+        ([r(400, "given"), r(365, "received")], None),  # 15 Jun 2024: the window's first day
+        ([r(400, "given"), r(366, "received")], "no_exchange"),
     ],
 )
-def test_a_collaborator_label_needs_a_referral_in_the_last_12_months(
-    referrals: list[Referral], expected: bool
+def test_a_collaborator_label_needs_an_exchange_in_the_last_12_months(
+    referrals: list[Referral], expected: str | None
 ) -> None:
-    history = evidence([t(3, "worked_together")], referrals, TODAY)
+    touches = [t(3, "worked_together")]
+    history = evidence(touches, referrals, TODAY)
     assert history.stage == "collaborator"
-    assert is_unsupported_label("collaborator", history) is expected
-
-
-def test_a_consultation_collaborator_without_recent_referrals_is_unsupported() -> None:
-    history = evidence(
-        [t(3, "worked_together"), t(2, "consulted_me"), t(1, "consulted_them")], [], TODAY
+    assert unsupported_reason("collaborator", history.stage, exchanges_12m(touches, referrals)) == (
+        expected
     )
+
+
+def test_a_collaborator_consulted_both_ways_this_year_is_supported() -> None:
+    touches = [t(300, "worked_together"), t(100, "consulted_me"), t(40, "consulted_them")]
+    history = evidence(touches, [], TODAY)
     assert history.stage == "collaborator"
-    assert is_unsupported_label("collaborator", history)
-    assert not is_unsupported_label("trusted", history)
+    assert unsupported_reason("collaborator", history.stage, exchanges_12m(touches, [])) is None
+
+
+def test_consultations_long_ago_leave_a_collaborator_unsupported_and_not_a_candidate() -> None:
+    touches = [t(800, "worked_together"), t(700, "consulted_me"), t(600, "consulted_them")]
+    history = evidence(touches, [], TODAY)
+    count = exchanges_12m(touches, [])
+    assert history.stage == "collaborator" and count == 0
+    assert unsupported_reason("collaborator", history.stage, count) == "no_exchange"
+    assert not is_promotion_candidate("trusted", history.stage, count)

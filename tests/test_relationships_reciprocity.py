@@ -6,11 +6,12 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from tracker.relationships import (
+    ExchangeDates,
     Reciprocity,
     Referral,
     Touch,
+    exchange_dates,
     one_way,
-    overall_reciprocity,
     reciprocity,
 )
 
@@ -127,12 +128,18 @@ def test_one_way(gave: int, received: int, expected: str | None) -> None:
     assert one_way(gave, received) == expected
 
 
-def test_overall_reciprocity() -> None:
-    items = [
-        reciprocity([], [r(1, "given"), r(2, "given")], TODAY),
-        reciprocity([t(3, "consulted_them")], [r(4, "received")], TODAY),
-        reciprocity([t(5, "consulted_me")], [], TODAY),
+def test_exchange_dates_keep_the_two_latest_days_each_way() -> None:
+    touches = [
+        t(50, "consulted_me"),
+        t(10, "consulted_me"),
+        t(5, "consulted_them"),
+        t(3, "meeting"),
+        t(-1, "consulted_me"),  # after today: not yet
     ]
-    assert overall_reciprocity(items) == (3, 2)
-    assert overall_reciprocity(item for item in items) == (3, 2)
-    assert overall_reciprocity([]) == (0, 0)
+    referrals = [r(10, "given"), r(400, "received")]
+    dates = exchange_dates(touches, referrals, TODAY)
+    day = TODAY - timedelta(days=10)
+    assert (dates.last_gave_on, dates.second_gave_on) == (day, day)  # two items on one day
+    assert dates.last_received_on == TODAY - timedelta(days=5)
+    assert dates.second_received_on == TODAY - timedelta(days=400)
+    assert exchange_dates([], [], TODAY) == ExchangeDates(None, None, None, None)

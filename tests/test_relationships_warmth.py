@@ -7,7 +7,6 @@ import pytest
 from tracker.relationships import (
     Cadence,
     WarmthDates,
-    cold_list_key,
     due_date,
     is_flagged,
     is_snoozed,
@@ -170,42 +169,3 @@ def test_overdue_days(day: date, expected: int) -> None:
 )
 def test_overdue_ratio(cadence: Cadence, day: date, expected: float) -> None:
     assert overdue_ratio(warmth_dates(LAST, cadence), day) == pytest.approx(expected)
-
-
-def test_cold_list_puts_the_most_overdue_for_its_cadence_first() -> None:
-    rows = [
-        ("a", 0.2, "card"),
-        ("b", 3.0, "card"),
-        ("c", 1.5, "collaborator"),
-        ("d", 0.9, "trusted"),
-    ]
-    ordered = sorted(rows, key=lambda row: cold_list_key(row[1], row[2]))
-    assert [name for name, _, _ in ordered] == ["b", "c", "d", "a"]
-
-
-def test_cold_list_puts_closer_stages_first_on_ties() -> None:
-    rows = [("card", 1.0), ("trusted", 1.0), ("acquaintance", 1.0), ("collaborator", 1.0)]
-    ordered = sorted(rows, key=lambda row: cold_list_key(row[1], row[0]))
-    assert [stage for stage, _ in ordered] == ["collaborator", "trusted", "acquaintance", "card"]
-
-
-def test_cold_list_ratio_beats_stage() -> None:
-    rows = [("collaborator", 0.5), ("card", 0.51)]
-    ordered = sorted(rows, key=lambda row: cold_list_key(row[1], row[0]))
-    assert [stage for stage, _ in ordered] == ["card", "collaborator"]
-
-
-def test_a_monthly_contact_overdue_by_a_fortnight_outranks_a_yearly_one_by_a_month() -> None:
-    monthly = warmth_dates(date(2025, 1, 1), MONTHLY)  # due 1 Feb
-    yearly = warmth_dates(date(2024, 1, 1), Cadence(months=12))  # due 1 Jan 2025
-    today = date(2025, 2, 15)
-    keys = {
-        "monthly": cold_list_key(overdue_ratio(monthly, today), "card"),
-        "yearly": cold_list_key(overdue_ratio(yearly, today), "collaborator"),
-    }
-    assert sorted(keys, key=keys.__getitem__) == ["monthly", "yearly"]
-
-
-def test_cold_list_key_rejects_an_unknown_stage() -> None:
-    with pytest.raises(ValueError):
-        cold_list_key(1.0, "friend")

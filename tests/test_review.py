@@ -149,7 +149,9 @@ def test_digest_as_json_and_text(runner, app, user, make_contact, make_touchpoin
         "due_on": "2026-10-01",
         "warmth": "cold",
         "overdue_days": 57,
+        "overdue_ratio": 1.9,
     }
+    assert data["faded"] == [] and data["faded_total"] == 0
     assert data["first_follow_up"][0]["days_left"] == 23
     assert data["follow_ups_due"][0] == {
         "id": new.id,
@@ -163,7 +165,19 @@ def test_digest_as_json_and_text(runner, app, user, make_contact, make_touchpoin
             args=["digest", "--user", user.email, "--json", "--today", "2027-06-01"]
         ).output
     )
-    assert later["cold"][0]["warmth"] == "dormant"
+    # By then both cards met once are dormant: faded cards, off the cold list, the most
+    # recently met first.
+    assert later["cold"] == [] and later["cold_total"] == 0
+    assert [entry["name"] for entry in later["faded"]] == ["新顔", "冷え"]
+    assert later["faded"][1] == {
+        "id": cold.id,
+        "name": "冷え",
+        "stage": "card",
+        "met_on": "2026-09-01",
+        "due_on": "2026-10-01",
+        "overdue_days": 243,
+    }
+    assert later["faded_total"] == 2
     text = runner.invoke(args=["digest", "--user", user.email]).output
     assert "Going cold (1):" in text and "冷え" in text and "23 days left" in text
     assert runner.invoke(args=["digest", "--user", "nobody@example.jp"]).exit_code != 0
@@ -227,27 +241,4 @@ def test_the_digest_mail_speaks_the_users_language(
     make_touchpoint([cold], owner=owner, occurred_on=date(2026, 9, 1))
     text = runner.invoke(args=["digest", "--user", owner.email]).output
     assert "冷えつつある関係（1）:" in text
-    assert "冷えている、期限から 57 日超過" in text
-
-
-def test_counted_evidence_equals_the_rules_on_the_whole_history(app, user):
-    """The review counts evidence in SQL; the rules count it from the rows: they agree."""
-    from sqlalchemy import select
-
-    from tracker.models import Contact
-    from tracker.relationships import evidence
-    from tracker.seeding import SeedPlan, seed_user
-    from tracker.services.derived import load_histories
-    from tracker.services.review import evidence_for
-
-    with write_transaction(app) as session:
-        seed_user(session, user.id, SeedPlan(contacts=150, touchpoints=1_500, seed=5), TODAY)
-    with write_transaction(app) as session:
-        contacts = list(session.scalars(select(Contact).where(Contact.user_id == user.id)))
-        counted = evidence_for(session, contacts, TODAY)
-        touches, referrals = load_histories(session, [c.id for c in contacts])
-        for contact in contacts:
-            assert counted[contact.id] == evidence(
-                touches[contact.id], referrals[contact.id], TODAY
-            ), contact.id
-        assert {e.stage for e in counted.values()} >= {"card", "acquaintance", "trusted"}
+    assert "冷えている、間隔の 1.9 倍超過（57 日" in text

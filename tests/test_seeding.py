@@ -14,7 +14,7 @@ from tracker.db import database, write_transaction
 from tracker.models import Contact, Event, Referral, Tag, Touchpoint, contact_tags
 from tracker.seeding import TIERS, SeedPlan, plan_for, seed_command, seed_user, table
 from tracker.services.dashboard import WARMTH_LABELS, counts
-from tracker.services.derived import recompute_user
+from tracker.services.derived import FIELDS, recompute_user
 from tracker.text import has_cjk
 from tracker.vocabulary import (
     EVENT_KINDS,
@@ -24,17 +24,7 @@ from tracker.vocabulary import (
     TOUCHPOINT_KINDS,
 )
 
-DERIVED = (
-    "last_touch_on",
-    "follow_up_on",
-    "cooling_on",
-    "next_due_on",
-    "dormant_after",
-    "evidence_stage",
-    "strength_level",
-    "search_key",
-    "sort_key",
-)
+DERIVED = (*FIELDS, "search_key", "sort_key")
 TABLES = (
     "events",
     "tags",

@@ -272,6 +272,15 @@ class EventForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=choices(EVENT_KIND_LABELS), default="networking")
     held_on = LenientDateField(_l("Date"))
     place = Text(_l("Place"), max=ORG_LEN)
+    series = Text(
+        _l("Series"),
+        max=ORG_LEN,
+        description=_l(
+            "Events of one series (a monthly breakfast meeting, a yearly mixer) count as one "
+            "place. Leave it empty for an event of its own."
+        ),
+        render_kw={"list": "series-names", "autocomplete": "off"},
+    )
     notes = LongText(_l("Notes"))
     save = SubmitField(_l("Save"))
 

@@ -108,6 +108,8 @@ SECURITY_EVENT_LABELS = {
     "restore": lazy_gettext("Restored"),
     "token_created": lazy_gettext("Token created"),
     "token_revoked": lazy_gettext("Token revoked"),
+    "archive": lazy_gettext("Archived"),
+    "unarchive": lazy_gettext("Brought back from the archive"),
 }
 INITIATOR_LABELS = {"me": lazy_gettext("I did"), "them": lazy_gettext("They did")}
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
@@ -197,6 +199,7 @@ def localize_digest(data: dict[str, Any]) -> dict[str, Any]:
     tables = {
         "stage": STAGE_LABELS,
         "evidence_stage": STAGE_LABELS,
+        "supported_stage": STAGE_LABELS,
         "warmth": WARMTH_LABELS,
         "when": WHEN_LABELS,
     }

@@ -95,6 +95,9 @@ class Event(Base):
     held_on: Mapped[date | None] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(ORG_LEN), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The events of one series (a monthly 朝会, a yearly 交流会) count together as one place;
+    # "" for an event of its own.
+    series: Mapped[str] = mapped_column(String(ORG_LEN), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -180,6 +183,22 @@ class Contact(Base):
     # log2 of Σ weight · 2^(days since 2000-01-01 / 180): the bond strength without its
     # fading, which every contact shares; see tracker.relationships.strength.
     strength_level: Mapped[float | None] = mapped_column(Float)
+    # The evidence's counts (tracker.relationships.evidence), so that lists show and filter by
+    # it without counting the history; real_touches is None until the first derivation.
+    first_touch_on: Mapped[date | None] = mapped_column(Date)
+    real_touches: Mapped[int | None] = mapped_column(Integer)
+    touch_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    worked_together: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    consulted_me: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    consulted_them: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    referrals_given: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    referrals_received: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The days of the two latest exchanges each way (referrals, consultations), for the
+    # one-way rule and a collaborator's 12 months (tracker.relationships.reciprocity).
+    last_gave_on: Mapped[date | None] = mapped_column(Date)
+    second_gave_on: Mapped[date | None] = mapped_column(Date)
+    last_received_on: Mapped[date | None] = mapped_column(Date)
+    second_received_on: Mapped[date | None] = mapped_column(Date)
     # Derived from the names (tracker.text), kept by a before-flush hook.
     search_key: Mapped[str] = mapped_column(Text, default="")
     sort_key: Mapped[str] = mapped_column(String(text.SORT_KEY_LEN), default="")
@@ -326,10 +345,17 @@ class Referral(Base):
 
     def partners(self) -> list[tuple[int, str]]:
         """(contact id, direction as the rules count it) for each contact this touches."""
-        if self.direction == "introduction":
-            ids = [self.contact_id, self.other_contact_id]
-            return [(contact_id, "given") for contact_id in ids if contact_id is not None]
-        return [(self.contact_id, self.direction)]
+        return self.partners_of(self.direction, self.contact_id, self.other_contact_id)
+
+    @staticmethod
+    def partners_of(
+        direction: str, contact_id: int, other_contact_id: int | None
+    ) -> list[tuple[int, str]]:
+        """The same, from a referral's narrow row: an introduction is given to both."""
+        if direction == "introduction":
+            ids = [contact_id, other_contact_id]
+            return [(partner, "given") for partner in ids if partner is not None]
+        return [(contact_id, direction)]
 
 
 @event.listens_for(Session, "before_flush")

@@ -1,7 +1,9 @@
 """The relationship rules of DESIGN.md, in pure Python: no Flask, no SQLAlchemy.
 
 They take plain values (dates, kinds, counts) and return plain values, so that they
-can be read, tested and changed on their own.
+can be read, tested and changed on their own. Where the database applies a rule for
+speed, its SQL form sits in the module of tracker.services.sql named after the rule's
+module here, and a parity test proves the two agree.
 """
 
 from tracker.relationships.cadence import (
@@ -10,19 +12,29 @@ from tracker.relationships.cadence import (
     effective_cadence,
     parse_cadence,
 )
+from tracker.relationships.cold_list import cold_list_key, is_faded, is_flagged, met_only_once
+from tracker.relationships.derived import DERIVED_FIELDS, Derived, derive_fields
 from tracker.relationships.evidence import (
     Evidence,
     evidence,
     evidence_from_counts,
     is_promotion_candidate,
-    is_unsupported_label,
+    label_supported,
+    unsupported_reason,
 )
-from tracker.relationships.history import Touch, last_touch, pending_follow_up
+from tracker.relationships.follow_ups import (
+    awaits_first_follow_up,
+    first_follow_up_days_left,
+    follow_up_when,
+    met_on,
+)
+from tracker.relationships.history import Touch, first_touch, last_touch, pending_follow_up
 from tracker.relationships.periods import in_window, window_start
 from tracker.relationships.reciprocity import (
+    ExchangeDates,
     Reciprocity,
+    exchange_dates,
     one_way,
-    overall_reciprocity,
     reciprocity,
 )
 from tracker.relationships.referrals import REFERRAL_DIRECTIONS, Referral
@@ -40,9 +52,7 @@ from tracker.relationships.strength import (
 from tracker.relationships.warmth import (
     WARMTHS,
     WarmthDates,
-    cold_list_key,
     due_date,
-    is_flagged,
     is_snoozed,
     overdue_days,
     overdue_ratio,
@@ -52,30 +62,41 @@ from tracker.relationships.warmth import (
 
 __all__ = [
     "DEFAULT_CADENCES",
+    "DERIVED_FIELDS",
     "REFERRAL_DIRECTIONS",
     "REFERRAL_WEIGHT",
     "TOUCH_WEIGHTS",
     "WARMTHS",
     "Cadence",
+    "Derived",
     "Evidence",
+    "ExchangeDates",
     "Reciprocity",
     "Referral",
     "Touch",
     "WarmthDates",
+    "awaits_first_follow_up",
     "bond_strength",
     "cold_list_key",
+    "derive_fields",
     "due_date",
     "effective_cadence",
     "evidence",
     "evidence_from_counts",
+    "exchange_dates",
+    "first_follow_up_days_left",
+    "first_touch",
+    "follow_up_when",
     "in_window",
+    "is_faded",
     "is_flagged",
     "is_promotion_candidate",
     "is_snoozed",
-    "is_unsupported_label",
+    "label_supported",
     "last_touch",
+    "met_on",
+    "met_only_once",
     "one_way",
-    "overall_reciprocity",
     "overdue_days",
     "overdue_ratio",
     "parse_cadence",
@@ -87,6 +108,7 @@ __all__ = [
     "strength_series",
     "strength_series_dates",
     "touch_weight",
+    "unsupported_reason",
     "warmth",
     "warmth_dates",
     "window_start",

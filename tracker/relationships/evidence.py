@@ -10,9 +10,14 @@ Readings chosen:
 - Collaborator needs trust both ways within one channel: a referral each way, or a
   consultation each way. A referral given plus a consultation received is not enough.
   Counts for this are all-time.
-- An unsupported label is a set stage ranked above the evidence stage. A collaborator
-  label is held to recency as well: it is also unsupported when no referral went
-  either way in the last 12 months (whatever the all-time evidence says).
+- A label is unsupported for one of two reasons: `evidence`, the stage set is ranked above
+  the evidence stage; or `no_exchange`, a collaborator with nothing passing either way in
+  the last 12 months: no referral and no consultation, in either direction (whatever the
+  all-time evidence says). The evidence reason is given when both apply.
+- The same recency holds for promotions: the stage a label may take is the evidence stage,
+  but trusted where the evidence is a collaborator's and nothing passed either way in 12
+  months (promoting them would make an unsupported label). That stage is also the one-step
+  fix offered for an unsupported label.
 """
 
 from collections.abc import Iterable
@@ -20,14 +25,14 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from tracker.relationships.history import Touch
-from tracker.relationships.periods import window_start
 from tracker.relationships.referrals import Referral
 from tracker.relationships.stages import stage_rank
 
 ACQUAINTANCE_DAYS = 2
 TRUSTED_TOUCHES = 4
 TRUSTED_SPAN_DAYS = 90
-RECENT_MONTHS = 12
+RECENT_MONTHS = 12  # the window in which a collaborator's exchanges must fall
+UNSUPPORTED_REASONS = ("evidence", "no_exchange")
 
 
 @dataclass(frozen=True)
@@ -41,8 +46,6 @@ class Evidence:
     consulted_them: int
     given: int
     received: int
-    given_12m: int
-    received_12m: int
 
     def as_dict(self) -> dict[str, str | int]:
         """Return the fields as a plain dict."""
@@ -57,11 +60,8 @@ def evidence(touches: Iterable[Touch], referrals: Iterable[Referral], today: dat
     """Count what the history shows and the highest stage it supports."""
     past_touches = [touch for touch in touches if touch.on <= today]
     past_referrals = [referral for referral in referrals if referral.on <= today]
-    since = window_start(today, RECENT_MONTHS)  # once, not per referral: it is relativedelta
-    recent = [ref for ref in past_referrals if since <= ref.on]
     real_days = sorted(touch.on for touch in past_touches if touch.is_real)
-    given = _count_given(past_referrals)
-    given_12m = _count_given(recent)
+    given = sum(1 for referral in past_referrals if referral.is_given)
     return evidence_from_counts(
         real_count=len(real_days),
         distinct_days=len(set(real_days)),
@@ -71,8 +71,6 @@ def evidence(touches: Iterable[Touch], referrals: Iterable[Referral], today: dat
         consulted_them=_count_kind(past_touches, "consulted_them"),
         given=given,
         received=len(past_referrals) - given,
-        given_12m=given_12m,
-        received_12m=len(recent) - given_12m,
     )
 
 
@@ -85,11 +83,6 @@ def evidence_from_counts(**counts: int) -> Evidence:
 def _count_kind(touches: list[Touch], kind: str) -> int:
     """Count the touches of one kind."""
     return sum(1 for touch in touches if touch.kind == kind)
-
-
-def _count_given(referrals: list[Referral]) -> int:
-    """Count the referrals I gave."""
-    return sum(1 for referral in referrals if referral.is_given)
 
 
 def _has_trusted_counts(found: Evidence) -> bool:
@@ -112,14 +105,26 @@ def _supported_stage(found: Evidence) -> str:
     return "acquaintance" if found.distinct_days >= ACQUAINTANCE_DAYS else "card"
 
 
-def is_promotion_candidate(set_stage: str, found: Evidence) -> bool:
-    """Tell whether the evidence supports a higher stage than the one set."""
-    return stage_rank(found.stage) > stage_rank(set_stage)
+def label_supported(evidence_stage: str, exchanges_12m: int) -> str:
+    """Return the highest stage the evidence supports as a label today."""
+    if evidence_stage == "collaborator" and exchanges_12m == 0:
+        return "trusted"
+    return evidence_stage
 
 
-def is_unsupported_label(set_stage: str, found: Evidence) -> bool:
-    """Tell whether the stage set is ahead of the evidence (collaborators: of recent evidence)."""
-    if stage_rank(set_stage) > stage_rank(found.stage):
-        return True
-    no_recent_referral = found.given_12m + found.received_12m == 0
-    return set_stage == "collaborator" and no_recent_referral
+def is_promotion_candidate(set_stage: str, evidence_stage: str, exchanges_12m: int) -> bool:
+    """Tell whether the evidence supports a higher label than the one set."""
+    return stage_rank(label_supported(evidence_stage, exchanges_12m)) > stage_rank(set_stage)
+
+
+def unsupported_reason(set_stage: str, evidence_stage: str, exchanges_12m: int) -> str | None:
+    """Say why the stage set is ahead of the evidence (evidence or no_exchange), or None.
+
+    ``exchanges_12m`` counts the referrals and consultations, either way, in the last 12
+    months.
+    """
+    if stage_rank(set_stage) > stage_rank(evidence_stage):
+        return "evidence"
+    if set_stage == "collaborator" and exchanges_12m == 0:
+        return "no_exchange"
+    return None

@@ -1,5 +1,5 @@
-"""What a contact's touchpoint history says on its own: the last real touch and the
-follow-up still waiting.
+"""What a contact's touchpoint history says on its own: the first and last real touch and
+the follow-up still waiting.
 
 Reading chosen: a follow-up date belongs to the touchpoint that set it. It stays
 pending until a later real touchpoint with the contact is logged ("later" by date, and
@@ -29,6 +29,11 @@ class Touch:
 def last_touch(history: Iterable[Touch]) -> date | None:
     """The date of the most recent real touchpoint, or None."""
     return max((touch.on for touch in history if touch.is_real), default=None)
+
+
+def first_touch(history: Iterable[Touch]) -> date | None:
+    """The date of the earliest real touchpoint, or None."""
+    return min((touch.on for touch in history if touch.is_real), default=None)
 
 
 def pending_follow_up(history: Iterable[Touch]) -> date | None:

@@ -3,6 +3,11 @@
 What I gave: referrals given and their consultations of me (consulted_me). What I
 received: referrals received and my consultations of them (consulted_them). Counted
 over the last 24 months (see periods for the window's edges).
+
+The database keeps, for each contact, the days of the two latest items each way
+(exchange_dates): a window holds two or more items one way exactly when the second latest
+is inside it, and none when the latest is not. That is enough for the one-way rule and for
+the 12 months a collaborator label asks of its exchanges, on any later day.
 """
 
 from collections.abc import Iterable
@@ -55,6 +60,36 @@ def reciprocity(
     )
 
 
+@dataclass(frozen=True)
+class ExchangeDates:
+    last_gave_on: date | None
+    second_gave_on: date | None  # the day of the item before the latest (may be the same)
+    last_received_on: date | None
+    second_received_on: date | None
+
+
+def exchange_dates(
+    touches: Iterable[Touch], referrals: Iterable[Referral], today: date
+) -> ExchangeDates:
+    """Return the days of the two latest items each way, up to today."""
+    gave: list[date] = []
+    received: list[date] = []
+    for touch in touches:
+        if touch.on <= today and touch.kind in ("consulted_me", "consulted_them"):
+            (gave if touch.kind == "consulted_me" else received).append(touch.on)
+    for referral in referrals:
+        if referral.on <= today:
+            (gave if referral.is_given else received).append(referral.on)
+    gave.sort(reverse=True)
+    received.sort(reverse=True)
+    return ExchangeDates(
+        last_gave_on=gave[0] if gave else None,
+        second_gave_on=gave[1] if len(gave) > 1 else None,
+        last_received_on=received[0] if received else None,
+        second_received_on=received[1] if len(received) > 1 else None,
+    )
+
+
 def one_way(gave: int, received: int) -> str | None:
     """Name the one-way direction, if one side has given enough and the other nothing."""
     if gave >= ONE_WAY_MINIMUM and received == 0:
@@ -62,9 +97,3 @@ def one_way(gave: int, received: int) -> str | None:
     if received >= ONE_WAY_MINIMUM and gave == 0:
         return "only_they_give"
     return None
-
-
-def overall_reciprocity(items: Iterable[Reciprocity]) -> tuple[int, int]:
-    """Sum what I gave and what I received across contacts."""
-    totals = list(items)
-    return sum(item.gave for item in totals), sum(item.received for item in totals)

@@ -1,4 +1,4 @@
-"""When a relationship cools down, and which contacts the cold list holds.
+"""When a relationship cools down: warm, cooling, cold, dormant.
 
 Readings chosen:
 - The warmth boundaries are three dates worked out from the last real touch, so that
@@ -19,10 +19,8 @@ from datetime import date, timedelta
 from typing import overload
 
 from tracker.relationships.cadence import Cadence
-from tracker.relationships.stages import stage_rank
 
 WARMTHS = ("warm", "cooling", "cold", "dormant")  # warmest first
-FLAGGED_WARMTHS = frozenset({"cold", "dormant"})
 COOLING_SHARE = 0.75
 DORMANT_CADENCES = 3
 
@@ -86,13 +84,6 @@ def is_snoozed(snoozed_until: date | None, today: date) -> bool:
     return snoozed_until is not None and today <= snoozed_until
 
 
-def is_flagged(
-    warmth: str | None, *, today: date, snoozed_until: date | None, archived: bool
-) -> bool:
-    """Tell whether the contact belongs on the cold list today."""
-    return warmth in FLAGGED_WARMTHS and not archived and not is_snoozed(snoozed_until, today)
-
-
 def overdue_days(due_on: date, today: date) -> int:
     """Return the days past the due day (negative while it is still ahead)."""
     return (today - due_on).days
@@ -101,8 +92,3 @@ def overdue_days(due_on: date, today: date) -> int:
 def overdue_ratio(dates: WarmthDates, today: date) -> float:
     """Return the days past due as a share of the cadence's days."""
     return overdue_days(dates.due_on, today) / dates.cadence_days
-
-
-def cold_list_key(ratio: float, stage: str) -> tuple[float, int]:
-    """Sort key for the cold list: most overdue for its cadence first, closer stages on ties."""
-    return (-ratio, -stage_rank(stage))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tracker.models import Contact, User
 from tracker.services import sql
+from tracker.services.sql.cold_list import not_snoozed
 
 PAST_DAYS = 30  # keep what fell due lately in the feed, so it is not silently dropped
 AHEAD_DAYS = 90
@@ -79,7 +80,7 @@ def feed(
             sql.active(),
             or_(
                 Contact.follow_up_on.between(start, end),
-                Contact.next_due_on.between(start, end) & sql.not_snoozed(today),
+                Contact.next_due_on.between(start, end) & not_snoozed(today),
             ),
         )
         .order_by(Contact.id)

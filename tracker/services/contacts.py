@@ -2,10 +2,9 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, union
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
@@ -27,6 +26,9 @@ from tracker.relationships import WARMTHS, parse_cadence
 from tracker.services import N_, ServiceError, sql
 from tracker.services.derived import refresh_contacts
 from tracker.services.pages import Page
+from tracker.services.sql.cold_list import cold_order, faded, on_cold_list
+from tracker.services.sql.follow_ups import follow_up_due, met_on, waiting_for_first_follow_up
+from tracker.services.sql.warmth import warmth_clause
 from tracker.services.tags import tags_named
 from tracker.services.trash import trash_contacts
 from tracker.vocabulary import METHOD_KINDS, STAGES
@@ -292,7 +294,8 @@ class ContactFilter:
     query: str = ""
     archived: bool = False
     stage: str = ""
-    warmth: str = ""  # warm, cooling, cold, dormant, none, or going_cold (the cold list)
+    # warm, cooling, cold, dormant, none; going_cold (the cold list) or faded (faded cards)
+    warmth: str = ""
     due: str = ""  # follow_up (due within a week) or first (a first follow-up waiting)
     tag_id: int | None = None
     event_id: int | None = None
@@ -307,11 +310,13 @@ def contacts_query(user_id: int, wanted: ContactFilter, today: date | None = Non
         stmt = stmt.where(Contact.stage == wanted.stage)
     if wanted.warmth and today is not None:
         if wanted.warmth == "going_cold":
-            stmt = stmt.where(sql.flagged(today))
+            stmt = stmt.where(on_cold_list(today))
+        elif wanted.warmth == "faded":
+            stmt = stmt.where(faded(today))
         elif wanted.warmth == "none":
             stmt = stmt.where(Contact.next_due_on.is_(None))
         elif wanted.warmth in WARMTHS:
-            stmt = stmt.where(sql.warmth_clause(wanted.warmth, today))
+            stmt = stmt.where(warmth_clause(wanted.warmth, today))
     if wanted.tag_id is not None:
         stmt = stmt.where(
             select(contact_tags.c.contact_id)
@@ -321,9 +326,9 @@ def contacts_query(user_id: int, wanted: ContactFilter, today: date | None = Non
     if wanted.event_id is not None:
         stmt = stmt.where(Contact.origin_event_id == wanted.event_id)
     if wanted.due == "follow_up" and today is not None:
-        stmt = stmt.where(sql.follow_up_due(today + timedelta(days=7)))
+        stmt = stmt.where(follow_up_due(today))
     elif wanted.due == "first" and today is not None:
-        stmt = stmt.where(sql.waiting_for_first_follow_up(today, relativedelta(months=1)))
+        stmt = stmt.where(waiting_for_first_follow_up(today))
     return stmt
 
 
@@ -341,14 +346,14 @@ def list_contacts(
     stmt = contacts_query(user_id, wanted, today)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     order: list[Any] = [Contact.sort_key, Contact.id]
-    if sort == "last_touch":
+    if sort == "overdue":
+        order = cold_order(today)
+    elif sort == "last_touch":
         order.insert(0, Contact.last_touch_on.desc().nulls_last())
     elif sort == "strength":
         order.insert(0, Contact.strength_level.desc().nulls_last())
     elif sort == "due":
-        order[:0] = [Contact.follow_up_on.nulls_last(), sql.met_on()]
-    elif sort == "overdue":
-        order[:0] = [sql.overdue_ratio(today).desc().nulls_last(), sql.stage_rank().desc()]
+        order[:0] = [Contact.follow_up_on.nulls_last(), met_on()]
     page = max(1, page)
     items = session.scalars(
         stmt.options(selectinload(Contact.tags))

@@ -1,8 +1,8 @@
-"""What the dashboard (and the morning digest) shows: who is going cold, who still needs a
-first follow-up, which follow-ups are due, and the counts."""
+"""What the dashboard (and the morning digest) shows: who is going cold, which cards have
+faded, who still needs a first follow-up, which follow-ups are due, and the counts."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -10,16 +10,28 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from tracker.models import Contact, Referral
-from tracker.relationships import WARMTHS, WarmthDates, overdue_ratio, warmth
+from tracker.relationships import (
+    WARMTHS,
+    WarmthDates,
+    first_follow_up_days_left,
+    follow_up_when,
+    met_on,
+    overdue_days,
+    overdue_ratio,
+    warmth,
+)
 from tracker.services import sql
+from tracker.services.faded import FadedEntry, faded_cards
+from tracker.services.sql.cold_list import cold_order, fades, not_snoozed, on_cold_list
+from tracker.services.sql.follow_ups import follow_up_due, waiting_for_first_follow_up
+from tracker.services.sql.follow_ups import met_on as met_on_sql
+from tracker.services.sql.warmth import warmth_case, warmth_clause
 from tracker.vocabulary import STAGES
 
 # Rows per list: a morning's glance on the dashboard (the rest are a click away), a little
 # more in the digest mail.
 LIST_LIMIT = 12
 DIGEST_LIMIT = 25
-FIRST_FOLLOW_UP = relativedelta(months=1)  # the essay's "after a month I don't remember the face"
-DUE_HORIZON_DAYS = 7
 WARMTH_LABELS = (*WARMTHS, "none")
 
 
@@ -45,7 +57,7 @@ class ColdEntry:
     contact: Contact
     warmth: str  # cold or dormant
     overdue_days: int
-    ratio: float
+    ratio: float  # days past due as a share of the cadence: the list's order within a stage
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,8 @@ class Dashboard:
     today: date
     cold: list[ColdEntry]
     cold_total: int
+    faded: list[FadedEntry]
+    faded_total: int
     cooling: list[Contact]
     first_follow_ups: list[FirstFollowUp]
     first_total: int
@@ -82,12 +96,13 @@ class Dashboard:
 def cold_list(
     session: Session, user_id: int, today: date, limit: int = LIST_LIMIT
 ) -> list[ColdEntry]:
-    """The cold and dormant contacts, most overdue for their cadence first."""
+    """The cold and dormant contacts but the faded cards: closer stages first, then the
+    most overdue for their cadence."""
     # The count is on the dashboard's counts: not asked for twice.
     rows = first_rows(
         session,
-        and_(Contact.user_id == user_id, sql.flagged(today)),
-        [sql.overdue_ratio(today).desc(), sql.stage_rank().desc(), Contact.sort_key],
+        and_(Contact.user_id == user_id, on_cold_list(today)),
+        cold_order(today),
         limit,
         with_total=False,
     )
@@ -99,7 +114,7 @@ def cold_list(
             ColdEntry(
                 contact=contact,
                 warmth=warmth(dates, today) or "cold",
-                overdue_days=(today - dates.due_on).days,
+                overdue_days=overdue_days(dates.due_on, today),
                 ratio=overdue_ratio(dates, today),
             )
         )
@@ -113,8 +128,8 @@ def cooling(session: Session, user_id: int, today: date, limit: int = LIST_LIMIT
         .where(
             Contact.user_id == user_id,
             sql.active(),
-            sql.not_snoozed(today),
-            sql.warmth_clause("cooling", today),
+            not_snoozed(today),
+            warmth_clause("cooling", today),
         )
         .order_by(Contact.next_due_on, Contact.sort_key)
         .limit(limit)
@@ -155,15 +170,15 @@ def first_follow_ups(
     """New cards with no second meeting yet, inside their first month, and how many."""
     rows = first_rows(
         session,
-        and_(Contact.user_id == user_id, sql.waiting_for_first_follow_up(today, FIRST_FOLLOW_UP)),
-        [sql.met_on(), Contact.sort_key],
+        and_(Contact.user_id == user_id, waiting_for_first_follow_up(today)),
+        [met_on_sql(), Contact.sort_key],
         limit,
     )
     entries = []
     for contact, _total in rows:
-        met = contact.first_met_on or contact.last_touch_on
+        met = met_on(contact.first_met_on, contact.last_touch_on)
         assert met is not None
-        entries.append(FirstFollowUp(contact, met, ((met + FIRST_FOLLOW_UP) - today).days))
+        entries.append(FirstFollowUp(contact, met, first_follow_up_days_left(met, today)))
     return entries, rows[0][1] if rows else 0
 
 
@@ -173,17 +188,15 @@ def follow_ups_due(
     """Follow-up dates that are past, today, or within the next seven days, and how many."""
     rows = first_rows(
         session,
-        and_(
-            Contact.user_id == user_id, sql.follow_up_due(today + timedelta(days=DUE_HORIZON_DAYS))
-        ),
+        and_(Contact.user_id == user_id, follow_up_due(today)),
         [Contact.follow_up_on, Contact.sort_key],
         limit,
     )
     entries = []
     for contact, _total in rows:
         due = contact.follow_up_on
-        assert due is not None
-        when = "overdue" if due < today else "today" if due == today else "soon"
+        when = follow_up_when(due, today, archived=False)
+        assert due is not None and when is not None
         entries.append(DueFollowUp(contact, due, when))
     return entries, rows[0][1] if rows else 0
 
@@ -192,27 +205,32 @@ def follow_ups_due(
 class Counts:
     per_stage: dict[str, int]
     per_warmth: dict[str, int]
-    going_cold: int  # on the cold list: cold or dormant, and not snoozed
+    going_cold: int  # on the cold list: cold or dormant, not snoozed, not faded
+    faded: int  # faded cards
 
 
 def counts(session: Session, user_id: int, today: date) -> Counts:
     """Active contacts per stage and per warmth today ("none": no real touch yet)."""
-    warmth_label = sql.warmth_case(today)
-    snoozed = case((sql.not_snoozed(today), 0), else_=1)
+    warmth_label = warmth_case(today)
+    snoozed = case((not_snoozed(today), 0), else_=1)
+    fading = case((fades(today), 1), else_=0)
     rows = session.execute(
-        select(Contact.stage, warmth_label, snoozed, func.count())
+        select(Contact.stage, warmth_label, snoozed, fading, func.count())
         .where(Contact.user_id == user_id, sql.active())
-        .group_by(Contact.stage, warmth_label, snoozed)
+        .group_by(Contact.stage, warmth_label, snoozed, fading)
     )
     per_stage = dict.fromkeys(STAGES, 0)
     per_warmth = dict.fromkeys(WARMTH_LABELS, 0)
-    going_cold = 0
-    for stage, warmth_name, is_snoozed, count in rows:
+    going_cold = faded_total = 0
+    for stage, warmth_name, is_snoozed, is_faded, count in rows:
         per_stage[stage] = per_stage.get(stage, 0) + count
         per_warmth[warmth_name] += count
         if warmth_name in ("cold", "dormant") and not is_snoozed:
-            going_cold += count
-    return Counts(per_stage, per_warmth, going_cold)
+            if is_faded:
+                faded_total += count
+            else:
+                going_cold += count
+    return Counts(per_stage, per_warmth, going_cold, faded_total)
 
 
 def referral_balance(
@@ -254,6 +272,8 @@ def dashboard(session: Session, user_id: int, today: date, limit: int = LIST_LIM
         today=today,
         cold=cold,
         cold_total=counted.going_cold,
+        faded=faded_cards(session, user_id, today, limit),
+        faded_total=counted.faded,
         cooling=cooling(session, user_id, today, limit),
         first_follow_ups=first,
         first_total=first_total,

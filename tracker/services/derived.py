@@ -1,10 +1,9 @@
 """The contact fields derived from history, kept exact in the writing transaction.
 
-last_touch_on, follow_up_on, the warmth dates (cooling_on, next_due_on, dormant_after),
-evidence_stage and strength_level are worked out by the pure rules in
-tracker.relationships from the contact's touchpoints and referrals, its stage, its
-own cadence and its tags' cadences. Every service that changes one of those calls
-refresh_contacts before it returns; `flask recompute` rebuilds them all.
+The fields (FIELDS) are worked out by tracker.relationships.derive from the contact's
+touchpoints and referrals, its stage, its own cadence and its tags' cadences. Every
+service that changes one of those calls refresh_contacts before it returns; `flask
+recompute` rebuilds them all.
 """
 
 from collections import defaultdict
@@ -12,21 +11,13 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.dates import today_in
 from tracker.models import Contact, Referral, Touchpoint, User, touchpoint_contacts
+from tracker.relationships import DERIVED_FIELDS, Touch, derive_fields
 from tracker.relationships import Referral as RuleReferral
-from tracker.relationships import (
-    Touch,
-    effective_cadence,
-    evidence,
-    last_touch,
-    pending_follow_up,
-    strength_level,
-    warmth_dates,
-)
 
 BATCH = 500
 
@@ -92,15 +83,7 @@ def referrals_of(referrals: Iterable[Referral], contact_id: int) -> list[RuleRef
 
 
 # The contact columns derive() sets: worked out from the history, never entered.
-FIELDS = (
-    "last_touch_on",
-    "follow_up_on",
-    "cooling_on",
-    "next_due_on",
-    "dormant_after",
-    "evidence_stage",
-    "strength_level",
-)
+FIELDS = DERIVED_FIELDS
 
 
 def derived_values(
@@ -113,19 +96,17 @@ def derived_values(
 ) -> dict[str, Any]:
     """Work out the derived fields (FIELDS) of a contact from its stage, cadences and history.
 
-    The one derivation: derive() stores it on a contact, and seeding on the rows it inserts.
+    The one derivation (tracker.relationships.derive_fields): derive() stores it on a
+    contact, and seeding on the rows it inserts.
     """
-    last = last_touch(touches)
-    dates = warmth_dates(last, effective_cadence(stage, cadence, tag_cadences))
-    return {
-        "last_touch_on": last,
-        "follow_up_on": pending_follow_up(touches),
-        "cooling_on": dates.cooling_on if dates else None,
-        "next_due_on": dates.due_on if dates else None,
-        "dormant_after": dates.dormant_after if dates else None,
-        "evidence_stage": evidence(touches, referrals, today).stage,
-        "strength_level": strength_level(touches, referrals),
-    }
+    return derive_fields(
+        stage=stage,
+        own_cadence=cadence,
+        tag_cadences=tag_cadences,
+        touches=touches,
+        referrals=referrals,
+        today=today,
+    ).as_dict()
 
 
 def derive(
@@ -179,11 +160,17 @@ def recompute_user(session: Session, user_id: int, today: date) -> int:
 
 
 def recompute_stale(session: Session) -> int:
-    """Recompute contacts whose derived fields were never set (after an upgrade)."""
+    """Recompute contacts whose derived fields were never set (after an upgrade, or rows
+    written without them): no warmth dates despite a touch, or no evidence counts."""
     stale = session.execute(
         select(Contact.id, User.time_zone)
         .join(User, User.id == Contact.user_id)
-        .where(Contact.last_touch_on.is_not(None), Contact.next_due_on.is_(None))
+        .where(
+            or_(
+                and_(Contact.last_touch_on.is_not(None), Contact.next_due_on.is_(None)),
+                Contact.real_touches.is_(None),
+            )
+        )
     ).all()
     by_zone: dict[str, list[int]] = defaultdict(list)
     for contact_id, zone in stale:

@@ -35,10 +35,23 @@ def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
                 due_on=_iso(entry.contact.next_due_on),
                 warmth=entry.warmth,
                 overdue_days=entry.overdue_days,
+                overdue_ratio=round(entry.ratio, 2),
             )
             for entry in board.cold
         ],
         "cold_total": board.cold_total,
+        "faded": [
+            _person(
+                entry.contact,
+                met_on=_iso(entry.met_on),
+                due_on=_iso(entry.contact.next_due_on),
+                overdue_days=(today - entry.contact.next_due_on).days
+                if entry.contact.next_due_on
+                else None,
+            )
+            for entry in board.faded
+        ],
+        "faded_total": board.faded_total,
         "cooling": [
             _person(
                 contact,
@@ -67,6 +80,7 @@ def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
             _person(
                 item.contact,
                 evidence_stage=item.evidence.stage,
+                supported_stage=item.supported,
                 given=item.evidence.given,
                 received=item.evidence.received,
             )
@@ -76,8 +90,10 @@ def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
             _person(
                 item.contact,
                 evidence_stage=item.evidence.stage,
-                given=item.evidence.given_12m,
-                received=item.evidence.received_12m,
+                supported_stage=item.supported,
+                reason=item.reason,
+                given=item.recent.gave if item.recent else 0,
+                received=item.recent.received if item.recent else 0,
             )
             for item in checked.unsupported
         ],
@@ -96,6 +112,7 @@ def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
                 "collaborator": place.collaborator,
                 "given": place.given,
                 "received": place.received,
+                "events": place.events,
             }
             for place in places(session, user_id)
         ],
@@ -123,14 +140,26 @@ def as_text(
         [
             "  - "
             + _(
-                "%(name)s [%(stage)s] %(warmth)s, %(days)d days past due (last touch %(last)s)",
+                "%(name)s [%(stage)s] %(warmth)s, %(ratio).1f× its cadence past due "
+                "(%(days)d days; last touch %(last)s)",
                 name=p["name"],
                 stage=p["stage"],
                 warmth=p["warmth"],
+                ratio=p["overdue_ratio"],
                 days=p["overdue_days"],
                 last=p["last_touch_on"],
             )
             for p in data["cold"]
+        ],
+    )
+    section(
+        _(
+            "Faded cards (%(count)d): met once, long ago. Try once more, or let go:",
+            count=data["faded_total"],
+        ),
+        [
+            "  - " + _("%(name)s: met %(date)s", name=p["name"], date=p["met_on"])
+            for p in data["faded"]
         ],
     )
     section(
@@ -183,11 +212,19 @@ def as_text(
         _("Labels without evidence:"),
         [
             "  - "
-            + _(
-                "%(name)s: %(stage)s, the evidence supports %(evidence)s",
-                name=p["name"],
-                stage=p["stage"],
-                evidence=p["evidence_stage"],
+            + (
+                _(
+                    "%(name)s: %(stage)s, but no referral or consultation either way in 12 months",
+                    name=p["name"],
+                    stage=p["stage"],
+                )
+                if p["reason"] == "no_exchange"
+                else _(
+                    "%(name)s: %(stage)s, but the evidence supports only %(evidence)s",
+                    name=p["name"],
+                    stage=p["stage"],
+                    evidence=p["evidence_stage"],
+                )
             )
             for p in data["unsupported_labels"]
         ],

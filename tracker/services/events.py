@@ -18,6 +18,7 @@ class EventData:
     held_on: date | None = None
     place: str = ""
     notes: str = ""
+    series: str = ""  # the series it belongs to ("" for an event of its own)
 
 
 def _apply(event: Event, data: EventData) -> None:
@@ -30,6 +31,7 @@ def _apply(event: Event, data: EventData) -> None:
     event.held_on = data.held_on
     event.place = data.place.strip()
     event.notes = data.notes.strip()
+    event.series = " ".join(data.series.split())
 
 
 def create_event(session: Session, user_id: int, data: EventData) -> Event:
@@ -67,8 +69,11 @@ def find_or_create(session: Session, user_id: int, name: str, held_on: date | No
     return create_event(session, user_id, EventData(name=name, held_on=held_on))
 
 
-def list_events(session: Session, user_id: int) -> list[tuple[Event, int]]:
-    """The user's events, newest first, each with the number of people met there."""
+def list_events(
+    session: Session, user_id: int, series: str | None = None
+) -> list[tuple[Event, int]]:
+    """The user's events (of one series, if given), newest first, each with the number of
+    people met there."""
     met = met_at_events(user_id)
     stmt = (
         select(Event, func.count(func.distinct(met.c.contact_id)))
@@ -77,7 +82,20 @@ def list_events(session: Session, user_id: int) -> list[tuple[Event, int]]:
         .group_by(Event.id)
         .order_by(Event.held_on.desc().nulls_last(), Event.id.desc())
     )
+    if series is not None:
+        stmt = stmt.where(Event.series == series)
     return [(event, count) for event, count in session.execute(stmt)]
+
+
+def series_names(session: Session, user_id: int) -> list[str]:
+    """The series the user's events belong to, by name."""
+    stmt = (
+        select(Event.series)
+        .where(Event.user_id == user_id, Event.series != "")
+        .distinct()
+        .order_by(Event.series)
+    )
+    return list(session.scalars(stmt))
 
 
 def met_at_events(user_id: int) -> Subquery:

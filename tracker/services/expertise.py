@@ -13,6 +13,8 @@ from tracker.relationships import strength_from_level
 from tracker.services import sql
 from tracker.services.contacts import search_filter
 from tracker.services.dashboard import warmth_of
+from tracker.services.sql.stages import stage_rank
+from tracker.services.sql.warmth import warmth_clause
 
 RESULT_LIMIT = 50
 
@@ -65,10 +67,10 @@ def who_can_help(session: Session, user_id: int, query: str, today: date) -> lis
     if not text.query_terms(query):
         return []
     warmth_rank = case(
-        (sql.warmth_clause("warm", today), 4),
-        (sql.warmth_clause("cooling", today), 3),
-        (sql.warmth_clause("cold", today), 2),
-        (sql.warmth_clause("dormant", today), 1),
+        (warmth_clause("warm", today), 4),
+        (warmth_clause("cooling", today), 3),
+        (warmth_clause("cold", today), 2),
+        (warmth_clause("dormant", today), 1),
         else_=0,
     )
     stmt = (
@@ -77,7 +79,7 @@ def who_can_help(session: Session, user_id: int, query: str, today: date) -> lis
         .where(Contact.user_id == user_id, sql.active(), *search_filter(query, methods=False))
         .options(selectinload(Contact.tags))
         .order_by(
-            sql.stage_rank().desc(),
+            stage_rank().desc(),
             warmth_rank.desc(),
             Contact.strength_level.desc().nulls_last(),
             Contact.sort_key,

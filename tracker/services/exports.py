@@ -181,6 +181,7 @@ def backup(session: Session, user: User) -> dict[str, Any]:
                 "held_on": _iso(e.held_on) or None,
                 "place": e.place,
                 "notes": e.notes,
+                "series": e.series,
                 "created_at": _iso(e.created_at),
             }
             for e in events

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from tracker.models import Contact, Referral
 from tracker.relationships import stage_rank
 from tracker.services import sql
+from tracker.services.sql.stages import stage_rank as sql_stage_rank
 from tracker.vocabulary import STAGES
 
 DEFAULT_LIMIT = 50
@@ -93,7 +94,7 @@ def picture(
                 Contact.user_id == user_id,
                 sql.active(),
                 Contact.id.in_(linked) if linked else Contact.id.is_(None),
-                sql.stage_rank() >= stage_rank(min_stage if min_stage in STAGES else "card"),
+                sql_stage_rank() >= stage_rank(min_stage if min_stage in STAGES else "card"),
             )
             .order_by(Contact.strength_level.desc().nulls_last(), Contact.id)
             .limit(limit)

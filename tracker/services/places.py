@@ -1,40 +1,56 @@
-"""Places that suit you: for each event and each introducer, how many people were met
-there, how far they came, and how many referrals they have given and received."""
+"""Places that suit you: for each place (a series of events, an event of its own) and each
+introducer, how many people were met there, how far they came, and how many referrals they
+have given and received."""
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, case, func, select, union_all
+from sqlalchemy import Integer, case, func, select
 from sqlalchemy.orm import Session
 
-from tracker.models import Contact, Event, Referral
-from tracker.services import sql
+from tracker.models import Contact, Event
+from tracker.services.sql.stages import stage_rank
 from tracker.text import display_name
 
 SORTS = ("best", "people", "acquaintance", "trusted", "collaborator", "rate", "referrals")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Place:
-    kind: str  # event or introducer
-    id: int
+    kind: str  # series, event or introducer
+    id: int | None  # the event's or the introducer's (None for a series)
     name: str
-    detail: str  # an event's date and kind, or an introducer's company
-    people: int
-    acquaintance: int  # reached acquaintance or further
-    trusted: int
-    collaborator: int
-    given: int  # referrals I gave to the people met there
-    received: int  # referrals they gave me
+    detail: str  # an event's date, or an introducer's company
+    people: int = 0
+    acquaintance: int = 0  # reached acquaintance or further
+    trusted: int = 0
+    collaborator: int = 0
+    given: int = 0  # referrals I gave to the people met there
+    received: int = 0  # referrals they gave me
+    events: int = 0  # how many events the place holds (a series: all of them)
+    last_held_on: date | None = None  # a series: its latest event
+    sort_keys: dict[str, tuple[Any, ...]] = field(default_factory=dict, compare=False)
 
     def share(self, count: int) -> int:
         """A count as a whole percentage of the people met."""
         return round(100 * count / self.people) if self.people else 0
 
-    @property
-    def sort_keys(self) -> dict[str, tuple[Any, ...]]:
+    def add(self, counts: Iterable[int]) -> None:
+        """Add the people met at one more event (or by one introducer) and how far they came."""
+        people, acquaintance, trusted, collaborator, given, received = counts
+        self.people += people
+        self.acquaintance += acquaintance
+        self.trusted += trusted
+        self.collaborator += collaborator
+        self.given += given
+        self.received += received
+
+    def rank(self) -> None:
+        """Work out the keys each sort orders by."""
         referrals = self.given + self.received
-        return {
+        self.sort_keys = {
             "best": (self.collaborator, self.trusted, referrals, self.acquaintance, self.people),
             "people": (self.people,),
             "acquaintance": (self.acquaintance, self.people),
@@ -49,68 +65,62 @@ class Place:
 
 
 def _reached(rank: int) -> Any:
-    return func.sum(case((sql.stage_rank() >= rank, 1), else_=0)).cast(Integer)
+    return func.sum(case((stage_rank() >= rank, 1), else_=0)).cast(Integer)
 
 
-def _referrals_by(session: Session, user_id: int, group_column: Any) -> dict[int, tuple[int, int]]:
-    """Referrals given to and received from contacts, summed per value of a contact column."""
-    partners = union_all(
-        select(
-            Referral.contact_id.label("contact_id"), Referral.direction.label("direction")
-        ).where(Referral.user_id == user_id),
-        select(Referral.other_contact_id, Referral.direction).where(
-            Referral.user_id == user_id, Referral.other_contact_id.is_not(None)
-        ),
-    ).subquery()
-    received = func.sum(case((partners.c.direction == "received", 1), else_=0)).cast(Integer)
-    given = func.sum(case((partners.c.direction != "received", 1), else_=0)).cast(Integer)
+# What each place's people add up to: read from the stored stage and referral counts.
+_COUNTS = (
+    func.count(Contact.id),
+    _reached(1),
+    _reached(2),
+    _reached(3),
+    func.sum(Contact.referrals_given).cast(Integer),
+    func.sum(Contact.referrals_received).cast(Integer),
+)
+
+
+def _event_places(session: Session, user_id: int) -> list[Place]:
+    """One place per series, and one per event of its own, that brought someone."""
+    found: dict[Any, Place] = {}
     rows = session.execute(
-        select(group_column, given, received)
-        .join(Contact, Contact.id == partners.c.contact_id)
-        .where(group_column.is_not(None))
-        .group_by(group_column)
-    )
-    return {key: (g or 0, r or 0) for key, g, r in rows}
-
-
-def places(session: Session, user_id: int, sort: str = "best") -> list[Place]:
-    """Every event and introducer that brought at least one person, best first."""
-    found: list[Place] = []
-    event_rows = session.execute(
-        select(Event, func.count(Contact.id), _reached(1), _reached(2), _reached(3))
+        select(Event.id, Event.name, Event.series, Event.held_on, *_COUNTS)
         .join(Contact, Contact.origin_event_id == Event.id)
         .where(Event.user_id == user_id)
-        .group_by(Event.id)
+        .group_by(Event.id, Event.name, Event.series, Event.held_on)
     )
-    event_referrals = _referrals_by(session, user_id, Contact.origin_event_id)
-    for event, people, acquaintance, trusted, collaborator in event_rows:
-        given, received = event_referrals.get(event.id, (0, 0))
-        detail = event.held_on.isoformat() if event.held_on else ""
-        found.append(
-            Place(
-                "event",
-                event.id,
-                event.name,
-                detail,
-                people,
-                acquaintance,
-                trusted,
-                collaborator,
-                given,
-                received,
-            )
-        )
+    for event_id, name, series, held_on, *counts in rows:
+        if series:
+            place = found.setdefault(series, Place("series", None, series, ""))
+        else:
+            detail = held_on.isoformat() if held_on else ""
+            place = found.setdefault(event_id, Place("event", event_id, name, detail, events=1))
+        place.add(count or 0 for count in counts)
+    for series, events, last in session.execute(
+        select(Event.series, func.count(), func.max(Event.held_on))
+        .where(Event.user_id == user_id, Event.series != "")
+        .group_by(Event.series)
+    ):
+        if series in found:
+            found[series].events = events
+            found[series].last_held_on = _day(last)
+    return list(found.values())
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date as SQLite returns an aggregate of dates (text) or PostgreSQL does (a date)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _introducers(session: Session, user_id: int) -> list[Place]:
+    """One place per introducer who brought someone."""
     introducer = Contact.__table__.alias("introducer")
-    introducer_rows = session.execute(
+    rows = session.execute(
         select(
             introducer.c.id,
             introducer.c.family_name,
             introducer.c.given_name,
             introducer.c.company,
-            func.count(Contact.id),
-            _reached(1),
-            _reached(2),
-            _reached(3),
+            *_COUNTS,
         )
         .join(Contact, Contact.introduced_by_id == introducer.c.id)
         .where(introducer.c.user_id == user_id)
@@ -118,32 +128,19 @@ def places(session: Session, user_id: int, sort: str = "best") -> list[Place]:
             introducer.c.id, introducer.c.family_name, introducer.c.given_name, introducer.c.company
         )
     )
-    introducer_referrals = _referrals_by(session, user_id, Contact.introduced_by_id)
-    for (
-        contact_id,
-        family,
-        given_name,
-        company,
-        people,
-        acquaintance,
-        trusted,
-        collaborator,
-    ) in introducer_rows:
-        given, received = introducer_referrals.get(contact_id, (0, 0))
-        found.append(
-            Place(
-                "introducer",
-                contact_id,
-                display_name(family, given_name),
-                company,
-                people,
-                acquaintance,
-                trusted,
-                collaborator,
-                given,
-                received,
-            )
-        )
+    found = []
+    for contact_id, family, given_name, company, *counts in rows:
+        place = Place("introducer", contact_id, display_name(family, given_name), company)
+        place.add(count or 0 for count in counts)
+        found.append(place)
+    return found
+
+
+def places(session: Session, user_id: int, sort: str = "best") -> list[Place]:
+    """Every place and introducer that brought at least one person, best first."""
+    found = _event_places(session, user_id) + _introducers(session, user_id)
     key = sort if sort in SORTS else "best"
+    for place in found:
+        place.rank()
     found.sort(key=lambda place: (place.sort_keys[key], place.name), reverse=True)
     return found

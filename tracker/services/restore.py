@@ -191,6 +191,7 @@ def _restore_events(session: Session, user_id: int, rows: list[dict[str, Any]]) 
                 held_on=_day(row.get("held_on"), where),
                 place=_text(row, "place", where, 200),
                 notes=_text(row, "notes", where),
+                series=_text(row, "series", where, 200),
                 **_stamps(row, where),
             ),
         )

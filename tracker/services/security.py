@@ -20,6 +20,8 @@ EVENT_KINDS = (
     "restore",
     "token_created",
     "token_revoked",
+    "archive",
+    "unarchive",
 )
 
 

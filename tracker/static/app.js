@@ -67,3 +67,34 @@
 
   document.querySelectorAll("[data-picker]").forEach(setUpPicker);
 })();
+
+// The event form: suggest the series from the name as it is typed (the name without its
+// dates and numbers), until the series is edited by hand.
+(function () {
+  "use strict";
+  var block = document.querySelector("[data-series]");
+  var form = block && block.closest("form");
+  var name = form && form.querySelector("input[name=name]");
+  var series = block && block.querySelector("input[name=series]");
+  if (!name || !series) { return; }
+  var suggested = series.value;
+  var timer = null;
+  series.addEventListener("input", function () { suggested = null; });
+  name.addEventListener("input", function () {
+    if (suggested === null || series.value !== suggested) { return; }
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      fetch(block.dataset.suggest + "?name=" + encodeURIComponent(name.value), {
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (found) {
+        if (found && suggested !== null && series.value === suggested) {
+          series.value = found.series;
+          suggested = found.series;
+        }
+      }).catch(function () { /* the field can still be filled by hand */ });
+    }, 250);
+  });
+})();

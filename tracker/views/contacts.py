@@ -34,14 +34,6 @@ from tracker.forms import (
 )
 from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day
 from tracker.models import CardImage, Contact
-from tracker.relationships import (
-    bond_strength,
-    effective_cadence,
-    evidence,
-    is_snoozed,
-    reciprocity,
-    strength_series,
-)
 from tracker.services import ServiceError
 from tracker.services.contacts import (
     SORTS,
@@ -62,11 +54,9 @@ from tracker.services.contacts import (
     update_contact,
     user_tags,
 )
-from tracker.services.dashboard import warmth_of
-from tracker.services.derived import load_touches, referrals_of
 from tracker.services.duplicates import likely_duplicates, merge
 from tracker.services.events import recent_events
-from tracker.services.referrals import of_contact
+from tracker.services.relationship import relationship
 from tracker.services.security import record
 from tracker.services.touchpoints import TouchpointData, create_touchpoint, timeline
 from tracker.uploads import MAX_IMAGE_BYTES, image_type
@@ -136,27 +126,16 @@ def detail(contact_id: int) -> str:
     if found_page is None or found_page[0].user_id != auth.user_id():
         abort(404)
     contact, has_image = found_page
-    day = today()
     everything = request.args.get("timeline") == "all"
-    # The page shows the newest touchpoints whole; the rules read every one, narrowly.
+    # The page shows the newest touchpoints whole; the panel reads every one, narrowly.
     touchpoints = timeline(session, contact, limit=None if everything else TIMELINE_SHOWN)
-    touches = load_touches(session, [contact.id])[contact.id]
-    referrals = of_contact(session, contact.id)
-    given_and_received = referrals_of(referrals, contact.id)
-    cadence = effective_cadence(contact.stage, contact.cadence, [t.cadence for t in contact.tags])
+    panel = relationship(session, contact, today())
     return render_template(
         "contacts/detail.html",
         contact=contact,
         timeline=touchpoints,
-        timeline_total=len(touches),
-        referrals=referrals,
-        found=evidence(touches, given_and_received, day),
-        warmth=warmth_of(contact, day),
-        cadence=cadence,
-        strength=bond_strength(touches, given_and_received, day),
-        spark=sparkline(strength_series(touches, given_and_received, day)),
-        give_and_take=reciprocity(touches, given_and_received, day),
-        snoozed=is_snoozed(contact.snoozed_until, day),
+        panel=panel,
+        spark=sparkline(panel.strength_series),
         confirm=ConfirmForm(),
         snooze_form=SnoozeForm(),
         stage_form=StageForm(stage=contact.stage),

@@ -1,13 +1,14 @@
 """Events: the places where people are met."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker import auth
 from tracker.db import get_session
 from tracker.forms import ConfirmForm, EventForm
-from tracker.models import Event
+from tracker.models import ORG_LEN, Event
+from tracker.series import suggest_series
 from tracker.services import ServiceError
 from tracker.services.events import (
     EventData,
@@ -15,6 +16,7 @@ from tracker.services.events import (
     delete_event,
     list_events,
     people_met,
+    series_names,
     update_event,
 )
 from tracker.views.helpers import get_owned_or_404
@@ -26,8 +28,20 @@ auth.require_login(bp)
 
 @bp.route("")
 def index() -> str:
-    """List events, newest first, with the number of people met at each."""
-    return render_template("events/index.html", events=list_events(get_session(), auth.user_id()))
+    """List events (of one series, if asked), newest first, with the people met at each."""
+    series = request.args.get("series", None)
+    series = series[:ORG_LEN] if series else None
+    return render_template(
+        "events/index.html",
+        events=list_events(get_session(), auth.user_id(), series),
+        series=series,
+    )
+
+
+@bp.route("/series-suggestion")
+def series_suggestion() -> Response:
+    """Suggest the series of an event from its name, for the event form's script."""
+    return jsonify({"series": suggest_series(request.args.get("name", "")[:ORG_LEN])})
 
 
 @bp.route("/<int:event_id>")
@@ -42,6 +56,8 @@ def detail(event_id: int) -> str:
 def _edit(event: Event | None) -> str | Response:
     session = get_session()
     form = EventForm(obj=event)
+    if request.method == "GET" and event is not None and not event.series:
+        form.series.data = suggest_series(event.name)
     if form.validate_on_submit():
         data = EventData(
             name=form.name.data or "",
@@ -49,6 +65,7 @@ def _edit(event: Event | None) -> str | Response:
             held_on=form.held_on.data,
             place=form.place.data or "",
             notes=form.notes.data or "",
+            series=form.series.data or "",
         )
         try:
             if event is None:
@@ -62,7 +79,12 @@ def _edit(event: Event | None) -> str | Response:
             session.commit()
             flash(_("Event saved."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=event)
+    return render_template(
+        "events/form.html",
+        form=form,
+        event=event,
+        series_names=series_names(session, auth.user_id()),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from tracker.forms import StageForm
 from tracker.services.expertise import who_can_help
 from tracker.services.network import DEFAULT_LIMIT, picture
 from tracker.services.places import SORTS, places
-from tracker.services.review import next_stage, review
+from tracker.services.review import review
 from tracker.vocabulary import STAGES
 from tracker.web import today
 
@@ -23,7 +23,6 @@ def index() -> str:
     return render_template(
         "review/index.html",
         review=review(get_session(), auth.user_id(), today()),
-        next_stage=next_stage,
         stage_form=StageForm(),
     )
 

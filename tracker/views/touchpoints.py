@@ -18,6 +18,7 @@ from tracker.services.touchpoints import (
     update_touchpoint,
 )
 from tracker.views.helpers import contact_choices, event_choices, get_owned_or_404, safe_next
+from tracker.vocabulary import TOUCHPOINT_KINDS
 from tracker.web import db_int, error_message, today
 
 bp = Blueprint("touchpoints", __name__, url_prefix="/touchpoints")
@@ -49,6 +50,8 @@ def _edit(touchpoint: Touchpoint | None) -> str | Response:
         form.event.data = touchpoint.event_id
     elif request.method == "GET":
         form.contacts.data = request.args.getlist("contact", type=db_int)
+        if request.args.get("kind") in TOUCHPOINT_KINDS:
+            form.kind.data = request.args["kind"]
         form.occurred_on.data = today()
         form.event.data = request.args.get("event", None, type=db_int)
     finding = bool(form.find_contacts.data)
