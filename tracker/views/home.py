@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from tracker import auth
 from tracker.auth import client_ip
 from tracker.db import get_session
-from tracker.forms import ConfirmForm, QuickTouchForm, SnoozeForm
+from tracker.forms import ConfirmForm
 from tracker.services.dashboard import dashboard
 from tracker.services.faded import archive_faded, batch_size, faded_page, restore_batch
 from tracker.services.security import record
@@ -37,8 +37,7 @@ def index() -> str | Response:
         referral_bars=zip(
             board.referral_months, paired_bars(pairs, width=288, height=56), strict=True
         ),
-        touch_form=QuickTouchForm(),
-        snooze_form=SnoozeForm(),
+        new_account=not any(board.stage_counts.values()),
         undo=_archived_batch(),
     )
 
