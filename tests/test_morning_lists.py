@@ -2,7 +2,7 @@
 archive (and its undo), unsupported labels with their reason and fixes, places by series."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -263,3 +263,16 @@ def test_no_unsupported_row_lacks_a_reason_on_the_seeded_solo_tier(app, runner, 
     assert len(rows) == len(checked.unsupported)
     assert all('<span class="reason">' in row and "</span>" in row for row in rows)
     assert not any('<span class="reason"></span>' in row for row in rows)
+
+
+def test_the_contact_page_says_how_long_a_new_card_has_left(
+    signed_in, make_contact, make_touchpoint
+):
+    new = make_contact(family_name="新顔", given_name="", first_met_on=TODAY - timedelta(days=20))
+    make_touchpoint([new], kind="card_exchange", occurred_on=TODAY - timedelta(days=20))
+    page = signed_in.get(f"/contacts/{new.id}").get_data(as_text=True)
+    assert "A new card: follow up within 10 days" in page  # met 7 Nov: the month ends 7 Dec
+    old = make_contact(family_name="昔", given_name="")
+    make_touchpoint([old], kind="card_exchange", occurred_on=date(2025, 5, 1))
+    page = signed_in.get(f"/contacts/{old.id}").get_data(as_text=True)
+    assert "A new card" not in page and "A faded card" in page

@@ -20,4 +20,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     views.register(app)
     api.init_app(app)
     cli.register(app)
+    web.settle(app)
     return app

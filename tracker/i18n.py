@@ -2,11 +2,13 @@
 
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date
-from flask import Flask, current_app, request
-from flask_babel import Babel, format_datetime, get_locale, gettext, lazy_gettext, ngettext
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, request
+from flask_babel import Babel, format_datetime, get_locale, get_translations, lazy_gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
@@ -132,6 +134,10 @@ class Labels(Mapping[str, str]):
     def __getitem__(self, key: str) -> str:
         return self._current()[key]
 
+    def resolved(self) -> dict[str, str]:
+        """The labels in the current language, as a plain dict (for a page's many rows)."""
+        return self._current()
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.lazy)
 
@@ -152,16 +158,52 @@ def select_timezone() -> str | None:
     return None
 
 
-def language() -> str:
+def _current() -> tuple[str, NullTranslations]:
+    """The language and translations of this request, looked up once per locale.
+
+    Flask-Babel finds them anew on every call (several context lookups each), and a page
+    translates hundreds of strings. They are kept beside Flask-Babel's own cache on its
+    context, keyed by its locale object, so that force_locale and refresh still apply.
+    """
+    context = g.get("_flask_babel") if g else None
+    locale = getattr(context, "babel_locale", None)
+    found = getattr(context, "jinmyaku_current", None)
+    if found is not None and locale is not None and found[0] is locale:
+        return found[1]
     locale = get_locale()
-    return locale.language if locale is not None else "en"
+    current = (locale.language if locale is not None else "en", get_translations())
+    context = g.get("_flask_babel") if g else None
+    if context is not None and locale is not None:
+        context.jinmyaku_current = (locale, current)
+    return current
+
+
+def language() -> str:
+    return _current()[0]
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """Translate a string, as flask_babel.gettext does (its lookups made once a request)."""
+    translated = _current()[1].ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Translate a count, as flask_babel.ngettext does (num is a variable too)."""
+    variables.setdefault("num", num)
+    return _current()[1].ungettext(singular, plural, num) % variables
 
 
 def format_day(value: date | None, *, short: bool = False) -> str:
     """A date as the current language writes it."""
     if value is None:
         return ""
-    lang = language()
+    return _format_day(value, language(), short)
+
+
+@lru_cache(maxsize=8192)
+def _format_day(value: date, lang: str, short: bool) -> str:
+    """Babel's formatting of a day (slow, and the same for every page that shows it)."""
     patterns = SHORT_DATE_PATTERNS if short else DATE_PATTERNS
     return format_date(value, patterns.get(lang, patterns["en"]), locale=lang)
 
@@ -258,6 +300,12 @@ def describe_evidence(found: Evidence) -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # The templates' _() and ngettext(), through the per-request lookup above.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda string: _current()[1].ugettext(string),
+        ngettext=lambda singular, plural, num: _current()[1].ungettext(singular, plural, num),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(
         STAGE_LABELS=Labels(STAGE_LABELS),
         TOUCHPOINT_KIND_LABELS=Labels(TOUCHPOINT_KIND_LABELS),

@@ -130,16 +130,51 @@ class Contact(Base):
         Index(
             "ix_contacts_user_id_next_due_on",
             "user_id",
-            "next_due_on",
             "archived_at",
+            "next_due_on",
             "snoozed_until",
             "last_touch_on",
             "cooling_on",
             "dormant_after",
             "stage",
             "sort_key",
+            "first_touch_on",  # which flagged cards have faded (met on one day only)
+            "first_met_on",
         ),
         Index("ix_contacts_user_id_strength_level", "user_id", "archived_at", "strength_level"),
+        # Covers the review: who is a candidate, unsupported or one way is decided on the
+        # stored evidence and exchanges alone, strongest first, without reading wide rows.
+        Index(
+            "ix_contacts_user_id_review",
+            "user_id",
+            "archived_at",
+            "stage",
+            "evidence_stage",
+            "strength_level",
+            "last_gave_on",
+            "last_received_on",
+            "second_gave_on",
+            "second_received_on",
+            "sort_key",
+        ),
+        # Cover the places report: the user's contacts counted per event and per introducer,
+        # with how far they came and their referrals, from the index alone.
+        Index(
+            "ix_contacts_user_id_origin_event_id",
+            "user_id",
+            "origin_event_id",
+            "stage",
+            "referrals_given",
+            "referrals_received",
+        ),
+        Index(
+            "ix_contacts_user_id_introduced_by_id",
+            "user_id",
+            "introduced_by_id",
+            "stage",
+            "referrals_given",
+            "referrals_received",
+        ),
         # Ids are never reused, so that a contact restored from the trash keeps its own.
         {"sqlite_autoincrement": True},
     )
@@ -215,7 +250,12 @@ class Contact(Base):
 
     @property
     def name(self) -> str:
-        return text.display_name(self.family_name, self.given_name) or self.company
+        return self.name_of(self.family_name, self.given_name, self.company)
+
+    @staticmethod
+    def name_of(family_name: str, given_name: str, company: str) -> str:
+        """The name a contact is shown by, from its columns (the company when nameless)."""
+        return text.display_name(family_name, given_name) or company
 
     @property
     def reading(self) -> str:

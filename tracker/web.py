@@ -1,8 +1,10 @@
 """What every page shares: CSRF protection, security headers, request ids, error pages,
 "today", template helpers."""
 
+import gc
 import logging
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -11,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
@@ -156,6 +159,18 @@ def set_headers(response: Response) -> Response:
     return response
 
 
+def settle(app: Flask) -> None:
+    """Take the built app out of the garbage collector's sight (not under test).
+
+    The app, its modules, SQLAlchemy's and Jinja's machinery live as long as the process;
+    a full collection walked them all, pausing one request in twenty by some 45 ms. Frozen,
+    they are never walked; what requests make is collected as before. Tests build hundreds
+    of apps in one process, so theirs are left alone.
+    """
+    if not app.testing:
+        gc.freeze()
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     csrf.init_app(app)
@@ -206,4 +221,17 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["today"] = today
     app.jinja_env.globals["warmth_of"] = lambda contact: warmth_of(contact, today())
+    app.jinja_env.globals["options"] = options
     app.jinja_env.filters["tel_uri"] = tel_uri
+
+
+def options(choices: Iterable[tuple[Any, str]], selected: Any = None) -> Markup:
+    """The <option>s of a select, the selected value marked: built in one pass, not by a
+    template loop (a filter may offer hundreds of events)."""
+    return Markup(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in choices
+        )
+    )

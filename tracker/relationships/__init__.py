@@ -29,7 +29,7 @@ from tracker.relationships.follow_ups import (
     met_on,
 )
 from tracker.relationships.history import Touch, first_touch, last_touch, pending_follow_up
-from tracker.relationships.periods import in_window, window_start
+from tracker.relationships.periods import window_start
 from tracker.relationships.reciprocity import (
     ExchangeDates,
     Reciprocity,
@@ -87,7 +87,6 @@ __all__ = [
     "first_follow_up_days_left",
     "first_touch",
     "follow_up_when",
-    "in_window",
     "is_faded",
     "is_flagged",
     "is_promotion_candidate",

@@ -13,8 +13,3 @@ from dateutil.relativedelta import relativedelta
 def window_start(today: date, months: int) -> date:
     """Return the first day of the `months`-month window that ends today."""
     return today - relativedelta(months=months)
-
-
-def in_window(on: date, today: date, months: int) -> bool:
-    """Tell whether a day falls in the `months`-month window that ends today."""
-    return window_start(today, months) <= on <= today

@@ -345,6 +345,19 @@ def list_contacts(
     """One page of the user's contacts, filtered and sorted."""
     stmt = contacts_query(user_id, wanted, today)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page = max(1, page)
+    items = session.scalars(
+        stmt.options(selectinload(Contact.tags))
+        .order_by(*list_order(sort, today))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(items), number=page, per_page=per_page, total=total)
+
+
+def list_order(sort: str, today: date) -> list[Any]:
+    """The ORDER BY of a sort of the contact list (name, last touch, strength, cold list,
+    follow-up date), ending with the name and id so that pages never overlap."""
     order: list[Any] = [Contact.sort_key, Contact.id]
     if sort == "overdue":
         order = cold_order(today)
@@ -354,14 +367,7 @@ def list_contacts(
         order.insert(0, Contact.strength_level.desc().nulls_last())
     elif sort == "due":
         order[:0] = [Contact.follow_up_on.nulls_last(), met_on()]
-    page = max(1, page)
-    items = session.scalars(
-        stmt.options(selectinload(Contact.tags))
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(items=list(items), number=page, per_page=per_page, total=total)
+    return order
 
 
 def lookup(session: Session, user_id: int, query: str, *, limit: int = 10) -> list[Contact]:

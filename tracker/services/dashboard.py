@@ -3,10 +3,9 @@ faded, who still needs a first follow-up, which follow-ups are due, and the coun
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from tracker.models import Contact, Referral
@@ -23,6 +22,7 @@ from tracker.relationships import (
 from tracker.relationships.follow_ups import FIRST_FOLLOW_UP
 from tracker.services import sql
 from tracker.services.faded import FadedEntry, faded_cards
+from tracker.services.pages import first_rows
 from tracker.services.sql.cold_list import cold_order, fades, not_snoozed, on_cold_list
 from tracker.services.sql.follow_ups import follow_up_due, waiting_for_first_follow_up
 from tracker.services.sql.follow_ups import met_on as met_on_sql
@@ -33,6 +33,7 @@ from tracker.vocabulary import STAGES
 # phone holds the first three lists (the rest are a click away); more in the digest mail.
 LIST_LIMIT = 5
 DIGEST_LIMIT = 25
+FADED_SHOWN = 5  # a short list of their own: the rest are on /faded
 # The first follow-ups the morning leads with: those whose month runs out within a week.
 RUNNING_OUT_DAYS = 7
 WARMTH_LABELS = (*WARMTHS, "none")
@@ -140,33 +141,6 @@ def cooling(session: Session, user_id: int, today: date, limit: int = LIST_LIMIT
         .limit(limit)
     )
     return list(session.scalars(stmt))
-
-
-def first_rows(
-    session: Session,
-    where: ColumnElement[bool],
-    order: list[Any],
-    limit: int,
-    *,
-    with_total: bool = True,
-) -> list[tuple[Contact, int]]:
-    """The first contacts in an order, each with how many match in all, in one query.
-
-    The order and the count are worked out on the narrow columns alone (an index covers
-    them); only the rows shown are read whole.
-    """
-    total = func.count().over() if with_total else literal(0)
-    top = (
-        select(Contact.id.label("id"), total.label("total"))
-        .where(where)
-        .order_by(*order)
-        .limit(limit)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Contact, top.c.total).join(top, top.c.id == Contact.id).order_by(*order)
-    )
-    return [(contact, count) for contact, count in rows]
 
 
 @dataclass(frozen=True)
@@ -298,7 +272,14 @@ def referral_balance(
     return sum(given), sum(received), series
 
 
-def dashboard(session: Session, user_id: int, today: date, limit: int = LIST_LIMIT) -> Dashboard:
+def dashboard(
+    session: Session,
+    user_id: int,
+    today: date,
+    limit: int = LIST_LIMIT,
+    faded_limit: int = FADED_SHOWN,
+) -> Dashboard:
+    """Everything the dashboard shows: the first of each list, their counts, the balance."""
     cold = cold_list(session, user_id, today, limit)
     given, received, series = referral_balance(session, user_id, today)
     counted = counts(session, user_id, today)
@@ -308,7 +289,8 @@ def dashboard(session: Session, user_id: int, today: date, limit: int = LIST_LIM
         today=today,
         cold=cold,
         cold_total=counted.going_cold,
-        faded=faded_cards(session, user_id, today, limit),
+        # Their count is on the dashboard's counts: not asked for twice.
+        faded=faded_cards(session, user_id, today, faded_limit, with_total=False)[0],
         faded_total=counted.faded,
         cooling=cooling(session, user_id, today, limit),
         first_follow_ups=first.entries,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from tracker.models import Contact
 from tracker.services.dashboard import DIGEST_LIMIT, dashboard, warmth_of
 from tracker.services.places import places
-from tracker.services.review import review
+from tracker.services.review import recent_exchanges, review
 
 
 def _person(contact: Contact, **figures: Any) -> dict[str, Any]:
@@ -24,8 +24,9 @@ def _iso(value: date | None) -> str | None:
 
 def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
     """Everything a morning mail needs, with the figures that put each person there."""
-    board = dashboard(session, user_id, today, DIGEST_LIMIT)
+    board = dashboard(session, user_id, today, DIGEST_LIMIT, DIGEST_LIMIT)
     checked = review(session, user_id, today)
+    recent = recent_exchanges(session, user_id, [i.contact.id for i in checked.unsupported], today)
     return {
         "today": today.isoformat(),
         "cold": [
@@ -92,8 +93,8 @@ def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
                 evidence_stage=item.evidence.stage,
                 supported_stage=item.supported,
                 reason=item.reason,
-                given=item.recent.gave if item.recent else 0,
-                received=item.recent.received if item.recent else 0,
+                given=recent[item.contact.id].gave,
+                received=recent[item.contact.id].received,
             )
             for item in checked.unsupported
         ],
@@ -114,7 +115,7 @@ def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
                 "received": place.received,
                 "events": place.events,
             }
-            for place in places(session, user_id)
+            for place in places(session, user_id)[0]
         ],
         "counts": {"stage": board.stage_counts, "warmth": board.warmth_counts},
         "referrals_12_months": {

@@ -131,6 +131,17 @@ def people_met(session: Session, event: Event) -> list[Contact]:
     return list(session.scalars(stmt))
 
 
+def event_names(session: Session, user_id: int, *, limit: int = 50) -> list[tuple[int, str]]:
+    """(id, name) of the user's recent events, newest first: for a select box."""
+    stmt = (
+        select(Event.id, Event.name)
+        .where(Event.user_id == user_id)
+        .order_by(Event.held_on.desc().nulls_last(), Event.id.desc())
+        .limit(limit)
+    )
+    return [(row.id, row.name) for row in session.execute(stmt)]
+
+
 def recent_events(session: Session, user_id: int, *, limit: int = 50) -> list[Event]:
     stmt = (
         select(Event)

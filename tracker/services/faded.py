@@ -5,11 +5,11 @@ each or all together, and brought back the same way."""
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from tracker.models import Contact
-from tracker.services.pages import Page
+from tracker.services.pages import Page, first_rows
 from tracker.services.sql.cold_list import faded
 
 
@@ -20,32 +20,42 @@ class FadedEntry:
 
 
 def faded_cards(
-    session: Session, user_id: int, today: date, limit: int, offset: int = 0
-) -> list[FadedEntry]:
-    """Faded cards, the most recently met first (the likeliest to remember you)."""
-    stmt = (
-        select(Contact)
-        .where(Contact.user_id == user_id, faded(today))
-        .order_by(Contact.last_touch_on.desc(), Contact.sort_key, Contact.id)
-        .limit(limit)
-        .offset(offset)
+    session: Session,
+    user_id: int,
+    today: date,
+    limit: int,
+    offset: int = 0,
+    *,
+    with_total: bool = True,
+) -> tuple[list[FadedEntry], int]:
+    """Faded cards, the most recently met first (the likeliest to remember you), and how
+    many there are (0 when not asked for): ordered and counted on narrow columns, only
+    those shown read whole."""
+    rows = first_rows(
+        session,
+        and_(Contact.user_id == user_id, faded(today)),
+        [Contact.last_touch_on.desc(), Contact.sort_key, Contact.id],
+        limit,
+        offset=offset,
+        with_total=with_total,
     )
     entries = []
-    for contact in session.scalars(stmt):
+    for contact, _total in rows:
         # Met once: the first real touch is that day (a first-met day is never earlier).
         assert contact.first_touch_on is not None
         entries.append(FadedEntry(contact, contact.first_touch_on))
-    return entries
+    return entries, rows[0][1] if rows else 0
 
 
 def faded_page(
     session: Session, user_id: int, today: date, *, page: int, per_page: int
 ) -> Page[FadedEntry]:
     """One page of the faded cards, with how many there are."""
-    total = session.scalar(select(func.count()).where(Contact.user_id == user_id, faded(today)))
     page = max(1, page)
-    items = faded_cards(session, user_id, today, per_page, (page - 1) * per_page)
-    return Page(items=items, number=page, per_page=per_page, total=total or 0)
+    items, total = faded_cards(session, user_id, today, per_page, (page - 1) * per_page)
+    if not items and page > 1:  # past the last page: the count comes from the first
+        total = faded_cards(session, user_id, today, 1)[1]
+    return Page(items=items, number=page, per_page=per_page, total=total)
 
 
 def archive_faded(

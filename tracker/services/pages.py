@@ -1,7 +1,12 @@
-"""A page of results."""
+"""A page of results, and the first contacts of a list read narrowly."""
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy.orm import Session
+
+from tracker.models import Contact
 
 T = TypeVar("T")
 
@@ -24,3 +29,32 @@ class Page(Generic[T]):
     @property
     def has_next(self) -> bool:
         return self.number < self.pages
+
+
+def first_rows(
+    session: Session,
+    where: ColumnElement[bool],
+    order: list[Any],
+    limit: int,
+    *,
+    offset: int = 0,
+    with_total: bool = True,
+) -> list[tuple[Contact, int]]:
+    """The first contacts in an order, each with how many match in all, in one query.
+
+    The order and the count are worked out on the narrow columns alone (an index covers
+    them); only the rows shown are read whole.
+    """
+    total = func.count().over() if with_total else literal(0)
+    top = (
+        select(Contact.id.label("id"), total.label("total"))
+        .where(where)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Contact, top.c.total).join(top, top.c.id == Contact.id).order_by(*order)
+    )
+    return [(contact, count) for contact, count in rows]

@@ -2,8 +2,8 @@
 introducer, how many people were met there, how far they came, and how many referrals they
 have given and received."""
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,95 +15,117 @@ from tracker.services.sql.stages import stage_rank
 from tracker.text import display_name
 
 SORTS = ("best", "people", "acquaintance", "trusted", "collaborator", "rate", "referrals")
+# The counts of a place, in the order the queries return them.
+PEOPLE, ACQUAINTANCE, TRUSTED, COLLABORATOR, GIVEN, RECEIVED = range(6)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Place:
     kind: str  # series, event or introducer
     id: int | None  # the event's or the introducer's (None for a series)
     name: str
     detail: str  # an event's date, or an introducer's company
-    people: int = 0
-    acquaintance: int = 0  # reached acquaintance or further
-    trusted: int = 0
-    collaborator: int = 0
-    given: int = 0  # referrals I gave to the people met there
-    received: int = 0  # referrals they gave me
+    people: int
+    acquaintance: int  # reached acquaintance or further
+    trusted: int
+    collaborator: int
+    given: int  # referrals I gave to the people met there
+    received: int  # referrals they gave me
     events: int = 0  # how many events the place holds (a series: all of them)
     last_held_on: date | None = None  # a series: its latest event
-    sort_keys: dict[str, tuple[Any, ...]] = field(default_factory=dict, compare=False)
 
     def share(self, count: int) -> int:
         """A count as a whole percentage of the people met."""
         return round(100 * count / self.people) if self.people else 0
 
-    def add(self, counts: Iterable[int]) -> None:
-        """Add the people met at one more event (or by one introducer) and how far they came."""
-        people, acquaintance, trusted, collaborator, given, received = counts
-        self.people += people
-        self.acquaintance += acquaintance
-        self.trusted += trusted
-        self.collaborator += collaborator
-        self.given += given
-        self.received += received
 
-    def rank(self) -> None:
-        """Work out the keys each sort orders by."""
-        referrals = self.given + self.received
-        self.sort_keys = {
-            "best": (self.collaborator, self.trusted, referrals, self.acquaintance, self.people),
-            "people": (self.people,),
-            "acquaintance": (self.acquaintance, self.people),
-            "trusted": (self.trusted, self.people),
-            "collaborator": (self.collaborator, self.people),
-            "rate": (
-                self.collaborator / self.people if self.people else 0,
-                self.trusted / max(self.people, 1),
-            ),
-            "referrals": (referrals, self.collaborator),
-        }
+# What a place is ranked by, for each sort, from its counts (most first).
+_KEYS: dict[str, Callable[[list[int]], tuple[Any, ...]]] = {
+    "best": lambda c: (
+        c[COLLABORATOR],
+        c[TRUSTED],
+        c[GIVEN] + c[RECEIVED],
+        c[ACQUAINTANCE],
+        c[PEOPLE],
+    ),
+    "people": lambda c: (c[PEOPLE],),
+    "acquaintance": lambda c: (c[ACQUAINTANCE], c[PEOPLE]),
+    "trusted": lambda c: (c[TRUSTED], c[PEOPLE]),
+    "collaborator": lambda c: (c[COLLABORATOR], c[PEOPLE]),
+    "rate": lambda c: (
+        c[COLLABORATOR] / c[PEOPLE] if c[PEOPLE] else 0,
+        c[TRUSTED] / max(c[PEOPLE], 1),
+    ),
+    "referrals": lambda c: (c[GIVEN] + c[RECEIVED], c[COLLABORATOR]),
+}
+
+
+def _count_columns(counted: Any) -> list[Any]:
+    """The count columns of a _counted_by subquery, in the order of PEOPLE … RECEIVED."""
+    names = ("people", "acquaintance", "trusted", "collaborator", "given", "received")
+    return [counted.c[name] for name in names]
 
 
 def _reached(rank: int) -> Any:
     return func.sum(case((stage_rank() >= rank, 1), else_=0)).cast(Integer)
 
 
-# What each place's people add up to: read from the stored stage and referral counts.
-_COUNTS = (
-    func.count(Contact.id),
-    _reached(1),
-    _reached(2),
-    _reached(3),
-    func.sum(Contact.referrals_given).cast(Integer),
-    func.sum(Contact.referrals_received).cast(Integer),
-)
-
-
-def _event_places(session: Session, user_id: int) -> list[Place]:
-    """One place per series, and one per event of its own, that brought someone."""
-    found: dict[Any, Place] = {}
-    rows = session.execute(
-        select(Event.id, Event.name, Event.series, Event.held_on, *_COUNTS)
-        .join(Contact, Contact.origin_event_id == Event.id)
-        .where(Event.user_id == user_id)
-        .group_by(Event.id, Event.name, Event.series, Event.held_on)
+def _counted_by(column: Any, user_id: int) -> Any:
+    """The user's contacts counted per value of a column (their event, their introducer):
+    how many, how far they came, the referrals they gave and received. An index covers
+    every column read, so no contact row is read."""
+    return (
+        select(
+            column.label("key"),
+            func.count().label("people"),
+            _reached(1).label("acquaintance"),
+            _reached(2).label("trusted"),
+            _reached(3).label("collaborator"),
+            func.sum(Contact.referrals_given).cast(Integer).label("given"),
+            func.sum(Contact.referrals_received).cast(Integer).label("received"),
+        )
+        .where(Contact.user_id == user_id, column.is_not(None))
+        .group_by(column)
+        .subquery()
     )
-    for event_id, name, series, held_on, *counts in rows:
-        if series:
-            place = found.setdefault(series, Place("series", None, series, ""))
+
+
+# A place while it is ranked: (kind, its counts, its name, the row that names it).
+Ranked = tuple[str, list[int], str, Any]
+
+
+def _event_places(session: Session, user_id: int) -> list[Ranked]:
+    """Each series, and each event of its own, that brought someone: a series adds up its
+    events."""
+    counted = _counted_by(Contact.origin_event_id, user_id)
+    events: list[Ranked] = []
+    series: dict[str, Ranked] = {}
+    # Counts are read by position: a thousand rows of named lookups cost more than the SQL.
+    for row in session.execute(
+        select(Event.id, Event.name, Event.series, Event.held_on, *_count_columns(counted))
+        .join(counted, counted.c.key == Event.id)
+        .where(Event.user_id == user_id)
+    ):
+        counts = list(row[4:])
+        if not row[2]:
+            events.append(("event", counts, row[1], row))
+        elif row[2] in series:
+            total = series[row[2]][1]
+            for index, count in enumerate(counts):
+                total[index] += count
         else:
-            detail = held_on.isoformat() if held_on else ""
-            place = found.setdefault(event_id, Place("event", event_id, name, detail, events=1))
-        place.add(count or 0 for count in counts)
-    for series, events, last in session.execute(
+            series[row[2]] = ("series", counts, row[2], row)
+    return events + list(series.values())
+
+
+def _series_events(session: Session, user_id: int) -> dict[str, tuple[int, date | None]]:
+    """How many events each series holds, and its latest."""
+    rows = session.execute(
         select(Event.series, func.count(), func.max(Event.held_on))
         .where(Event.user_id == user_id, Event.series != "")
         .group_by(Event.series)
-    ):
-        if series in found:
-            found[series].events = events
-            found[series].last_held_on = _day(last)
-    return list(found.values())
+    )
+    return {series: (count, _day(last)) for series, count, last in rows}
 
 
 def _day(value: date | str | None) -> date | None:
@@ -111,8 +133,9 @@ def _day(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _introducers(session: Session, user_id: int) -> list[Place]:
-    """One place per introducer who brought someone."""
+def _introducers(session: Session, user_id: int) -> list[Ranked]:
+    """Each introducer who brought someone."""
+    counted = _counted_by(Contact.introduced_by_id, user_id)
     introducer = Contact.__table__.alias("introducer")
     rows = session.execute(
         select(
@@ -120,27 +143,52 @@ def _introducers(session: Session, user_id: int) -> list[Place]:
             introducer.c.family_name,
             introducer.c.given_name,
             introducer.c.company,
-            *_COUNTS,
+            *_count_columns(counted),
         )
-        .join(Contact, Contact.introduced_by_id == introducer.c.id)
+        .join(counted, counted.c.key == introducer.c.id)
         .where(introducer.c.user_id == user_id)
-        .group_by(
-            introducer.c.id, introducer.c.family_name, introducer.c.given_name, introducer.c.company
-        )
     )
-    found = []
-    for contact_id, family, given_name, company, *counts in rows:
-        place = Place("introducer", contact_id, display_name(family, given_name), company)
-        place.add(count or 0 for count in counts)
-        found.append(place)
-    return found
+    return [("introducer", list(row[4:]), display_name(row[1], row[2]), row) for row in rows]
 
 
-def places(session: Session, user_id: int, sort: str = "best") -> list[Place]:
-    """Every place and introducer that brought at least one person, best first."""
+def _place(item: Ranked, series: dict[str, Any]) -> Place:
+    """The place a ranked row stands for, as the report shows it."""
+    kind, counts, name, row = item
+    people, acquaintance, trusted, collaborator, given, received = counts
+    if kind == "introducer":
+        place_id, detail, events, last = row.id, row.company, 0, None
+    elif kind == "series":
+        place_id, detail = None, ""
+        events, last = series.get(row.series, (0, None))
+    else:
+        place_id, events, last = row.id, 1, None
+        detail = row.held_on.isoformat() if row.held_on else ""
+    return Place(
+        kind,
+        place_id,
+        name,
+        detail,
+        people,
+        acquaintance,
+        trusted,
+        collaborator,
+        given,
+        received,
+        events,
+        last,
+    )
+
+
+def places(
+    session: Session, user_id: int, sort: str = "best", limit: int | None = None
+) -> tuple[list[Place], int]:
+    """The best places and introducers (the first ``limit``, or all), and how many there are.
+
+    Ranked on their counts alone; only the places returned are made whole.
+    """
     found = _event_places(session, user_id) + _introducers(session, user_id)
-    key = sort if sort in SORTS else "best"
-    for place in found:
-        place.rank()
-    found.sort(key=lambda place: (place.sort_keys[key], place.name), reverse=True)
-    return found
+    rank = _KEYS[sort if sort in SORTS else "best"]
+    found.sort(key=lambda item: (rank(item[1]), item[2]), reverse=True)
+    series = _series_events(session, user_id)
+    shown = found if limit is None else found[:limit]
+    return [_place(item, series) for item in shown], len(found)

@@ -11,9 +11,11 @@ from tracker.relationships import (
     Cadence,
     Evidence,
     Reciprocity,
+    awaits_first_follow_up,
     bond_strength,
     effective_cadence,
     evidence,
+    first_follow_up_days_left,
     first_touch,
     is_faded,
     is_flagged,
@@ -21,6 +23,7 @@ from tracker.relationships import (
     is_snoozed,
     label_supported,
     last_touch,
+    met_on,
     met_only_once,
     reciprocity,
     strength_series,
@@ -42,6 +45,7 @@ class Relationship:
     warmth: str | None
     flagged: bool  # on the cold list, or faded
     faded: bool  # a card met once, long past its cadence
+    first_follow_up_days: int | None  # a new card: days left to follow up (else None)
     cadence: Cadence
     snoozed: bool
     strength: float
@@ -64,7 +68,18 @@ def relationship(session: Session, contact: Contact, today: date) -> Relationshi
     flagged = is_flagged(
         warmth, today=today, snoozed_until=contact.snoozed_until, archived=bool(contact.archived_at)
     )
-    once = met_only_once(contact.first_met_on, first_touch(touches), last_touch(touches))
+    last = last_touch(touches)
+    once = met_only_once(contact.first_met_on, first_touch(touches), last)
+    met = met_on(contact.first_met_on, last)
+    waiting = awaits_first_follow_up(
+        stage=contact.stage,
+        evidence_stage=found.stage,
+        met=met,
+        last_touch_on=last,
+        today=today,
+        snoozed_until=contact.snoozed_until,
+        archived=bool(contact.archived_at),
+    )
     return Relationship(
         evidence=found,
         supported=label_supported(found.stage, exchanges),
@@ -74,6 +89,7 @@ def relationship(session: Session, contact: Contact, today: date) -> Relationshi
         warmth=warmth,
         flagged=flagged,
         faded=flagged and is_faded(contact.stage, warmth, met_once=once),
+        first_follow_up_days=first_follow_up_days_left(met, today) if waiting and met else None,
         cadence=effective_cadence(
             contact.stage, contact.cadence, [t.cadence for t in contact.tags]
         ),

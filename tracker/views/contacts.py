@@ -35,6 +35,7 @@ from tracker.forms import (
 from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day
 from tracker.models import CardImage, Contact
 from tracker.services import ServiceError
+from tracker.services.contact_list import contact_list
 from tracker.services.contacts import (
     SORTS,
     ContactData,
@@ -44,7 +45,6 @@ from tracker.services.contacts import (
     contact_page,
     create_contact,
     delete_contact,
-    list_contacts,
     lookup,
     parse_tags,
     set_archived,
@@ -55,7 +55,7 @@ from tracker.services.contacts import (
     user_tags,
 )
 from tracker.services.duplicates import likely_duplicates, merge
-from tracker.services.events import recent_events
+from tracker.services.events import event_names
 from tracker.services.relationship import relationship
 from tracker.services.security import record
 from tracker.services.touchpoints import TouchpointData, create_touchpoint, timeline
@@ -91,7 +91,7 @@ def index() -> str:
     sort = args.get("sort", "reading")
     sort = sort if sort in SORTS else "reading"
     session = get_session()
-    page = list_contacts(
+    page = contact_list(
         session,
         auth.user_id(),
         wanted,
@@ -106,7 +106,7 @@ def index() -> str:
         wanted=wanted,
         sort=sort,
         tags=user_tags(session, auth.user_id()),
-        events=recent_events(session, auth.user_id(), limit=200),
+        events=event_names(session, auth.user_id(), limit=200),
         day=today(),
     )
 

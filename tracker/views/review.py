@@ -33,9 +33,11 @@ def places_report() -> str:
     """Show which events and introducers brought people who became collaborators."""
     sort = request.args.get("sort", "best")
     sort = sort if sort in SORTS else "best"
-    found = places(get_session(), auth.user_id(), sort)
-    shown = len(found) if request.args.get("all") == "1" else PLACES_SHOWN
-    return render_template("review/places.html", places=found, sort=sort, shown=shown)
+    everything = request.args.get("all") == "1"
+    found, total = places(
+        get_session(), auth.user_id(), sort, limit=None if everything else PLACES_SHOWN
+    )
+    return render_template("review/places.html", places=found, total=total, sort=sort)
 
 
 @bp.route("/help")

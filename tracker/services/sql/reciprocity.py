@@ -33,9 +33,14 @@ def one_way(today: date) -> ColumnElement[str | None]:
 def exchanges_since(
     session: Session, user_id: int, ids: list[int], since: date, today: date
 ) -> tuple[dict[int, list[Touch]], dict[int, list[RuleReferral]]]:
-    """The consultations and referrals of these contacts from a day to today, as the rules
-    take them (an introduction counts as given to each of its two contacts). Two queries,
-    however many contacts (none too), so that a page's query count stays fixed."""
+    """The consultations and referrals of these contacts (the user's) from a day to today,
+    as the rules take them (an introduction counts as given to each of its two contacts).
+    Two queries, however many contacts (none too), so that a page's query count stays fixed.
+
+    The touchpoints are found from the contacts' links, then by their ids: filtering them by
+    owner or kind first would send SQLite through the index of every consultation the user
+    has, probing each for these contacts.
+    """
     touches: dict[int, list[Touch]] = defaultdict(list)
     referrals: dict[int, list[RuleReferral]] = defaultdict(list)
     for contact_id, on, kind in session.execute(
@@ -43,7 +48,6 @@ def exchanges_since(
         .join(Touchpoint, Touchpoint.id == touchpoint_contacts.c.touchpoint_id)
         .where(
             touchpoint_contacts.c.contact_id.in_(ids),
-            Touchpoint.user_id == user_id,
             Touchpoint.kind.in_(("consulted_me", "consulted_them")),
             Touchpoint.occurred_on >= since,
             Touchpoint.occurred_on <= today,
