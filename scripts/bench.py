@@ -55,7 +55,7 @@ from tracker.models import Contact, User, UserSession, touchpoint_contacts  # no
 from tracker.seeding import TIERS as SEED_TIERS  # noqa: E402
 from tracker.seeding import SeedPlan, seed_user  # noqa: E402
 from tracker.services.contacts import ContactFilter, list_contacts  # noqa: E402
-from tracker.services.dashboard import LIST_LIMIT, cold_list, counts  # noqa: E402
+from tracker.services.dashboard import LIST_LIMIT, cold_list, cold_total  # noqa: E402
 from tracker.services.imports import apply, plan  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
@@ -371,9 +371,7 @@ def page_rows(app: Flask, name: str, user_id: int, today: date) -> tuple[list[in
     with database(app).sessionmaker() as session:
         if name == "cold_list":
             entries = cold_list(session, user_id, today)
-            return [entry.contact.id for entry in entries], counts(
-                session, user_id, today
-            ).going_cold
+            return [entry.contact.id for entry in entries], cold_total(session, user_id, today)[0]
         wanted, sort = {
             "list_first_page": (ContactFilter(), "reading"),
             "list_search": (ContactFilter(query=SEARCH), "reading"),

@@ -165,6 +165,20 @@ def test_hot_pages_scan_no_table_whole(app, client, user, second, page):
         # This month's new cards, by coalesce(first_met_on, last_touch_on) (migration 0007),
         # not by reading every contact with a touch.
         ("/", ("stage = ", "coalesce("), "ix_contacts_user_id_met_on"),
+        # The counts per stage and warmth from the dashboard's covering index (0010), and
+        # the review's sections from theirs: not from the contacts' rows.
+        pytest.param(
+            "/",
+            ("GROUP BY contacts.stage",),
+            "COVERING INDEX ix_contacts_user_id_next_due_on",
+            marks=sqlite_only,
+        ),
+        pytest.param(
+            "/review",
+            ("UNION ALL",),
+            "COVERING INDEX ix_contacts_user_id_review",
+            marks=sqlite_only,
+        ),
         # What went each way with the one-way relationships shown: from their links (0008),
         # not from the index of every consultation the user has, probed for each of them.
         ("/review", ("touchpoints.kind IN",), "ix_touchpoint_contacts_contact_id_touchpoint_id"),

@@ -149,8 +149,8 @@ class Contact(Base):
         Index(
             "ix_contacts_user_id_review",
             "user_id",
+            "stage",  # before archived_at: the dashboard's counts keep to their own index
             "archived_at",
-            "stage",
             "evidence_stage",
             "strength_level",
             "last_gave_on",

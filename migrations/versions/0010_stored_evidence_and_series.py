@@ -33,8 +33,8 @@ DATES = ("first_touch_on", "last_gave_on", "second_gave_on", "last_received_on",
 # The review decides who is a candidate, unsupported or one way from this index alone.
 REVIEW_INDEX = (
     "user_id",
-    "archived_at",
     "stage",
+    "archived_at",
     "evidence_stage",
     "strength_level",
     "last_gave_on",

@@ -4,12 +4,11 @@ page renders 50 rows without a query, an object or a lookup per row."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker import text
 from tracker.models import Contact
-from tracker.services.contacts import ContactFilter, contacts_query, list_order
+from tracker.services.contacts import ContactFilter, page_query
 from tracker.services.pages import Page
 from tracker.services.sql.warmth import warmth_case
 
@@ -36,9 +35,7 @@ def contact_list(
     per_page: int = 50,
 ) -> Page[ContactRow]:
     """One page of the user's contacts as the list shows them, filtered and sorted."""
-    stmt = contacts_query(user_id, wanted, today)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    page = max(1, page)
+    stmt, total, page = page_query(session, user_id, wanted, today, sort, page, per_page)
     rows = session.execute(
         stmt.with_only_columns(
             Contact.id,
@@ -52,9 +49,6 @@ def contact_list(
             warmth_case(today),
             Contact.last_touch_on,
         )
-        .order_by(*list_order(sort, today))
-        .limit(per_page)
-        .offset((page - 1) * per_page)
     )
     items = [
         ContactRow(

@@ -343,16 +343,27 @@ def list_contacts(
     per_page: int = 50,
 ) -> Page[Contact]:
     """One page of the user's contacts, filtered and sorted."""
+    stmt, total, page = page_query(session, user_id, wanted, today, sort, page, per_page)
+    items = session.scalars(stmt.options(selectinload(Contact.tags))).all()
+    return Page(items=list(items), number=page, per_page=per_page, total=total)
+
+
+def page_query(
+    session: Session,
+    user_id: int,
+    wanted: ContactFilter,
+    today: date,
+    sort: str,
+    page: int,
+    per_page: int,
+) -> tuple[Select[Any], int, int]:
+    """The statement of one page of the list (ordered, offset), how many contacts match,
+    and the page's number."""
     stmt = contacts_query(user_id, wanted, today)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = max(1, page)
-    items = session.scalars(
-        stmt.options(selectinload(Contact.tags))
-        .order_by(*list_order(sort, today))
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(items=list(items), number=page, per_page=per_page, total=total)
+    ordered = stmt.order_by(*list_order(sort, today)).limit(per_page)
+    return ordered.offset((page - 1) * per_page), total, page
 
 
 def list_order(sort: str, today: date) -> list[Any]:

@@ -23,7 +23,7 @@ from tracker.relationships.follow_ups import FIRST_FOLLOW_UP
 from tracker.services import sql
 from tracker.services.faded import FadedEntry, faded_cards
 from tracker.services.pages import first_rows
-from tracker.services.sql.cold_list import cold_order, fades, not_snoozed, on_cold_list
+from tracker.services.sql.cold_list import cold_order, not_snoozed, on_cold_list
 from tracker.services.sql.follow_ups import follow_up_due, waiting_for_first_follow_up
 from tracker.services.sql.follow_ups import met_on as met_on_sql
 from tracker.services.sql.warmth import warmth_case, warmth_clause
@@ -215,32 +215,33 @@ def follow_ups_due(
 class Counts:
     per_stage: dict[str, int]
     per_warmth: dict[str, int]
-    going_cold: int  # on the cold list: cold or dormant, not snoozed, not faded
-    faded: int  # faded cards
+    flagged: int  # cold or dormant, and not snoozed: the cold list and the faded cards
 
 
 def counts(session: Session, user_id: int, today: date) -> Counts:
     """Active contacts per stage and per warmth today ("none": no real touch yet)."""
     warmth_label = warmth_case(today)
     snoozed = case((not_snoozed(today), 0), else_=1)
-    fading = case((fades(today), 1), else_=0)
     rows = session.execute(
-        select(Contact.stage, warmth_label, snoozed, fading, func.count())
+        select(Contact.stage, warmth_label, snoozed, func.count())
         .where(Contact.user_id == user_id, sql.active())
-        .group_by(Contact.stage, warmth_label, snoozed, fading)
+        .group_by(Contact.stage, warmth_label, snoozed)
     )
     per_stage = dict.fromkeys(STAGES, 0)
     per_warmth = dict.fromkeys(WARMTH_LABELS, 0)
-    going_cold = faded_total = 0
-    for stage, warmth_name, is_snoozed, is_faded, count in rows:
+    flagged = 0
+    for stage, warmth_name, is_snoozed, count in rows:
         per_stage[stage] = per_stage.get(stage, 0) + count
         per_warmth[warmth_name] += count
         if warmth_name in ("cold", "dormant") and not is_snoozed:
-            if is_faded:
-                faded_total += count
-            else:
-                going_cold += count
-    return Counts(per_stage, per_warmth, going_cold, faded_total)
+            flagged += count
+    return Counts(per_stage, per_warmth, flagged)
+
+
+def cold_total(session: Session, user_id: int, today: date) -> tuple[int, int]:
+    """How many are on the cold list, and how many cards have faded off it."""
+    faded_total = faded_cards(session, user_id, today, 1)[1]
+    return counts(session, user_id, today).flagged - faded_total, faded_total
 
 
 def referral_balance(
@@ -283,15 +284,17 @@ def dashboard(
     cold = cold_list(session, user_id, today, limit)
     given, received, series = referral_balance(session, user_id, today)
     counted = counts(session, user_id, today)
+    # The faded cards are counted as they are listed; the cold list is the rest of those
+    # flagged, so its count is not asked for twice.
+    faded, faded_total = faded_cards(session, user_id, today, faded_limit)
     first = first_follow_ups(session, user_id, today, limit)
     follow_ups, follow_up_total = follow_ups_due(session, user_id, today, limit)
     return Dashboard(
         today=today,
         cold=cold,
-        cold_total=counted.going_cold,
-        # Their count is on the dashboard's counts: not asked for twice.
-        faded=faded_cards(session, user_id, today, faded_limit, with_total=False)[0],
-        faded_total=counted.faded,
+        cold_total=counted.flagged - faded_total,
+        faded=faded,
+        faded_total=faded_total,
         cooling=cooling(session, user_id, today, limit),
         first_follow_ups=first.entries,
         first_total=first.total,

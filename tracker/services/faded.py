@@ -20,24 +20,16 @@ class FadedEntry:
 
 
 def faded_cards(
-    session: Session,
-    user_id: int,
-    today: date,
-    limit: int,
-    offset: int = 0,
-    *,
-    with_total: bool = True,
+    session: Session, user_id: int, today: date, limit: int, offset: int = 0
 ) -> tuple[list[FadedEntry], int]:
     """Faded cards, the most recently met first (the likeliest to remember you), and how
-    many there are (0 when not asked for): ordered and counted on narrow columns, only
-    those shown read whole."""
+    many there are: ordered and counted on narrow columns, only those shown read whole."""
     rows = first_rows(
         session,
         and_(Contact.user_id == user_id, faded(today)),
         [Contact.last_touch_on.desc(), Contact.sort_key, Contact.id],
         limit,
         offset=offset,
-        with_total=with_total,
     )
     entries = []
     for contact, _total in rows:
