@@ -276,3 +276,27 @@ def test_the_contact_page_says_how_long_a_new_card_has_left(
     make_touchpoint([old], kind="card_exchange", occurred_on=date(2025, 5, 1))
     page = signed_in.get(f"/contacts/{old.id}").get_data(as_text=True)
     assert "A new card" not in page and "A faded card" in page
+
+
+def test_events_that_look_like_one_series_are_grouped_in_one_step(
+    signed_in, app, make_event, make_contact
+):
+    first = make_event(name="倫理法人会 モーニングセミナー 第311回", held_on=date(2026, 10, 29))
+    second = make_event(name="倫理法人会 モーニングセミナー 第312回 2026/11/05")
+    alone = make_event(name="大交流会 2026")
+    make_contact(family_name="朝一", origin_event_id=first.id)
+    make_contact(family_name="朝二", origin_event_id=second.id)
+    page = section(signed_in.get("/events").get_data(as_text=True), "series-heading")
+    assert "倫理法人会 モーニングセミナー" in page and "2 events" in page
+    assert "大交流会" not in page  # a name of its own suggests no series
+    response = signed_in.post("/events/series", data={"series": "倫理法人会 モーニングセミナー"})
+    assert response.status_code == 302
+    with write_transaction(app) as session:
+        assert [session.get(Event, e.id).series for e in (first, second, alone)] == [
+            "倫理法人会 モーニングセミナー",
+            "倫理法人会 モーニングセミナー",
+            "",
+        ]
+    assert 'id="series-heading"' not in signed_in.get("/events").get_data(as_text=True)
+    places = signed_in.get("/places").get_data(as_text=True)
+    assert places.count("倫理法人会 モーニングセミナー</a>") == 1

@@ -36,7 +36,7 @@ NOT_PAGES = {
     "calendar.ics",
     "contacts.card_image",
     "contacts.lookup_json",
-    "events.series_suggestion",
+    "events.series_suggestion",  # JSON for the event form's script
 }
 # Programs' endpoints (the JSON API, its document, CardDAV): no HTML pages.
 MACHINE_BLUEPRINTS = ("api.", "api-docs.", "carddav.")

@@ -244,18 +244,28 @@ class Person(ma.Schema):
     met_on = fields.String(allow_none=True, metadata={"format": "date"})
     warmth = fields.String(allow_none=True)
     overdue_days = fields.Integer(allow_none=True)
+    overdue_ratio = fields.Float(
+        metadata={"description": "Days past due as a share of the cadence (the cold list)"}
+    )
     days_left = fields.Integer(allow_none=True)
     when = fields.String(metadata={"description": "overdue, today or soon"})
     evidence_stage = fields.String()
+    supported_stage = fields.String(
+        metadata={"description": "The stage the evidence supports as a label today"}
+    )
+    reason = fields.String(
+        metadata={"description": "Why a label is unsupported: evidence or no_exchange"}
+    )
     given = fields.Integer()
     received = fields.Integer()
     direction = fields.String(metadata={"description": "only_i_give or only_they_give"})
 
 
 class Place(ma.Schema):
-    kind = fields.String(required=True)
-    id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"description": "series, event or introducer"})
+    id = fields.Integer(required=True, allow_none=True, metadata={"description": "null: a series"})
     name = fields.String(required=True)
+    events = fields.Integer(required=True, metadata={"description": "How many events it holds"})
     people = fields.Integer(required=True)
     acquaintance = fields.Integer(required=True)
     trusted = fields.Integer(required=True)
@@ -270,6 +280,8 @@ class Digest(ma.Schema):
     today = fields.Date(required=True)
     cold = fields.List(fields.Nested(Person), required=True)
     cold_total = fields.Integer(required=True)
+    faded = fields.List(fields.Nested(Person), required=True)
+    faded_total = fields.Integer(required=True)
     cooling = fields.List(fields.Nested(Person), required=True)
     first_follow_up = fields.List(fields.Nested(Person), required=True)
     first_follow_up_total = fields.Integer(required=True)

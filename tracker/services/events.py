@@ -7,6 +7,7 @@ from sqlalchemy import Subquery, func, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.models import Contact, Event, Touchpoint, touchpoint_contacts
+from tracker.series import suggest_series
 from tracker.services import N_, ServiceError
 from tracker.vocabulary import EVENT_KINDS
 
@@ -85,6 +86,34 @@ def list_events(
     if series is not None:
         stmt = stmt.where(Event.series == series)
     return [(event, count) for event, count in session.execute(stmt)]
+
+
+def ungrouped_series(session: Session, user_id: int) -> list[tuple[str, int]]:
+    """Series that events of no series seem to belong to, with how many: the suggestion
+    from their names, where two or more share it (or it names a series already)."""
+    found: dict[str, int] = {}
+    for name in session.scalars(
+        select(Event.name).where(Event.user_id == user_id, Event.series == "")
+    ):
+        suggestion = suggest_series(name)
+        if suggestion:
+            found[suggestion] = found.get(suggestion, 0) + 1
+    existing = set(series_names(session, user_id))
+    return sorted(
+        ((name, count) for name, count in found.items() if count > 1 or name in existing),
+        key=lambda item: (-item[1], item[0]),
+    )
+
+
+def group_series(session: Session, user_id: int, series: str) -> int:
+    """Put the user's events of no series whose name suggests this one into it; returns how
+    many (a series set by hand is left as it is)."""
+    events = session.scalars(select(Event).where(Event.user_id == user_id, Event.series == ""))
+    grouped = [event for event in events if series and suggest_series(event.name) == series]
+    for event in grouped:
+        event.series = series
+    session.flush()
+    return len(grouped)
 
 
 def series_names(session: Session, user_id: int) -> list[str]:

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from tracker import auth
@@ -14,9 +15,11 @@ from tracker.services.events import (
     EventData,
     create_event,
     delete_event,
+    group_series,
     list_events,
     people_met,
     series_names,
+    ungrouped_series,
     update_event,
 )
 from tracker.views.helpers import get_owned_or_404
@@ -31,11 +34,34 @@ def index() -> str:
     """List events (of one series, if asked), newest first, with the people met at each."""
     series = request.args.get("series", None)
     series = series[:ORG_LEN] if series else None
+    session = get_session()
     return render_template(
         "events/index.html",
-        events=list_events(get_session(), auth.user_id(), series),
+        events=list_events(session, auth.user_id(), series),
         series=series,
+        suggested=[] if series else ungrouped_series(session, auth.user_id()),
+        confirm=ConfirmForm(),
     )
+
+
+@bp.route("/series", methods=["POST"])
+def group() -> Response:
+    """Put the events whose names suggest a series into it, in one step."""
+    series = " ".join(request.form.get("series", "")[:ORG_LEN].split())
+    if ConfirmForm().validate_on_submit() and series:
+        count = group_series(get_session(), auth.user_id(), series)
+        get_session().commit()
+        if count:
+            flash(
+                ngettext(
+                    "%(num)d event is now part of %(series)s.",
+                    "%(num)d events are now part of %(series)s.",
+                    count,
+                    series=series,
+                ),
+                "success",
+            )
+    return redirect(url_for("events.index", series=series or None))
 
 
 @bp.route("/series-suggestion")
