@@ -1,7 +1,7 @@
 """Stored evidence and exchanges on contacts; a series on events
 
 Revision ID: 0010
-Revises: 0015
+Revises: 0011
 
 The review, the places report and the cold list read what they need from each contact's row
 instead of counting its history on every request: the first real touch, the evidence's
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0015"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from tracker import auth
 from tracker.dates import parse_date
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.fields import ON_CARD
 from tracker.forms import CardForm, field_values
 from tracker.services import ServiceError
@@ -42,6 +42,7 @@ def new() -> str | Response:
             talked_about=form.talked_about.data or "",
             follow_up_on=form.follow_up_on.data,
         )
+        session = write_session()
         try:
             contact = log_card_exchange(session, auth.user_id(), card, today())
         except ServiceError as error:

@@ -6,7 +6,8 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from tracker import auth
-from tracker.db import get_session
+from tracker.auth import client_ip
+from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, EventForm
 from tracker.models import ORG_LEN, Event
 from tracker.series import suggest_series
@@ -22,6 +23,7 @@ from tracker.services.events import (
     ungrouped_series,
     update_event,
 )
+from tracker.services.security import record
 from tracker.views.helpers import get_owned_or_404
 from tracker.web import error_message
 
@@ -93,6 +95,7 @@ def _edit(event: Event | None) -> str | Response:
             notes=form.notes.data or "",
             series=form.series.data or "",
         )
+        session = write_session()
         try:
             if event is None:
                 event = create_event(session, auth.user_id(), data)
@@ -131,8 +134,11 @@ def delete(event_id: int) -> str | Response:
     event = get_owned_or_404(Event, event_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        delete_event(get_session(), event)
-        get_session().commit()
+        session = write_session()
+        name = event.name
+        delete_event(session, event)
+        record(session, auth.user_id(), "deletion", f"event {name}", client_ip())
+        session.commit()
         flash(_("Event deleted."), "success")
         return redirect(url_for("events.index"))
     return render_template("events/delete.html", event=event, form=form)

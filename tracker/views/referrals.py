@@ -6,7 +6,8 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from tracker import auth
-from tracker.db import get_session
+from tracker.auth import client_ip
+from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, ReferralForm
 from tracker.models import Contact, Referral
 from tracker.services import ServiceError
@@ -21,6 +22,7 @@ from tracker.services.referrals import (
     years,
 )
 from tracker.services.review import one_way_relationships
+from tracker.services.security import record
 from tracker.views.helpers import contact_choices, get_owned_or_404, safe_next
 from tracker.vocabulary import REFERRAL_DIRECTIONS, REFERRAL_STATUSES
 from tracker.web import db_int, error_message, page_number, today
@@ -107,6 +109,7 @@ def _edit(referral: Referral | None) -> str | Response:
             status=form.status.data or "introduced",
             notes=form.notes.data or "",
         )
+        session = write_session()
         try:
             if referral is None:
                 referral = create_referral(session, auth.user_id(), data, today())
@@ -140,8 +143,12 @@ def delete(referral_id: int) -> str | Response:
     referral = get_owned_or_404(Referral, referral_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        delete_referral(get_session(), referral, today())
-        get_session().commit()
+        session = write_session()
+        when = referral.referred_on.isoformat()
+        what = f"referral {referral.direction} {when} {referral.contact.name}"
+        delete_referral(session, referral, today())
+        record(session, auth.user_id(), "deletion", what, client_ip())
+        session.commit()
         flash(_("Referral deleted."), "success")
         return redirect(safe_next(url_for("referrals.index")))
     return render_template("referrals/delete.html", referral=referral, form=form)

@@ -6,7 +6,7 @@ from werkzeug.wrappers import Response
 
 from tracker import auth
 from tracker.auth import client_ip
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, TouchpointForm
 from tracker.models import Touchpoint
 from tracker.services import ServiceError
@@ -59,12 +59,14 @@ def _edit(touchpoint: Touchpoint | None) -> str | Response:
     form.contacts.choices = contact_choices(session, list(form.contacts.data or []), query)
     form.event.choices = event_choices(session, form.event.data, _("No event"))
     if not finding and form.validate_on_submit():
+        data = _data(form)
+        session = write_session()
         try:
             if touchpoint is None:
-                touchpoint = create_touchpoint(session, auth.user_id(), _data(form), today())
+                touchpoint = create_touchpoint(session, auth.user_id(), data, today())
                 message = _("Touchpoint logged.")
             else:
-                update_touchpoint(session, touchpoint, _data(form), today())
+                update_touchpoint(session, touchpoint, data, today())
                 message = _("Touchpoint saved.")
         except ServiceError as error:
             session.rollback()
@@ -100,11 +102,10 @@ def delete(touchpoint_id: int) -> str | Response:
         url_for("contacts.detail", contact_id=first) if first else url_for("home.index")
     )
     if form.validate_on_submit():
-        delete_touchpoint(get_session(), touchpoint, today())
-        record(
-            get_session(), auth.user_id(), "deletion", f"touchpoint {touchpoint.id}", client_ip()
-        )
-        get_session().commit()
+        session = write_session()
+        delete_touchpoint(session, touchpoint, today())
+        record(session, auth.user_id(), "deletion", f"touchpoint {touchpoint.id}", client_ip())
+        session.commit()
         flash(_("The touchpoint was moved to the trash."), "success")
         return redirect(back)
     return render_template("touchpoints/delete.html", touchpoint=touchpoint, form=form, back=back)
