@@ -114,13 +114,13 @@ def test_counts_and_referral_balance(app, user, make_contact, make_touchpoint, m
 def test_the_page_shows_each_list(signed_in, make_contact, make_touchpoint):
     cold = make_contact(family_name="冷え")
     make_touchpoint([cold], occurred_on=TODAY - timedelta(days=45))
-    new = make_contact(family_name="新顔", first_met_on=TODAY - timedelta(days=2))
-    make_touchpoint([new], kind="card_exchange", occurred_on=TODAY - timedelta(days=2))
+    new = make_contact(family_name="新顔", first_met_on=TODAY - timedelta(days=25))
+    make_touchpoint([new], kind="card_exchange", occurred_on=TODAY - timedelta(days=25))
     page = signed_in.get("/").get_data(as_text=True)
     assert "冷え" in section(page, "cold-heading")
     assert "0.5× its cadence past due (14 days)" in section(page, "cold-heading")  # due 13 Nov
-    assert "新顔" in section(page, "first-heading")
-    assert "28 days left" in section(page, "first-heading")
+    assert "新顔" in section(page, "first-heading")  # its month runs out on 2 Dec
+    assert "5 days left" in section(page, "first-heading")
 
 
 def test_log_a_touchpoint_from_a_row_in_one_step(signed_in, app, make_contact, make_touchpoint):

@@ -66,10 +66,10 @@ def test_accept_language_chooses_japanese(client, user):
         session.get(User, user.id).language = None
     page = client.get("/", headers={"Accept-Language": "ja,en;q=0.5"}).get_data(as_text=True)
     assert '<html lang="ja">' in page
-    assert "期日のフォローアップ" in page
+    assert "はじめの一歩" in page  # a new account is shown its first steps
     page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.5"}).get_data(as_text=True)
     assert '<html lang="en">' in page
-    assert "Follow-ups due" in page
+    assert "Your first steps" in page
 
 
 def test_the_users_setting_wins_over_the_browser(signed_in, app, user):

@@ -246,7 +246,7 @@ def test_seeded_solo_cold_list_leads_with_stage_then_relative_overdue(app, runne
         for row in page.split('<li class="row-item">')[1:]
     ]
     data = json.loads(runner.invoke(args=["digest", "--user", user.email, "--json"]).output)
-    assert len(shown) == 12 and len(data["cold"]) == 25
+    assert len(shown) == 5 and len(data["cold"]) == 25
     for figures in (shown, [(e["stage"], e["overdue_ratio"]) for e in data["cold"]]):
         ranks = [(-stage_rank(stage), -ratio) for stage, ratio in figures]
         assert ranks == sorted(ranks)

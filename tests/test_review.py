@@ -103,16 +103,27 @@ def test_network_picture_draws_introductions_and_referrals(signed_in, make_conta
     newcomer = make_contact(family_name="新", given_name="", introduced_by_id=hub.id)
     other = make_contact(family_name="他", given_name="", stage="trusted")
     make_referral(hub, direction="given")
+    make_referral(hub, direction="given")
+    make_referral(other, direction="received")
     make_referral(hub, direction="introduction", other_contact_id=other.id)
     make_contact(family_name="孤立")
     page = signed_in.get("/network").get_data(as_text=True)
-    assert page.count('class="node stage-node-') == 3 + 4  # three people + the legend
+    drawing = page.split('<svg class="network-drawing"')[1].split("</svg>")[0]
+    assert drawing.count('class="node stage-node-') == 3
     assert "孤立" not in page
-    assert page.count('class="edge edge-introduced"') == 2  # one link + the legend
-    assert page.count('class="edge edge-given"') == 2
-    assert page.count('class="edge edge-introduction"') == 2
-    assert "要 introduced 新 to you" in page
-    assert "You introduced 要 and 他" in page
+    # One arrow per person and direction (two referrals given to 要 are one, thicker, arrow),
+    # one arc per introduction; the legend draws each kind once more.
+    assert drawing.count('class="lane lane-given"') == 1
+    assert drawing.count('class="lane lane-received"') == 1
+    assert drawing.count('class="arc arc-introduced"') == 1
+    assert drawing.count('class="arc arc-introduction"') == 1
+    assert 'marker-end="url(#arrow-given)"' in drawing
+    assert page.count("arc arc-introduction") == 2
+    words = page.split('id="links-heading"')[1].split("</section>")[0]
+    assert "You gave them 2 referrals." in words
+    assert "They gave you 1 referral." in words
+    assert "Introduced 新 to you." in words and "Introduced to you by 要." in words
+    assert "You introduced them to 他." in words and "You introduced them to 要." in words
     trusted_only = signed_in.get("/network?stage=trusted").get_data(as_text=True)
     assert "新" not in trusted_only.split("<figure")[1].split("</figure>")[0]
     assert newcomer.id

@@ -54,17 +54,18 @@ def test_cards_to_a_collaborator(page: Page, live_server) -> None:
     log_card(page, "佐藤", "一郎", "さとう", "いちろう", 会社名="佐藤保険")
     page.get_by_role("button", name="保存", exact=True).click()
 
-    # Three weeks later: Yamada has been met again; the other two still wait.
-    on_day(live_server, "2026-06-20")
+    # Three and a half weeks later: Yamada has been met again; the other two still wait,
+    # and their month runs out within the week.
+    on_day(live_server, "2026-06-26")
     log_touchpoint(page, base, "山田 太郎", "meeting", "2026-06-15", "相続案件の相談")
     page.goto(base + "/")
     first = page.locator(
-        "section", has=page.get_by_role("heading", name=re.compile("初回フォローを待つ"))
+        "section", has=page.get_by_role("heading", name=re.compile("初回フォローの期限が近い"))
     )
     expect(first.get_by_role("link", name="鈴木 花子")).to_be_visible()
     expect(first.get_by_role("link", name="佐藤 一郎")).to_be_visible()
     expect(first.get_by_role("link", name="山田 太郎")).to_have_count(0)
-    expect(first).to_contain_text("あと 11 日")
+    expect(first).to_contain_text("あと 5 日")
     screenshot(page, "dashboard-first-follow-ups")
 
     # Months of follow-up with Yamada, and a client referred each way.

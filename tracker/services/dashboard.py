@@ -2,7 +2,7 @@
 faded, who still needs a first follow-up, which follow-ups are due, and the counts."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, case, func, select
@@ -19,6 +19,7 @@ from tracker.relationships import (
     overdue_ratio,
     warmth,
 )
+from tracker.relationships.follow_ups import FIRST_FOLLOW_UP
 from tracker.services import sql
 from tracker.services.faded import FadedEntry, faded_cards
 from tracker.services.pages import first_rows
@@ -28,11 +29,13 @@ from tracker.services.sql.follow_ups import met_on as met_on_sql
 from tracker.services.sql.warmth import warmth_case, warmth_clause
 from tracker.vocabulary import STAGES
 
-# Rows per list: a morning's glance on the dashboard (the rest are a click away), a little
-# more in the digest mail.
-LIST_LIMIT = 12
+# Rows per list: a morning's glance on the dashboard, few enough that the first screen of a
+# phone holds the first three lists (the rest are a click away); more in the digest mail.
+LIST_LIMIT = 5
 DIGEST_LIMIT = 25
 FADED_SHOWN = 5  # a short list of their own: the rest are on /faded
+# The first follow-ups the morning leads with: those whose month runs out within a week.
+RUNNING_OUT_DAYS = 7
 WARMTH_LABELS = (*WARMTHS, "none")
 
 
@@ -85,6 +88,8 @@ class Dashboard:
     cooling: list[Contact]
     first_follow_ups: list[FirstFollowUp]
     first_total: int
+    running_out: list[FirstFollowUp]  # the first follow-ups whose month runs out this week
+    running_out_total: int
     follow_ups: list[DueFollowUp]
     follow_up_total: int
     stage_counts: dict[str, int]
@@ -138,22 +143,53 @@ def cooling(session: Session, user_id: int, today: date, limit: int = LIST_LIMIT
     return list(session.scalars(stmt))
 
 
+@dataclass(frozen=True)
+class FirstFollowUps:
+    entries: list[FirstFollowUp]  # the first few, the fewest days left first
+    total: int  # all new cards inside their first month
+    running_out: int  # those whose month runs out within RUNNING_OUT_DAYS
+
+
 def first_follow_ups(
     session: Session, user_id: int, today: date, limit: int = LIST_LIMIT
-) -> tuple[list[FirstFollowUp], int]:
-    """New cards with no second meeting yet, inside their first month, and how many."""
-    rows = first_rows(
-        session,
-        and_(Contact.user_id == user_id, waiting_for_first_follow_up(today)),
-        [met_on_sql(), Contact.sort_key],
-        limit,
+) -> FirstFollowUps:
+    """New cards with no second meeting yet, inside their first month, the fewest days left
+    first; how many, and how many run out within a week, in one query."""
+    met = met_on_sql()
+    soon = case((met <= last_met_running_out(today, RUNNING_OUT_DAYS), 1), else_=0)
+    order = [met, Contact.sort_key]
+    top = (
+        select(
+            Contact.id.label("id"),
+            func.count().over().label("total"),
+            func.sum(soon).over().label("running_out"),
+        )
+        .where(Contact.user_id == user_id, waiting_for_first_follow_up(today))
+        .order_by(*order)
+        .limit(limit)
+        .subquery()
     )
+    rows = session.execute(
+        select(Contact, top.c.total, top.c.running_out)
+        .join(top, top.c.id == Contact.id)
+        .order_by(*order)
+    ).all()
     entries = []
-    for contact, _total in rows:
-        met = met_on(contact.first_met_on, contact.last_touch_on)
-        assert met is not None
-        entries.append(FirstFollowUp(contact, met, first_follow_up_days_left(met, today)))
-    return entries, rows[0][1] if rows else 0
+    for contact, _total, _running_out in rows:
+        day = met_on(contact.first_met_on, contact.last_touch_on)
+        assert day is not None
+        entries.append(FirstFollowUp(contact, day, first_follow_up_days_left(day, today)))
+    total, running_out = (rows[0][1], rows[0][2]) if rows else (0, 0)
+    return FirstFollowUps(entries, total, int(running_out))
+
+
+def last_met_running_out(today: date, within_days: int) -> date:
+    """The last day met whose first month runs out within the days given (month lengths
+    vary: Jan 29, 30 and 31 all run out on Feb 28, so the day is searched for)."""
+    met = today + timedelta(days=within_days) - FIRST_FOLLOW_UP
+    while first_follow_up_days_left(met + timedelta(days=1), today) <= within_days:
+        met += timedelta(days=1)
+    return met
 
 
 def follow_ups_due(
@@ -247,7 +283,7 @@ def dashboard(
     cold = cold_list(session, user_id, today, limit)
     given, received, series = referral_balance(session, user_id, today)
     counted = counts(session, user_id, today)
-    first, first_total = first_follow_ups(session, user_id, today, limit)
+    first = first_follow_ups(session, user_id, today, limit)
     follow_ups, follow_up_total = follow_ups_due(session, user_id, today, limit)
     return Dashboard(
         today=today,
@@ -256,8 +292,10 @@ def dashboard(
         faded=faded_cards(session, user_id, today, faded_limit),
         faded_total=counted.faded,
         cooling=cooling(session, user_id, today, limit),
-        first_follow_ups=first,
-        first_total=first_total,
+        first_follow_ups=first.entries,
+        first_total=first.total,
+        running_out=[e for e in first.entries if e.days_left <= RUNNING_OUT_DAYS],
+        running_out_total=first.running_out,
         follow_ups=follow_ups,
         follow_up_total=follow_up_total,
         stage_counts=counted.per_stage,

@@ -24,7 +24,7 @@ class Place:
     kind: str  # series, event or introducer
     id: int | None  # the event's or the introducer's (None for a series)
     name: str
-    detail: str  # an event's date, or an introducer's company
+    detail: str  # an introducer's company
     people: int
     acquaintance: int  # reached acquaintance or further
     trusted: int
@@ -32,7 +32,7 @@ class Place:
     given: int  # referrals I gave to the people met there
     received: int  # referrals they gave me
     events: int = 0  # how many events the place holds (a series: all of them)
-    last_held_on: date | None = None  # a series: its latest event
+    last_held_on: date | None = None  # a series: its latest event; an event: its date
 
     def share(self, count: int) -> int:
         """A count as a whole percentage of the people met."""
@@ -161,8 +161,8 @@ def _place(item: Ranked, series: dict[str, Any]) -> Place:
         place_id, detail = None, ""
         events, last = series.get(row.series, (0, None))
     else:
-        place_id, events, last = row.id, 1, None
-        detail = row.held_on.isoformat() if row.held_on else ""
+        # The date goes out as a date, for the page to write in the reader's language.
+        place_id, detail, events, last = row.id, "", 1, row.held_on
     return Place(
         kind,
         place_id,

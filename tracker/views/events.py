@@ -51,8 +51,9 @@ def group() -> Response:
     """Put the events whose names suggest a series into it, in one step."""
     series = " ".join(request.form.get("series", "")[:ORG_LEN].split())
     if ConfirmForm().validate_on_submit() and series:
-        count = group_series(get_session(), auth.user_id(), series)
-        get_session().commit()
+        session = write_session()
+        count = group_series(session, auth.user_id(), series)
+        session.commit()
         if count:
             flash(
                 ngettext(

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 
 from tracker import auth
 from tracker.auth import client_ip
-from tracker.db import get_session
-from tracker.forms import ConfirmForm, QuickTouchForm, SnoozeForm
+from tracker.db import get_session, write_session
+from tracker.forms import ConfirmForm
 from tracker.services.dashboard import dashboard
 from tracker.services.faded import archive_faded, batch_size, faded_page, restore_batch
 from tracker.services.security import record
@@ -37,8 +37,7 @@ def index() -> str | Response:
         referral_bars=zip(
             board.referral_months, paired_bars(pairs, width=288, height=56), strict=True
         ),
-        touch_form=QuickTouchForm(),
-        snooze_form=SnoozeForm(),
+        new_account=not any(board.stage_counts.values()),
         undo=_archived_batch(),
     )
 
@@ -92,7 +91,7 @@ def archive() -> Response:
         contact_id = db_int(request.form["contact"]) if request.form.get("contact") else None
     except ValueError:
         return _back()
-    session = get_session()
+    session = write_session()
     names, stamp = archive_faded(session, auth.user_id(), today(), contact_id)
     if not names:
         flash(_("There is no faded card to archive."), "error")
@@ -113,7 +112,7 @@ def restore() -> Response:
     stamp = _moment(request.form.get("archived", ""))
     if not ConfirmForm().validate_on_submit() or stamp is None:
         return _back()
-    session = get_session()
+    session = write_session()
     count = restore_batch(session, auth.user_id(), stamp)
     if count:
         record(session, auth.user_id(), "unarchive", f"faded cards: {count}", client_ip())

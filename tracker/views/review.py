@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request
 from tracker import auth
 from tracker.db import get_session
 from tracker.forms import StageForm
+from tracker.i18n import STAGE_LABELS
 from tracker.services.expertise import who_can_help
 from tracker.services.network import DEFAULT_LIMIT, picture
 from tracker.services.places import SORTS, places
@@ -53,5 +54,11 @@ def network() -> str:
     min_stage = request.args.get("stage", "card")
     min_stage = min_stage if min_stage in STAGES else "card"
     limit = request.args.get("limit", DEFAULT_LIMIT, type=int) or DEFAULT_LIMIT
-    drawing = picture(get_session(), auth.user_id(), min_stage=min_stage, limit=limit)
+    drawing = picture(
+        get_session(),
+        auth.user_id(),
+        min_stage=min_stage,
+        limit=limit,
+        stage_label=lambda stage: str(STAGE_LABELS[stage]),
+    )
     return render_template("review/network.html", picture=drawing, min_stage=min_stage, limit=limit)
