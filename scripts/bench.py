@@ -1,7 +1,7 @@
 """Benchmark the main pages on seeded datasets and write docs/benchmarks.{md,json}.
 
     .venv/bin/python scripts/bench.py [--tiers solo,heavy,firm] [--requests 200]
-                                      [--output docs/benchmarks.md]
+                                      [--cards 60] [--output docs/benchmarks.md]
 
 Each tier gets a throwaway database (a SQLite file in a temporary directory; or, when
 DATABASE_URL names PostgreSQL, a schema of its own in that database, dropped afterwards),
@@ -12,6 +12,10 @@ ROLLBACK and PRAGMA. Two pages also have a raw-SQL floor: one hand-written query
 returns the rows the page shows, timed the same way on the DBAPI connection. The parse of
 10,000 vCards is timed once, without a database. Speed targets live here, never in the
 tests: the report marks each figure against its target.
+
+The card reader is measured on a generated set of photographed cards (scripts/cards.py,
+scored by scripts/cardbench.py): the time of one read per image, and the share of the
+printed fields and of the QR codes' fields read right.
 """
 
 import argparse
@@ -53,6 +57,9 @@ from tracker.seeding import TIERS, SeedPlan, seed_user  # noqa: E402
 from tracker.services.contacts import ContactFilter, list_contacts  # noqa: E402
 from tracker.services.dashboard import LIST_LIMIT, cold_list, counts  # noqa: E402
 from tracker.services.imports import apply, plan  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import cardbench  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 P95_TARGETS_MS = {"heavy": 30.0, "firm": 60.0}  # for the pages with a latency target
@@ -816,6 +823,9 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"{again['preview_s']} s, import {again['import_s']} s, {again['created']} "
                 f"created, {again['merged']:,} matched.",
             ]
+    cards = report.get("card_reading")
+    if cards:
+        lines += ["", *cardbench.markdown(cards)]
     lines += ["", "## Raw-SQL floors", ""]
     first = next(iter(report["tiers"].values()), None)
     if first:
@@ -834,6 +844,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=200, help="measured requests per page")
     parser.add_argument("--warmup", type=int, default=20, help="unmeasured requests first")
     parser.add_argument("--seed", type=int, default=1, help="the dataset's random seed")
+    parser.add_argument("--cards", type=int, default=60, help="generated cards to read (0: none)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the markdown file")
     args = parser.parse_args(argv)
     args.tiers = [tier.strip() for tier in args.tiers.split(",") if tier.strip()]
@@ -874,6 +885,10 @@ def main(argv: list[str] | None = None) -> int:
             result["verdicts"] = assess(tier, result)
             report["tiers"][tier] = result
             print("\n".join(tier_table(tier, result)), flush=True)
+    if args.cards:
+        print(f"[cards] reading {args.cards} generated cards …", flush=True)
+        report["card_reading"] = cardbench.bench(args.cards, args.seed)
+        print("\n".join(cardbench.markdown(report["card_reading"])), flush=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(render_markdown(report), encoding="utf-8")
     json_path = args.output.with_suffix(".json")

@@ -1,13 +1,14 @@
 """The importers and exporters stay pure: no Flask, no SQLAlchemy, no app module with either."""
 
-import ast
 from pathlib import Path
 
 import pytest
 
+from tests.purity_support import WEB_AND_DATABASE, forbidden, imported
+
 ROOT = Path(__file__).resolve().parents[1] / "tracker"
 PACKAGES = ("importers", "exporters")
-FORBIDDEN_ROOTS = ("flask", "sqlalchemy", "werkzeug", "wtforms", "alembic", "vobject")
+FORBIDDEN_ROOTS = (*WEB_AND_DATABASE, "vobject")
 # Pure app modules: tracker.services itself holds only N_ and ServiceError (its submodules
 # use the database), tracker.text only names and sort keys, tracker.fields the contact's
 # fields, tracker.method_values the normal form of emails and phones.
@@ -15,25 +16,8 @@ ALLOWED_EXACT = ("tracker.services", "tracker.text", "tracker.fields", "tracker.
 ALLOWED_TREES = ("tracker.importers", "tracker.exporters")
 
 
-def _imported(source: str) -> list[str]:
-    modules = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            modules += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            assert node.level == 0, "use absolute imports"
-            modules.append(node.module or "")
-    return modules
-
-
 def _forbidden(module: str) -> bool:
-    root = module.split(".")[0]
-    if root in FORBIDDEN_ROOTS:
-        return True
-    if root != "tracker":
-        return False
-    in_tree = any(module == tree or module.startswith(f"{tree}.") for tree in ALLOWED_TREES)
-    return not (in_tree or module in ALLOWED_EXACT)
+    return forbidden(module, FORBIDDEN_ROOTS, ALLOWED_TREES, ALLOWED_EXACT)
 
 
 def _files() -> list[Path]:
@@ -47,8 +31,8 @@ def test_the_packages_are_scanned() -> None:
 
 @pytest.mark.parametrize("path", _files(), ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_module_is_pure(path: Path) -> None:
-    imported = _imported(path.read_text(encoding="utf-8"))
-    assert [module for module in imported if _forbidden(module)] == []
+    found = imported(path.read_text(encoding="utf-8"))
+    assert [module for module in found if _forbidden(module)] == []
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(create_token_command)
+    app.cli.add_command(read_card_command)
 
 
 def user_by_email(session: Session, email: str) -> User:
@@ -334,3 +335,38 @@ def backup_command(path: Path) -> None:
     if result is None or result[0] != "ok":
         raise click.ClickException(f"The copy failed its integrity check: {result}")
     click.echo(f"Backed up {source_path} to {path} (integrity check: ok).")
+
+
+@click.command("read-card")
+@click.argument("images", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per image.")
+def read_card_command(images: tuple[Path, ...], as_json: bool) -> None:
+    """Read business cards from photos: a QR code exactly, else the printed text."""
+    # Imported here: numpy and the reader are not needed by the other commands.
+    from tracker import cardreader
+
+    results: list[dict[str, object]] = []
+    failed = False
+    for path in images:
+        entry: dict[str, object] = {"file": str(path)}
+        try:
+            entry.update(cardreader.read_card([path.read_bytes()]).as_dict())
+        except (OSError, cardreader.ImageError) as error:
+            failed = True
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            entry.update(cardreader.CardFields().as_dict(), error=reason or str(error))
+            click.echo(f"error: {path}: {entry['error']}", err=True)
+        results.append(entry)
+    if not cardreader.ocr_status().available:
+        click.echo(f"warning: OCR is off: {cardreader.ocr_status().reason}", err=True)
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        for entry in results:
+            click.echo(f"{entry['file']} ({entry['source']})")
+            for key, value in entry.items():
+                if key not in ("file", "source") and value and isinstance(value, str | list):
+                    shown = ", ".join(value) if isinstance(value, list) else value
+                    click.echo(f"  {key}: {shown}")
+    if failed:
+        raise SystemExit(1)
