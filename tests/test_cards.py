@@ -68,7 +68,16 @@ def test_save_and_add_another_keeps_event_and_date(signed_in, app):
     assert f'<option selected value="{args["event"][0]}">' in page
     second = signed_in.post(
         "/cards/new",
-        data=card(family_name="鈴木", new_event="", event=args["event"][0], met_on="2026-11-20"),
+        data=card(
+            family_name="鈴木",
+            family_reading="すずき",
+            company="鈴木デザイン",
+            email="suzuki@example.jp",
+            phone="03-0000-0000",
+            new_event="",
+            event=args["event"][0],
+            met_on="2026-11-20",
+        ),
     )
     assert second.status_code == 302
     with write_transaction(app) as session:
