@@ -11,7 +11,8 @@ from flask_login import current_user
 from tracker import auth
 from tracker.db import get_session
 from tracker.forms import ConfirmForm, LoginForm, SetupForm
-from tracker.services import ServiceError
+from tracker.i18n import log_detail
+from tracker.services import N_, ServiceError
 from tracker.services.security import (
     forget_attempts,
     note_attempt,
@@ -47,7 +48,7 @@ def setup() -> ResponseReturnValue:
             form.email.errors = [*form.email.errors, error_message(error)]
         else:
             auth.start_session(user, remember=False)
-            record(session, user.id, "login", "account created", auth.client_ip())
+            record(session, user.id, "login", log_detail(N_("account created")), auth.client_ip())
             session.commit()
             flash(_("Your account is ready. Welcome to Jinmyaku."), "success")
             return redirect(url_for("home.index"))

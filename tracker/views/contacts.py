@@ -32,7 +32,7 @@ from tracker.forms import (
     StageForm,
     field_values,
 )
-from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day
+from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day, log_detail
 from tracker.models import CardImage, Contact
 from tracker.relationships import (
     bond_strength,
@@ -42,7 +42,7 @@ from tracker.relationships import (
     reciprocity,
     strength_series,
 )
-from tracker.services import ServiceError
+from tracker.services import N_, ServiceError
 from tracker.services.contacts import (
     SORTS,
     ContactData,
@@ -282,9 +282,9 @@ def _fill(form: ContactForm, contact: Contact) -> None:
 def _edit(contact: Contact | None) -> str | Response:
     session = get_session()
     form = ContactForm()
-    if request.method == "GET" and contact is not None:
+    if form.fresh and contact is not None:
         _fill(form, contact)
-    elif request.method == "GET":
+    elif form.fresh:
         form.methods.entries[1].form.kind.data = "phone"
     finding = bool(form.find_introducer.data)
     picked = [form.introduced_by.data] if form.introduced_by.data else []
@@ -354,7 +354,8 @@ def delete(contact_id: int) -> str | Response:
     if form.validate_on_submit():
         name = contact.name
         delete_contact(get_session(), contact, today())
-        record(get_session(), auth.user_id(), "deletion", f"contact {name}", client_ip())
+        detail = log_detail(N_("contact %(name)s"), name=name)
+        record(get_session(), auth.user_id(), "deletion", detail, client_ip())
         get_session().commit()
         flash(_("%(name)s was moved to the trash.", name=name), "success")
         return redirect(url_for("contacts.index"))

@@ -73,7 +73,7 @@ def _picked(value: int | None) -> list[int]:
 def _edit(referral: Referral | None) -> str | Response:
     session = get_session()
     form = ReferralForm()
-    if request.method == "GET" and referral is not None:
+    if form.fresh and referral is not None:
         form.referred_on.data = referral.referred_on
         form.direction.data = referral.direction
         form.contact.data = referral.contact_id
@@ -82,7 +82,7 @@ def _edit(referral: Referral | None) -> str | Response:
         form.subject_contact.data = referral.subject_contact_id
         form.status.data = referral.status
         form.notes.data = referral.notes
-    elif request.method == "GET":
+    elif form.fresh:
         form.referred_on.data = today()
         form.contact.data = request.args.get("contact", None, type=db_int)
         if request.args.get("direction") in REFERRAL_DIRECTIONS:

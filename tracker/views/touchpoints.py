@@ -8,8 +8,9 @@ from tracker import auth
 from tracker.auth import client_ip
 from tracker.db import get_session
 from tracker.forms import ConfirmForm, TouchpointForm
+from tracker.i18n import log_detail
 from tracker.models import Touchpoint
-from tracker.services import ServiceError
+from tracker.services import N_, ServiceError
 from tracker.services.security import record
 from tracker.services.touchpoints import (
     TouchpointData,
@@ -41,13 +42,13 @@ def _data(form: TouchpointForm) -> TouchpointData:
 def _edit(touchpoint: Touchpoint | None) -> str | Response:
     session = get_session()
     form = TouchpointForm()
-    if request.method == "GET" and touchpoint is not None:
+    if form.fresh and touchpoint is not None:
         form.contacts.data = [contact.id for contact in touchpoint.contacts]
         for name in ("kind", "occurred_on", "occurred_at", "summary", "notes", "follow_up_on"):
             getattr(form, name).data = getattr(touchpoint, name)
         form.initiated_by.data = touchpoint.initiated_by or ""
         form.event.data = touchpoint.event_id
-    elif request.method == "GET":
+    elif form.fresh:
         form.contacts.data = request.args.getlist("contact", type=db_int)
         form.occurred_on.data = today()
         form.event.data = request.args.get("event", None, type=db_int)
@@ -98,9 +99,8 @@ def delete(touchpoint_id: int) -> str | Response:
     )
     if form.validate_on_submit():
         delete_touchpoint(get_session(), touchpoint, today())
-        record(
-            get_session(), auth.user_id(), "deletion", f"touchpoint {touchpoint.id}", client_ip()
-        )
+        detail = log_detail(N_("touchpoint %(id)s"), id=touchpoint.id)
+        record(get_session(), auth.user_id(), "deletion", detail, client_ip())
         get_session().commit()
         flash(_("The touchpoint was moved to the trash."), "success")
         return redirect(back)

@@ -21,9 +21,10 @@ from sqlalchemy import delete, func, select
 from tracker import auth, jobs
 from tracker.db import get_session
 from tracker.forms import ConfirmForm, ExportForm, ImportConfirmForm, ImportForm, clean
+from tracker.i18n import format_day, log_detail
 from tracker.importers import Card, ImportFormatError, Problem
 from tracker.models import ImportDraft, Tag, contact_tags
-from tracker.services import exports
+from tracker.services import N_, exports
 from tracker.services.contacts import delete_contacts
 from tracker.services.imports import Plan, apply, plan
 from tracker.services.security import record
@@ -162,10 +163,11 @@ def confirm(draft_id: int) -> ResponseReturnValue:
         return redirect(url_for("transfer.draft", draft_id=draft_id))
     preview = json.loads(found.summary or "{}")
     policy = form.duplicates.data or "merge"
-    batch_name = f"import {today().isoformat()} #{found.id}"
+    batch_name = _("import %(date)s #%(number)d", date=format_day(today()), number=found.id)
     size = preview.get("new_count", 0) + preview.get("duplicate_count", 0)
     if size > SYNC_LIMIT:
-        record(session, auth.user_id(), "import", f"{size} records, on a thread", auth.client_ip())
+        detail = log_detail(N_("%(count)d records, on a thread"), count=size)
+        record(session, auth.user_id(), "import", detail, auth.client_ip())
         found.status = "running"
         session.commit()
         jobs.start(current_app._get_current_object(), found.id, policy, batch_name, today())  # type: ignore[attr-defined]
@@ -201,7 +203,7 @@ def delete_batch(tag_id: int) -> ResponseReturnValue:
             session,
             auth.user_id(),
             "deletion",
-            f"{deleted} contacts of {tag.name}",
+            log_detail(N_("%(count)d contacts of %(batch)s"), count=deleted, batch=tag.name),
             auth.client_ip(),
         )
         session.delete(tag)
