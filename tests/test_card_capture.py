@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, TODAY, log_in
+from tests.conftest import PASSWORD, log_in
 from tests.test_cardreader_qr import _no_ocr, _qr_photo
 from tracker.auth import SEEN_KEY
 from tracker.cardreader import Reader
@@ -277,7 +277,9 @@ def test_a_duplicate_named_while_typing_is_not_asked_about_again(signed_in, app,
 
 
 def test_the_form_asks_while_typing(signed_in, hanako, make_user, make_contact) -> None:
-    found = signed_in.get("/cards/duplicates?family_name=佐藤&given_name=花子&company=佐藤社労士事務所")
+    found = signed_in.get(
+        "/cards/duplicates?family_name=佐藤&given_name=花子&company=佐藤社労士事務所"
+    )
     assert found.get_json() == {
         "duplicates": [
             {
@@ -539,4 +541,3 @@ def test_an_import_batch_is_named_in_the_users_language(signed_in, app, user) ->
     with write_transaction(app) as session:
         tag = session.scalars(select(Tag).where(Tag.imported_at.is_not(None))).one()
     assert re.fullmatch(r"インポート 2026年11月27日 #\d+", tag.name), tag.name
-    assert TODAY == date(2026, 11, 27)

@@ -90,8 +90,8 @@ class VisibleText(HTMLParser):
     (labels, placeholders, titles, alternative text, button values). Text marked
     lang="en" (a server message kept as written) and scripts are left out."""
 
-    SKIPPED = {"script", "style"}
-    VOID = {"input", "img", "br", "hr", "meta", "link", "source", "wbr", "col", "area"}
+    SKIPPED = frozenset({"script", "style"})
+    VOID = frozenset({"input", "img", "br", "hr", "meta", "link", "source", "wbr", "col", "area"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
