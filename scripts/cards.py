@@ -508,19 +508,11 @@ class Pen:
         box = self.draw.textbbox(xy, text, font=face, anchor=anchor)
         return (int(box[0]), int(box[1]), int(box[2]), int(box[3]))
 
-    def width(self, text: str, size: int, bold: bool = False) -> float:
-        return self.draw.textlength(text, font=self.face(size, bold, text))
-
 
 def _spaced_name(truth: Truth) -> str:
+    """The name as printed: 山田　太郎 with a full-width space, Taro Yamada in Western order."""
     if truth.language == "ja":
         return f"{truth.family_name}　{truth.given_name}"
-    if (
-        truth.given_name
-        and truth.given_name in {romaji for _, _, romaji in GIVEN}
-        and truth.family_name.isascii()
-    ):
-        return f"{truth.given_name} {truth.family_name}"
     return f"{truth.given_name} {truth.family_name}"
 
 
@@ -610,7 +602,7 @@ def render(
     if truth.language == "en" and len(roles) == 2 and rng.random() < 0.5:
         role_lines = [f"{truth.title}, {truth.department}"]
     contacts = _address_lines(truth, rng) + _contact_lines(truth, rng)
-    qr_size = 190 if truth.qr else 0
+    qr_size = 230 if truth.qr else 0  # 19 mm, as printed on cards
     layout = truth.layout
     if layout == "band":
         pen.draw.rectangle((0, 0, width, 110), fill=accent)

@@ -30,6 +30,7 @@ def cards() -> list[GeneratedCard]:
 def test_the_ocr_model_loads_from_the_installed_packages() -> None:
     status = ocr_status()
     assert status.available, status.reason
+    assert status.message == ""
 
 
 def test_printed_cards_are_read(cards: list[GeneratedCard]) -> None:

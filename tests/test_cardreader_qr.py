@@ -11,6 +11,7 @@ from PIL import Image
 from tracker.cardreader import Reader, ocr, qr
 from tracker.cardreader.ocr import OcrUnavailable
 from tracker.cardreader.reader import Engine
+from tracker.cardreader.result import OCR_OFF
 
 
 def test_mecard_with_its_escapes() -> None:
@@ -174,6 +175,7 @@ def test_missing_models_turn_ocr_off_with_the_reason(
     status = reader.status()
     assert not status.available
     assert status.reason.startswith("the OCR models could not be loaded")
+    assert status.message == OCR_OFF  # what the page shows, translated
     found = reader.read([_qr_photo(b"MECARD:N:Smith,Jane;EMAIL:jane@example.com;;")])
     assert (found.source, found.emails) == ("qr", ["jane@example.com"])
     assert found.ocr_off == status.reason

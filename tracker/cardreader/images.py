@@ -5,8 +5,9 @@ import io
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-# Larger photos are shrunk first: more pixels add time, not legible text.
-MAX_SIDE = 2000
+# Larger photos are shrunk first: more pixels add time, not legible text (a QR code's
+# modules stay several pixels wide in a card photographed from a hand's length).
+MAX_SIDE = 3000
 # A photo of more pixels than this is refused before it is decoded (a decompression bomb).
 MAX_PIXELS = 60_000_000
 

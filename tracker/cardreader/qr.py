@@ -32,8 +32,8 @@ def find_codes(image: np.ndarray) -> list[QrCode]:
     """The QR codes in an RGB picture, their bytes decoded as UTF-8, else Shift_JIS.
 
     A photo's light and blur defeat one way of telling dark modules from light ones more
-    often than all of them: each is tried in turn (each try takes milliseconds), then the
-    photo enlarged, until a code reads.
+    often than all of them: each is tried in turn (a try takes milliseconds), then the
+    photo sharpened, thresholded by neighbourhood, and enlarged, until a code reads.
     """
     import cv2
     import zxingcpp
@@ -41,19 +41,44 @@ def find_codes(image: np.ndarray) -> list[QrCode]:
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     formats = zxingcpp.barcode_formats_from_str("QRCode,MicroQRCode")
     attempts = [
-        (gray, zxingcpp.Binarizer.LocalAverage),
-        (gray, zxingcpp.Binarizer.GlobalHistogram),
-        (gray, zxingcpp.Binarizer.FixedThreshold),
+        lambda: (gray, zxingcpp.Binarizer.LocalAverage),
+        lambda: (gray, zxingcpp.Binarizer.GlobalHistogram),
+        lambda: (gray, zxingcpp.Binarizer.FixedThreshold),
+        lambda: (_sharpened(gray), zxingcpp.Binarizer.LocalAverage),
+        lambda: (_adaptive(gray), zxingcpp.Binarizer.FixedThreshold),
     ]
-    if max(gray.shape) < 2500:
-        larger = cv2.resize(gray, None, fx=1.6, fy=1.6, interpolation=cv2.INTER_CUBIC)
-        attempts.append((larger, zxingcpp.Binarizer.LocalAverage))
-    for picture, binarizer in attempts:
+    if max(gray.shape) <= 2000:
+        # Small modules (a small code, or a photo from afar) read better enlarged.
+        attempts.append(lambda: (_enlarged(gray), zxingcpp.Binarizer.LocalAverage))
+    for attempt in attempts:
+        picture, binarizer = attempt()
         found = zxingcpp.read_barcodes(picture, formats=formats, binarizer=binarizer)
         codes = [QrCode(_text(code.bytes, code.text)) for code in found if code.valid]
         if codes:
             return codes
     return []
+
+
+def _sharpened(gray: np.ndarray) -> np.ndarray:
+    import cv2
+
+    blurred = cv2.GaussianBlur(gray, (0, 0), 2)
+    return np.asarray(cv2.addWeighted(gray, 1.8, blurred, -0.8, 0))
+
+
+def _adaptive(gray: np.ndarray) -> np.ndarray:
+    """Black and white by each pixel's neighbourhood: evens out glare and shadow."""
+    import cv2
+
+    return np.asarray(
+        cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 5)
+    )
+
+
+def _enlarged(gray: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return np.asarray(cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
 
 
 def _text(raw: bytes, decoded: str) -> str:

@@ -3,7 +3,7 @@
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tracker.fields import ON_CARD
+from tracker.fields import N_, ON_CARD
 
 SOURCES = ("qr", "ocr", "none")
 # The contact's fields a card shows (tracker.fields names them once), and its address.
@@ -45,12 +45,20 @@ class CardFields:
         return not any(getattr(self, name) for name in TEXT_FIELDS + LIST_FIELDS)
 
 
+OCR_OFF = N_("Printed cards cannot be read here: the OCR engine did not start. QR codes still can.")
+
+
 @dataclass(frozen=True)
 class OcrStatus:
-    """Whether printed text can be read here, and if not, why (in English, for logs)."""
+    """Whether printed text can be read here. When not: ``message`` tells the user (marked
+    for translation; the page translates it), ``reason`` says why in English, for the log."""
 
     available: bool
     reason: str = ""
+
+    @property
+    def message(self) -> str:
+        return "" if self.available else OCR_OFF
 
 
 def add_unique(values: list[str], value: str) -> None:
