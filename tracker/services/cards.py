@@ -201,6 +201,6 @@ def likely_duplicate(
     found = index.find(keys_for(card, [(m.kind, m.value) for m in methods]))
     if found is None:
         return None
-    contact, reason = found
-    assert isinstance(contact, Contact)
-    return contact, str(reason)
+    match, reason = found
+    assert isinstance(match, Contact)
+    return match, str(reason)

@@ -326,9 +326,9 @@ def describe_contact(contact: Contact) -> str:
 def duplicates() -> Response:
     """Name the contact a card being typed likely is already (for the card form's script)."""
     args = request.args
-    card = fields.ContactFields(
-        **{spec.name: args.get(spec.name, "")[:NAME_LEN] for spec in ON_CARD}
-    )
+    card = fields.ContactFields()
+    for spec in ON_CARD:
+        setattr(card, spec.name, args.get(spec.name, "")[:NAME_LEN])
     methods = [
         MethodData(kind="email", value=args.get("email", "")[:NAME_LEN]),
         MethodData(kind="phone", value=args.get("phone", "")[:NAME_LEN]),
