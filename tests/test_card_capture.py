@@ -541,3 +541,43 @@ def test_an_import_batch_is_named_in_the_users_language(signed_in, app, user) ->
     with write_transaction(app) as session:
         tag = session.scalars(select(Tag).where(Tag.imported_at.is_not(None))).one()
     assert re.fullmatch(r"インポート 2026年11月27日 #\d+", tag.name), tag.name
+
+
+def test_the_card_form_types_less(signed_in) -> None:
+    page = page_of(signed_in, "/cards/new")
+    photo = re.search(r'<input[^>]*name="photo"[^>]*>', page).group(0)
+    assert 'type="file"' in photo and 'accept="image/*"' in photo
+    assert 'capture="environment"' in photo
+    inputs = {
+        name: re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        for name in ("family_name", "email", "phone", "mobile", "postal_code", "met_on")
+    }
+    assert "autofocus" in inputs["family_name"]  # the first empty field
+    assert 'data-reading-field="family_reading"' in inputs["family_name"]
+    assert 'type="email"' in inputs["email"]
+    assert 'type="tel"' in inputs["phone"] and 'type="tel"' in inputs["mobile"]
+    assert 'inputmode="numeric"' in inputs["postal_code"]
+    assert 'type="date"' in inputs["met_on"] and 'value="2026-11-27"' in inputs["met_on"]
+    # A card's order: name, reading, company, title; the rarely used behind 「詳細」.
+    order = [
+        page.index(f'name="{name}"')
+        for name in ("family_name", "family_reading", "company", "title")
+    ]
+    assert order == sorted(order)
+    details = page[
+        page.index('<details class="more"') : page.index(
+            "</details>", page.index('<details class="more"')
+        )
+    ]
+    assert 'name="department"' in details and 'name="postal_code"' in details
+    assert 'name="company"' not in details
+
+
+def test_a_date_typed_leniently_is_read_and_one_that_is_not_stays_as_typed(signed_in, app):
+    refused = signed_in.post("/cards/new", data=card(met_on="someday"))
+    met_on = re.search(r'<input[^>]*name="met_on"[^>]*>', refused.get_data(as_text=True)).group(0)
+    assert 'type="text"' in met_on and 'value="someday"' in met_on
+    saved = signed_in.post("/cards/new", data=card(met_on="2026年11月20日"))
+    assert saved.status_code == 302
+    with write_transaction(app) as session:
+        assert session.scalars(select(Contact)).one().first_met_on == date(2026, 11, 20)
