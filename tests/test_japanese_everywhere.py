@@ -237,3 +237,65 @@ def test_no_english_on_any_page_in_japanese(app, japanese_account) -> None:
     assert shown >= 30
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
     assert dates == {}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "ja", "en"),
+    [
+        ("monthly", "毎月", "monthly"),
+        ("6 weeks", "6週間ごと", "every 6 weeks"),
+        ("毎週", "毎週", "weekly"),
+        ("quarterly", "3か月ごと", "every 3 months"),
+        ("yearly", "毎年", "yearly"),
+        ("every 2 years", "2年ごと", "every 2 years"),
+        ("10日ごと", "10日ごと", "every 10 days"),
+    ],
+)
+def test_cadences_are_said_in_the_users_language(app, phrase, ja, en) -> None:
+    from tracker.i18n import cadence_words
+    from tracker.relationships import parse_cadence
+
+    cadence = parse_cadence(phrase)
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        assert cadence_words(cadence) == ja
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert cadence_words(cadence) == en == str(cadence)
+
+
+@pytest.mark.parametrize(
+    ("label", "ja"),
+    [
+        ("work", "勤務先"),
+        ("WORK", "勤務先"),
+        ("CELL", "携帯"),
+        ("Mobile", "携帯"),
+        ("iPhone", "携帯"),
+        ("home", "自宅"),
+        ("Work Fax", "FAX"),
+        ("直通", "直通"),
+        ("", ""),
+    ],
+)
+def test_method_labels_are_said_in_the_users_language(app, label, ja) -> None:
+    from tracker.i18n import method_label
+
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        assert method_label(label) == ja
+
+
+def test_the_security_log_is_read_in_the_users_language(app) -> None:
+    from datetime import UTC, datetime
+
+    from tracker.i18n import format_log_detail, format_moment, log_detail
+
+    stored = log_detail("contact %(name)s", name="山田 太郎")
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        assert format_log_detail(stored) == "連絡先 山田 太郎"
+        assert format_log_detail("account created", "login") == "アカウント作成"
+        assert format_log_detail("contact x", "token_created") == "contact x"  # a token's name
+        assert (
+            format_moment(datetime(2026, 12, 1, 0, 5, tzinfo=UTC)) == "2026年12月1日 0:05"
+        )  # UTC: nobody is signed in
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert format_log_detail(stored) == "contact 山田 太郎"
+        assert format_moment(datetime(2026, 12, 1, 0, 5, tzinfo=UTC)) == "1 Dec 2026, 00:05"

@@ -31,7 +31,14 @@ PNG = bytes.fromhex(
     "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082"
 )
 # Not HTML pages: a feed, a picture, JSON, files served as they are.
-NOT_PAGES = {"static", "calendar.ics", "contacts.card_image", "contacts.lookup_json"}
+NOT_PAGES = {
+    "static",
+    "calendar.ics",
+    "contacts.card_image",
+    "contacts.lookup_json",
+    "cards.duplicates",
+    "cards.photo",
+}
 # Programs' endpoints (the JSON API, its document, CardDAV): no HTML pages.
 MACHINE_BLUEPRINTS = ("api.", "api-docs.", "carddav.")
 # Pages that need query arguments: visited with them, below.
