@@ -581,3 +581,54 @@ def test_a_date_typed_leniently_is_read_and_one_that_is_not_stays_as_typed(signe
     assert saved.status_code == 302
     with write_transaction(app) as session:
         assert session.scalars(select(Contact)).one().first_met_on == date(2026, 11, 20)
+
+
+@pytest.mark.parametrize(
+    ("address", "typed", "model"),
+    [
+        (
+            "/contacts/new",
+            {
+                "family_name": "高橋",
+                "given_name": "誠",
+                "stage": "card",
+                "origin_event": "",
+                "introduced_by": "",
+                "methods-0-kind": "email",
+                "methods-1-kind": "phone",
+                "save": "1",
+            },
+            Contact,
+        ),
+        (
+            "/touchpoints/new?contact={contact}",
+            {"contacts": "{contact}", "kind": "meal", "occurred_on": "2026-11-26", "save": "1"},
+            Touchpoint,
+        ),
+        (
+            "/referrals/new",
+            {
+                "referred_on": "2026-11-25",
+                "direction": "received",
+                "contact": "{contact}",
+                "subject": "飲食店の社長",
+                "status": "introduced",
+                "save": "1",
+            },
+            Referral,
+        ),
+        ("/events/new", {"name": "多摩 朝会", "save": "1"}, Event),
+    ],
+)
+def test_every_new_record_form_saves_once(signed_in, app, make_contact, address, typed, model):
+    contact = make_contact()
+    address = address.format(contact=contact.id)
+    typed = {name: value.format(contact=contact.id) for name, value in typed.items()}
+    before = count(app, model)
+    token = value_of(page_of(signed_in, address), "form_token")
+    assert token
+    first = signed_in.post(address, data={**typed, "form_token": token})
+    again = signed_in.post(address, data={**typed, "form_token": token})
+    assert first.status_code == again.status_code == 302
+    assert again.location == first.location
+    assert count(app, model) == before + 1

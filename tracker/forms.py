@@ -169,6 +169,12 @@ class BaseForm(FlaskForm):
         return request.method == "GET" and g.get("form_draft_fields") is None
 
 
+class OneTimeToken:
+    """A form that saves once: it carries a one-time token (see tracker.views.once)."""
+
+    form_token = HiddenField()
+
+
 class ConfirmForm(BaseForm):
     """A POST button: only the CSRF token."""
 
@@ -233,7 +239,7 @@ _add_fields(ContactFieldsForm, fields.EDITABLE)
 _add_fields(CardFieldsForm, fields.ON_CARD)
 
 
-class ContactForm(ContactFieldsForm):
+class ContactForm(ContactFieldsForm, OneTimeToken):
     methods = FieldList(
         FormField(MethodForm), label=_l("Contact details"), min_entries=2, max_entries=30
     )
@@ -257,7 +263,7 @@ class ContactForm(ContactFieldsForm):
             raise ValidationError(_l("Enter a family name or a given name."))
 
 
-class CardForm(CardFieldsForm):
+class CardForm(CardFieldsForm, OneTimeToken):
     """The quick card exchange: a photo of the card to read, the contact's fields in the
     order a card shows them, where and when, and what was said."""
 
@@ -305,10 +311,9 @@ class CardForm(CardFieldsForm):
     met_on = LenientDateField(_l("Date"), [InputRequired()])
     talked_about = Text(_l("What we talked about"), max=SHORT_TEXT_LEN)
     follow_up_on = LenientDateField(_l("Follow up on"))
-    # The draft holding the card's photos (between reading and saving), the form's
-    # one-time token, and the likely duplicate the page already named while typing.
+    # The draft holding the card's photos (between reading and saving), and the likely
+    # duplicate the page already named while typing.
     draft = HiddenField()
-    form_token = HiddenField()
     seen_duplicate = HiddenField()
     save = SubmitField(_l("Save"))
     save_another = SubmitField(_l("Save and next card"))
@@ -328,7 +333,7 @@ class CardForm(CardFieldsForm):
             raise ValidationError(_l("Enter a postal code such as 183-0022."))
 
 
-class TouchpointForm(BaseForm):
+class TouchpointForm(BaseForm, OneTimeToken):
     contacts = CheckboxesField(_l("With"), coerce=db_int, validate_choice=True)
     contacts_query = Text(_l("Add a person"), max=NAME_LEN)
     find_contacts = SubmitField(_l("Find"))
@@ -351,7 +356,7 @@ class TouchpointForm(BaseForm):
             raise ValidationError(_l("Choose at least one person."))
 
 
-class EventForm(BaseForm):
+class EventForm(BaseForm, OneTimeToken):
     name = Text(_l("Name"), [InputRequired()], max=ORG_LEN)
     kind = SelectField(_l("Kind"), choices=choices(EVENT_KIND_LABELS), default="networking")
     held_on = LenientDateField(_l("Date"))
@@ -412,7 +417,7 @@ class TagCadenceForm(BaseForm):
     save = SubmitField(_l("Save"))
 
 
-class ReferralForm(BaseForm):
+class ReferralForm(BaseForm, OneTimeToken):
     referred_on = LenientDateField(_l("Date"), [InputRequired()])
     direction = RadioField(
         _l("Direction"), choices=choices(REFERRAL_DIRECTION_LABELS), default="given"

@@ -28,10 +28,9 @@ from tracker.services.cards import (
 )
 from tracker.services.contacts import MethodData
 from tracker.services.drafts import drop_draft, find_draft, make_draft, set_fields
-from tracker.services.drafts import new_token as new_form_token
-from tracker.services.once import AlreadySpent, lead_to, spend, spent
 from tracker.uploads import MAX_PHOTO_BYTES, card_picture, image_type
 from tracker.views.helpers import event_choices
+from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.web import db_int, error_message, today
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")
@@ -67,14 +66,13 @@ def new() -> str | Response:
         form.met_on.data = today()
         with suppress(ValueError):  # no date, or not one: today
             form.met_on.data = parse_date(request.args.get("date", ""), today=today())
-    if not form.form_token.data:
-        form.form_token.data = new_form_token()
+    give_token(form)
     form.event.choices = event_choices(session, form.event.data, _("No event"))
     draft = _photo_draft(form)
     duplicate = None
     if form.is_submitted() and (form.read.data or _sent_photos()):
         return _read(form, draft)
-    if form.is_submitted() and (done := _already_saved(form)) is not None:
+    if form.is_submitted() and (done := saved_before(form)) is not None:
         return done
     if form.validate_on_submit():
         card = _card(form)
@@ -103,10 +101,10 @@ def _save(form: CardForm, card: CardData, draft: FormDraft | None, touch_id: int
     session = get_session()
     user_id = auth.user_id()
     try:
-        submission = spend(session, user_id, form.form_token.data) if form.form_token.data else None
+        submission = spend_token(form)
     except AlreadySpent:
         session.rollback()
-        return _already_saved(form)
+        return saved_before(form)
     image = None
     if draft is not None and draft.photo is not None and draft.photo_type:
         image = CardImage(content_type=draft.photo_type, data=draft.photo)
@@ -133,15 +131,6 @@ def _save(form: CardForm, card: CardData, draft: FormDraft | None, touch_id: int
     session.commit()
     flash(message, "success")
     return redirect(target)
-
-
-def _already_saved(form: CardForm) -> Response | None:
-    """Where the first sending of this form went, when it was saved already."""
-    submission = spent(get_session(), auth.user_id(), form.form_token.data or "")
-    if submission is None:
-        return None
-    flash(_("This card was saved already."), "info")
-    return redirect(submission.target or url_for("contacts.index"))
 
 
 def _card(form: CardForm) -> CardData:

@@ -78,6 +78,7 @@ from tracker.views.helpers import (
     get_contact_or_404,
     safe_next,
 )
+from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.web import db_int, error_message, page_number, today
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -294,22 +295,33 @@ def _edit(contact: Contact | None) -> str | Response:
         found = [choice for choice in found if choice.value != str(contact.id)]
     form.introduced_by.choices = [SelectChoice("", _("Nobody")), *found]
     form.origin_event.choices = event_choices(session, form.origin_event.data, _("None"))
+    give_token(form)
     if not finding and form.validate_on_submit():
+        if contact is None and (done := saved_before(form)) is not None:
+            return done
+        submission = None
         try:
             data = _data(form)
             if contact is None:
+                submission = spend_token(form)
                 contact = create_contact(session, auth.user_id(), data, today())
                 message = _("Contact added.")
             else:
                 update_contact(session, contact, data, today())
                 message = _("Contact saved.")
+        except AlreadySpent:
+            session.rollback()
+            return saved_before(form) or redirect(url_for("contacts.index"))
         except ServiceError as error:
             session.rollback()
             form.form_errors.append(error_message(error))
         else:
+            target = url_for("contacts.detail", contact_id=contact.id)
+            if submission is not None:
+                lead_to(submission, target)
             session.commit()
             flash(message, "success")
-            return redirect(url_for("contacts.detail", contact_id=contact.id))
+            return redirect(target)
     return render_template("contacts/form.html", form=form, contact=contact)
 
 

@@ -18,6 +18,7 @@ from tracker.services.events import (
     update_event,
 )
 from tracker.views.helpers import get_owned_or_404
+from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.web import error_message
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -42,7 +43,11 @@ def detail(event_id: int) -> str:
 def _edit(event: Event | None) -> str | Response:
     session = get_session()
     form = EventForm(obj=event)
+    give_token(form)
     if form.validate_on_submit():
+        if event is None and (done := saved_before(form)) is not None:
+            return done
+        submission = None
         data = EventData(
             name=form.name.data or "",
             kind=form.kind.data or "other",
@@ -52,16 +57,23 @@ def _edit(event: Event | None) -> str | Response:
         )
         try:
             if event is None:
+                submission = spend_token(form)
                 event = create_event(session, auth.user_id(), data)
             else:
                 update_event(session, event, data)
+        except AlreadySpent:
+            session.rollback()
+            return saved_before(form) or redirect(url_for("events.index"))
         except ServiceError as error:
             session.rollback()
             form.form_errors.append(error_message(error))
         else:
+            target = url_for("events.detail", event_id=event.id)
+            if submission is not None:
+                lead_to(submission, target)
             session.commit()
             flash(_("Event saved."), "success")
-            return redirect(url_for("events.detail", event_id=event.id))
+            return redirect(target)
     return render_template("events/form.html", form=form, event=event)
 
 

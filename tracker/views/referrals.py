@@ -22,6 +22,7 @@ from tracker.services.referrals import (
 )
 from tracker.services.review import one_way_relationships
 from tracker.views.helpers import contact_choices, get_owned_or_404, safe_next
+from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.vocabulary import REFERRAL_DIRECTIONS, REFERRAL_STATUSES
 from tracker.web import db_int, error_message, page_number, today
 
@@ -96,7 +97,11 @@ def _edit(referral: Referral | None) -> str | Response:
     for field, query_field, find in pickers:
         query = (query_field.data or "") if find.data else ""
         field.choices = [nobody, *contact_choices(session, _picked(field.data), query)]
+    give_token(form)
     if not form.finding and form.validate_on_submit():
+        if referral is None and (done := saved_before(form)) is not None:
+            return done
+        submission = None
         data = ReferralData(
             referred_on=form.referred_on.data or today(),
             direction=form.direction.data or "given",
@@ -109,16 +114,23 @@ def _edit(referral: Referral | None) -> str | Response:
         )
         try:
             if referral is None:
+                submission = spend_token(form)
                 referral = create_referral(session, auth.user_id(), data, today())
             else:
                 update_referral(session, referral, data, today())
+        except AlreadySpent:
+            session.rollback()
+            return saved_before(form) or redirect(url_for("referrals.index"))
         except ServiceError as error:
             session.rollback()
             form.form_errors.append(error_message(error))
         else:
+            target = safe_next(url_for("referrals.index"))
+            if submission is not None:
+                lead_to(submission, target)
             session.commit()
             flash(_("Referral saved."), "success")
-            return redirect(safe_next(url_for("referrals.index")))
+            return redirect(target)
     return render_template("referrals/form.html", form=form, referral=referral)
 
 

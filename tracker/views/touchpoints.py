@@ -19,6 +19,7 @@ from tracker.services.touchpoints import (
     update_touchpoint,
 )
 from tracker.views.helpers import contact_choices, event_choices, get_owned_or_404, safe_next
+from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.web import db_int, error_message, today
 
 bp = Blueprint("touchpoints", __name__, url_prefix="/touchpoints")
@@ -56,23 +57,34 @@ def _edit(touchpoint: Touchpoint | None) -> str | Response:
     query = (form.contacts_query.data or "") if finding else ""
     form.contacts.choices = contact_choices(session, list(form.contacts.data or []), query)
     form.event.choices = event_choices(session, form.event.data, _("No event"))
+    give_token(form)
     if not finding and form.validate_on_submit():
+        if touchpoint is None and (done := saved_before(form)) is not None:
+            return done
+        submission = None
         try:
             if touchpoint is None:
+                submission = spend_token(form)
                 touchpoint = create_touchpoint(session, auth.user_id(), _data(form), today())
                 message = _("Touchpoint logged.")
             else:
                 update_touchpoint(session, touchpoint, _data(form), today())
                 message = _("Touchpoint saved.")
+        except AlreadySpent:
+            session.rollback()
+            return saved_before(form) or redirect(url_for("home.index"))
         except ServiceError as error:
             session.rollback()
             form.form_errors.append(error_message(error))
         else:
-            session.commit()
-            flash(message, "success")
             # Back to the person the form was opened with (the first one picked).
             first = (form.contacts.data or [touchpoint.contacts[0].id])[0]
-            return redirect(safe_next(url_for("contacts.detail", contact_id=first)))
+            target = safe_next(url_for("contacts.detail", contact_id=first))
+            if submission is not None:
+                lead_to(submission, target)
+            session.commit()
+            flash(message, "success")
+            return redirect(target)
     return render_template("touchpoints/form.html", form=form, touchpoint=touchpoint)
 
 
