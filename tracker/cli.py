@@ -21,6 +21,9 @@ from tracker.dates import today_in
 from tracker.db import database, write_transaction
 from tracker.i18n import format_day, localize_digest, log_detail
 from tracker.importers import Problem
+from tracker.mail.digest import digest_mail
+from tracker.mail.settings import MailSettings, mail_settings
+from tracker.mail.smtp import MailError, send
 from tracker.models import User
 from tracker.seeding import seed_command
 from tracker.services import N_, ServiceError, exports
@@ -186,13 +189,40 @@ def recompute_command(email: str | None, today: str | None) -> None:
     click.echo(f"Recomputed {total} contacts.")
 
 
+def mail_settings_or_exit() -> MailSettings:
+    try:
+        return mail_settings()
+    except MailError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def send_digest_now(email: str, today: str | None) -> str:
+    """Mail a user's digest to them now: the address it went to, once the server took it."""
+    settings = mail_settings_or_exit()
+    with database().sessionmaker() as session:
+        user = user_by_email(session, email)
+        message = digest_mail(session, user, user_today(user, today), settings)
+    # The session is closed: nothing of the database is held while the server is waited on.
+    try:
+        send(settings.server, message, timeout=settings.timeout)
+    except MailError as error:
+        raise click.ClickException(str(error)) from None
+    return user.email
+
+
 @click.command("digest")
 @click.option("--user", "email", required=True, help="The account to report on.")
 @click.option("--today", help="Report as of this date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--send", "send_mail", is_flag=True, help="Mail it to the user (see SMTP_URL).")
 @with_appcontext
-def digest_command(email: str, today: str | None, as_json: bool) -> None:
-    """Print the morning digest: who is going cold, first follow-ups, what is due."""
+def digest_command(email: str, today: str | None, as_json: bool, send_mail: bool) -> None:
+    """Print the morning digest (or mail it): who is going cold, first follow-ups, what is due."""
+    if send_mail:
+        if as_json:
+            raise click.UsageError("--send mails the digest and --json prints it: choose one.")
+        click.echo(f"Sent the digest to {send_digest_now(email, today)}.")
+        return
     with database().sessionmaker() as session:
         user = user_by_email(session, email)
         data = digest(session, user.id, user_today(user, today))

@@ -375,6 +375,19 @@ class SettingsForm(BaseForm):
     save = SubmitField(_l("Save"))
 
 
+class DigestForm(BaseForm):
+    """The morning mail: on or off, and the hour of the user's day it goes out after."""
+
+    enabled = BooleanField(_l("Mail me the morning digest"))
+    hour = SelectField(
+        _l("Send it after"),
+        choices=[SelectChoice(hour, f"{hour:02d}:00") for hour in range(24)],
+        coerce=int,
+        default=7,
+    )
+    save = SubmitField(_l("Save"))
+
+
 class TokenForm(BaseForm):
     name = Text(_l("What will use it"), [InputRequired()], max=NAME_LEN)
     create = SubmitField(_l("Make a token"))
