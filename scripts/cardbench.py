@@ -353,6 +353,7 @@ def bench(count: int, seed: int) -> dict[str, Any]:
     cards = generate(count, seed)
     result = run_engine("ppocrv5", cards)
     result["set"] = describe(cards)
+    result["seed"] = seed
     if "unavailable" not in result:
         result["meets"] = {
             "time": result["p95_s"] <= TIME_TARGET_S,
@@ -383,7 +384,8 @@ def markdown(result: dict[str, Any]) -> list[str]:
     ocr_right, ocr_total = result["ocr_fields"]
     qr_right, qr_total = result["qr_fields"]
     lines += [
-        f"{result['cards']} generated cards ({result['ocr_cards']} printed, {result['qr_cards']} "
+        f"{result['cards']} generated cards (seed {result['seed']}: {result['ocr_cards']} printed, "
+        f"{result['qr_cards']} "
         f"with a QR code), PP-OCRv5 mobile on ONNX Runtime; one-minute load average "
         f"{result['load_average']} at the end. Model load {result['load_s']:.2f} s (once per "
         "process).",
