@@ -60,6 +60,7 @@ PROPER_NAMES = {
     "FAX",
     "Excel",
     "UTF",
+    "README",  # the file named for the server's administrator
     "English",  # the language picker names each language in its own words
     "HTTPS",
     "SSL",
