@@ -3,14 +3,13 @@ was read, save; then the next card of the same evening."""
 
 import json
 from contextlib import suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker import auth, fields
-from tracker.cardreader import CardFields, ImageError, ocr_status, read_card
 from tracker.dates import parse_date
 from tracker.db import begin_write, get_session
 from tracker.drafts import sent_fields
@@ -32,6 +31,9 @@ from tracker.uploads import MAX_PHOTO_BYTES, card_picture, image_type
 from tracker.views.helpers import event_choices
 from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.web import db_int, error_message, today
+
+if TYPE_CHECKING:
+    from tracker.cardreader import CardFields, OcrStatus
 
 bp = Blueprint("cards", __name__, url_prefix="/cards")
 auth.require_login(bp)
@@ -85,15 +87,7 @@ def new() -> str | Response:
             saved = _save(form, card, draft, touch_id)
             if saved is not None:
                 return saved
-    return render_template(
-        "cards/new.html",
-        form=form,
-        draft=draft,
-        read=_read_notes(draft),
-        ocr=ocr_status(),
-        duplicate=duplicate and (duplicate[0], describe_contact(duplicate[0])),
-        focus=_focus(form),
-    )
+    return _render(form, draft, duplicate[0] if duplicate else None)
 
 
 def _save(form: CardForm, card: CardData, draft: FormDraft | None, touch_id: int | None) -> Any:
@@ -197,6 +191,8 @@ def _read(form: CardForm, draft: FormDraft | None) -> str | Response:
         return _render(form, draft)
     # The reader takes a second or two: let other requests write meanwhile.
     session.commit()
+    from tracker.cardreader import ImageError, read_card  # numpy and the models: when used
+
     try:
         result = read_card([front, back] if back else [front])
         pictures = {name: card_picture(data) for name, data in photos.items()}
@@ -227,19 +223,28 @@ def _draft_url(draft: FormDraft) -> str:
     return url_for("cards.new", draft=draft.token)
 
 
-def _render(form: CardForm, draft: FormDraft | None) -> str:
+def _render(form: CardForm, draft: FormDraft | None, duplicate: Contact | None = None) -> str:
+    """The card form, with the draft's photos and what was read, and a likely duplicate."""
     return render_template(
         "cards/new.html",
         form=form,
         draft=draft,
         read=_read_notes(draft),
-        ocr=ocr_status(),
-        duplicate=None,
+        ocr=_ocr_status(),
+        duplicate=duplicate and (duplicate, describe_contact(duplicate)),
         focus=_focus(form),
     )
 
 
-def read_values(result: CardFields) -> dict[str, str]:
+def _ocr_status() -> "OcrStatus":
+    """Whether printed text can be read here (the reader is imported when first needed:
+    commands that never read a card do not load numpy and its models)."""
+    from tracker.cardreader import ocr_status
+
+    return ocr_status()
+
+
+def read_values(result: "CardFields") -> dict[str, str]:
     """What the reader found, as the card form's fields."""
     found = {spec.name: getattr(result, spec.name) for spec in ON_CARD}
     mobiles = [p for p in result.phones if p.replace("-", "").startswith(_MOBILE_PREFIXES)]
