@@ -632,3 +632,17 @@ def test_every_new_record_form_saves_once(signed_in, app, make_contact, address,
     assert first.status_code == again.status_code == 302
     assert again.location == first.location
     assert count(app, model) == before + 1
+
+
+def test_a_token_spends_once_and_the_loser_can_go_on(app, user) -> None:
+    from tracker.services.once import AlreadySpent, lead_to, spend, spent
+
+    with write_transaction(app) as session:
+        lead_to(spend(session, user.id, "t" * 43), "/contacts/1")
+    with write_transaction(app) as session:
+        with pytest.raises(AlreadySpent):
+            spend(session, user.id, "t" * 43)
+        # Only the savepoint was undone: the transaction still reads and writes.
+        assert spent(session, user.id, "t" * 43).target == "/contacts/1"
+        spend(session, user.id, "u" * 43)
+    assert count(app, FormSubmission) == 2

@@ -10,6 +10,7 @@ Only a browser whose cookie still holds a session of the user that was not revok
 logging out or a new password) can leave a draft, and only from this site's own pages.
 """
 
+from contextlib import suppress
 from urllib.parse import urlencode, urlsplit
 
 from flask import (
@@ -34,7 +35,7 @@ from tracker import auth
 from tracker.db import get_session
 from tracker.models import FormDraft, UserSession
 from tracker.services.drafts import draft_fields, find_draft, make_draft
-from tracker.uploads import MAX_PHOTO_BYTES, image_type
+from tracker.uploads import MAX_PHOTO_BYTES, card_picture, image_type
 
 # Fields never kept: the CSRF token (a new one is made) and anything holding a password.
 _NEVER_KEPT = ("csrf_token", "password", "current", "new", "confirm")
@@ -100,14 +101,14 @@ def keep_sent_form() -> FormDraft | None:
         upload = request.files.get(name)
         data = upload.read(MAX_PHOTO_BYTES + 1) if upload else b""
         if data and len(data) <= MAX_PHOTO_BYTES and image_type(data):
-            photos[name] = data
+            with suppress(ValueError):  # not a picture after all: not kept
+                photos[name] = card_picture(data)
     if not photos and not any(value.strip() for _name, value in fields):
         return None
     draft = make_draft(get_session(), user_id, request.path, "kept", fields)
-    if "photo" in photos:
-        draft.photo, draft.photo_type = photos["photo"], image_type(photos["photo"])
-    if "back" in photos:
-        draft.back, draft.back_type = photos["back"], image_type(photos["back"])
+    for name, data in photos.items():
+        setattr(draft, name, data)
+        setattr(draft, f"{name}_type", "image/jpeg")
     return draft
 
 
