@@ -61,6 +61,7 @@ from tracker.services.imports import apply, plan  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import cardbench  # noqa: E402
+from bench_parsers import bench_parsers, markdown  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 P95_TARGETS_MS = {"heavy": 30.0, "firm": 60.0}  # for the pages with a latency target
@@ -849,6 +850,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     # Seed 1 is the set the field rules were developed on; 2 is a set they never saw.
     parser.add_argument("--card-seed", type=int, default=2, help="the card set's random seed")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the markdown file")
+    parser.add_argument(
+        "--parsers-only", action="store_true", help="only the parsers' growth, no tiers"
+    )
     args = parser.parse_args(argv)
     args.tiers = [tier.strip() for tier in args.tiers.split(",") if tier.strip()]
     unknown = [tier for tier in args.tiers if tier not in TIERS]
@@ -879,6 +883,11 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_info("postgresql" if use_postgres else "sqlite"),
         "tiers": {},
     }
+    print("Parsers: 1, 2, 4 and 8 MB of pathological input", flush=True)
+    report["parsers"] = bench_parsers()
+    if args.parsers_only:  # the pages' report on file stays as it is
+        print("\n".join(markdown(report["parsers"])))
+        return 0
     report["parse"] = bench_parse()
     print("\n".join(parse_text(report["parse"])), flush=True)
     with tempfile.TemporaryDirectory(prefix="jinmyaku-bench-") as workdir:
@@ -893,7 +902,8 @@ def main(argv: list[str] | None = None) -> int:
         report["card_reading"] = cardbench.bench(args.cards, args.card_seed)
         print("\n".join(cardbench.markdown(report["card_reading"])), flush=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(render_markdown(report), encoding="utf-8")
+    text = render_markdown(report) + "\n" + "\n".join(markdown(report["parsers"]))
+    args.output.write_text(text, encoding="utf-8")
     json_path = args.output.with_suffix(".json")
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"Wrote {args.output} and {json_path}.")

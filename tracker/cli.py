@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from tracker.dates import today_in
 from tracker.db import database, write_transaction
 from tracker.i18n import format_day, localize_digest, log_detail
-from tracker.importers import Problem
+from tracker.importers import ImportFormatError, Problem
 from tracker.mail.digest import digest_mail
 from tracker.mail.settings import MailSettings, mail_settings
 from tracker.mail.smtp import MailError, send
@@ -240,32 +240,52 @@ def _problem_line(problem: Problem) -> str:
     return f"{where}: {problem.message % problem.params if problem.params else problem.message}"
 
 
+def _not_kept_line(not_kept: dict[str, int]) -> str:
+    parts = [f"{name} ({count})" for name, count in sorted(not_kept.items())]
+    return "not kept (no field for them): " + ", ".join(parts)
+
+
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--user", "email", required=True, help="The account to import into.")
 @click.option("--duplicates", type=click.Choice(POLICIES), default="merge", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Only report what would be imported.")
+@click.option("--strict", is_flag=True, help="Import nothing when any record cannot be imported.")
 @with_appcontext
-def import_command(path: Path, email: str, duplicates: str, dry_run: bool) -> None:
-    """Import a vCard, LinkedIn, Google Contacts or Eight file; nothing is written on error."""
+def import_command(path: Path, email: str, duplicates: str, dry_run: bool, strict: bool) -> None:
+    """Import a vCard or a contacts CSV; records that cannot be read are skipped and listed."""
     with write_transaction() as session:
         user = user_by_email(session, email)
         try:
             found = plan(session, user.id, path.read_bytes())
-        except ServiceError as error:
+        except (ServiceError, ImportFormatError) as error:
             raise click.ClickException(str(error)) from error
         for warning in found.result.warnings:
             click.echo(f"warning: {_problem_line(warning)}", err=True)
-        if found.errors:
-            for problem in found.errors:
-                click.echo(f"error: {_problem_line(problem)}", err=True)
+        for problem in found.skipped:
+            click.echo(f"skipped: {_problem_line(problem)}", err=True)
+        for folded in found.folded:
+            click.echo(
+                f"folded: record {folded.record} into record {folded.into_record}"
+                f" ({folded.reason}: {folded.shared})",
+                err=True,
+            )
+        for dup in found.duplicates:
+            click.echo(
+                f"duplicate: record {dup.card.record} is contact #{dup.contact_id}"
+                f" {dup.contact_name} ({dup.reason}: {dup.shared})",
+                err=True,
+            )
+        if found.result.not_kept:
+            click.echo(_not_kept_line(found.result.not_kept), err=True)
+        if found.skipped and strict:
             session.rollback()
             raise click.ClickException(
-                f"{len(found.errors)} records cannot be imported; nothing was written."
+                f"{len(found.skipped)} records cannot be imported; nothing was written (--strict)."
             )
         click.echo(
             f"{len(found.new)} new, {len(found.duplicates)} likely duplicates, "
-            f"{found.merged_in_file} folded together in the file."
+            f"{found.merged_in_file} folded together in the file, {len(found.skipped)} skipped."
         )
         if dry_run:
             session.rollback()
@@ -285,7 +305,11 @@ def import_command(path: Path, email: str, duplicates: str, dry_run: bool) -> No
             today=user_today(user),
         )
         detail = log_detail(
-            N_("%(file)s: %(count)d new (command line)"), file=path.name, count=summary.created
+            N_("%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped (command line)"),
+            file=path.name,
+            created=summary.created,
+            merged=summary.merged,
+            skipped=len(found.skipped),
         )
         record(session, user.id, "import", detail)
     click.echo(
@@ -296,7 +320,13 @@ def import_command(path: Path, email: str, duplicates: str, dry_run: bool) -> No
 
 @click.command("export")
 @click.option("--user", "email", required=True, help="The account to export.")
-@click.option("--format", "fmt", type=click.Choice(["vcf", "csv", "json"]), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["vcf", "vcf3", "csv", "json"]),
+    required=True,
+    help="vcf is vCard 4.0; vcf3 is vCard 3.0, for older phones and iOS.",
+)
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -304,11 +334,11 @@ def import_command(path: Path, email: str, duplicates: str, dry_run: bool) -> No
 )
 @with_appcontext
 def export_command(email: str, fmt: str, output: Path | None) -> None:
-    """Export contacts as vCard 4.0 or CSV, or the whole account as a JSON backup."""
+    """Export contacts as vCard 4.0 or 3.0 or CSV, or the whole account as a JSON backup."""
     with database().sessionmaker() as session:
         user = user_by_email(session, email)
-        if fmt == "vcf":
-            body = exports.vcards(session, user.id)
+        if fmt in ("vcf", "vcf3"):
+            body = exports.vcards(session, user.id, "3.0" if fmt == "vcf3" else "4.0")
         elif fmt == "csv":
             body = exports.csv_text(session, user.id)
         else:

@@ -33,9 +33,9 @@ from werkzeug.wrappers import Response
 
 from tracker import auth
 from tracker.db import get_session
+from tracker.images import MAX_PHOTO_BYTES, card_picture, image_type
 from tracker.models import FormDraft, UserSession
 from tracker.services.drafts import draft_fields, find_draft, make_draft
-from tracker.uploads import MAX_PHOTO_BYTES, card_picture, image_type
 
 # Fields never kept: the CSRF token (a new one is made) and anything holding a password.
 _NEVER_KEPT = ("csrf_token", "password", "current", "new", "confirm")

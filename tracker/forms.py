@@ -495,6 +495,7 @@ class ExportForm(BaseForm):
         _l("Format"),
         choices=[
             SelectChoice("vcf", _l("vCard 4.0 (.vcf): for phones and address books")),
+            SelectChoice("vcf3", _l("vCard 3.0 (.vcf): for older phones and iPhone")),
             SelectChoice("csv", _l("CSV (.csv): one row per contact, for spreadsheets")),
             SelectChoice("json", _l("JSON backup (.json): the whole account, to restore later")),
         ],

@@ -54,6 +54,8 @@ METHOD_KIND_LABELS = {
     "phone": lazy_gettext("Phone"),
     "address": lazy_gettext("Address"),
     "url": lazy_gettext("Web"),
+    "im": lazy_gettext("Chat / call"),
+    "related": lazy_gettext("Related person"),
 }
 REFERRAL_DIRECTION_LABELS = {
     "given": lazy_gettext("I referred someone to them"),
@@ -88,11 +90,12 @@ REASON_LABELS = {
     "name": lazy_gettext("Name"),
 }
 MATCH_REASONS = {
-    "email": lazy_gettext("same email address"),
-    "phone": lazy_gettext("same phone number"),
+    "name_email": lazy_gettext("same name and email address"),
+    "name_phone": lazy_gettext("same name and phone number"),
     "name_company": lazy_gettext("same name and company"),
-    "reading": lazy_gettext("same reading"),
-    "name": lazy_gettext("same name"),
+    "no_name_email": lazy_gettext("no name, same email address"),
+    "no_name_phone": lazy_gettext("no name, same phone number"),
+    "name": lazy_gettext("same name, neither has a company"),
 }
 FORMAT_LABELS = {
     "vcard": lazy_gettext("vCard"),
@@ -111,6 +114,7 @@ SECURITY_EVENT_LABELS = {
     "import": lazy_gettext("Import"),
     "deletion": lazy_gettext("Deleted"),
     "restore": lazy_gettext("Restored"),
+    "merge": lazy_gettext("Merged two contacts"),
     "token_created": lazy_gettext("Token created"),
     "token_revoked": lazy_gettext("Token revoked"),
 }
@@ -343,6 +347,13 @@ _OLD_DETAILS = (
         re.compile(r"^(?P<file>.+): (?P<count>\d+) new \(command line\)$"),
         "%(file)s: %(count)d new (command line)",
     ),
+    (
+        re.compile(
+            r"^(?P<file>.+): (?P<created>\d+) new, (?P<merged>\d+) merged,"
+            r" (?P<skipped>\d+) skipped \(command line\)$"
+        ),
+        "%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped (command line)",
+    ),
     (re.compile(r"^backup (?P<file>.+) \(command line\)$"), "backup %(file)s (command line)"),
     (re.compile(r"^(?P<format>vcf|csv|json) \(command line\)$"), "%(format)s (command line)"),
 )
@@ -362,7 +373,7 @@ def format_log_detail(detail: str, kind: str = "") -> str:
         for pattern, message in _OLD_DETAILS:
             if match := pattern.match(detail):
                 values = {
-                    key: int(value) if key in ("count",) else value
+                    key: int(value) if key in ("count", "created", "merged", "skipped") else value
                     for key, value in match.groupdict().items()
                 }
                 return gettext(message, **values)

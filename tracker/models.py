@@ -149,13 +149,17 @@ class Contact(Base):
     given_name: Mapped[str] = mapped_column(String(NAME_LEN), default="")
     family_reading: Mapped[str] = mapped_column(String(NAME_LEN), default="")
     given_reading: Mapped[str] = mapped_column(String(NAME_LEN), default="")
+    additional_name: Mapped[str] = mapped_column(String(NAME_LEN), default="", server_default="")
+    nickname: Mapped[str] = mapped_column(String(NAME_LEN), default="", server_default="")
     company: Mapped[str] = mapped_column(String(ORG_LEN), default="")
+    company_reading: Mapped[str] = mapped_column(String(ORG_LEN), default="", server_default="")
     department: Mapped[str] = mapped_column(String(ORG_LEN), default="")
     title: Mapped[str] = mapped_column(String(ORG_LEN), default="")
     expertise: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     first_met_on: Mapped[date | None] = mapped_column(Date)
     birthday: Mapped[str | None] = mapped_column(String(BIRTHDAY_LEN))  # YYYY-MM-DD, or --MM-DD
+    anniversary: Mapped[str | None] = mapped_column(String(BIRTHDAY_LEN))  # as birthday
     origin_event_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )

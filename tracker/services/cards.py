@@ -166,7 +166,8 @@ def likely_duplicate(
     session: Session, user_id: int, card: fields.ContactFields, methods: list[MethodData]
 ) -> tuple[Contact, str] | None:
     """The user's contact this card is likely the same person as, and why (the app's
-    duplicate matching decides), or None.
+    duplicate matching decides: a shared email address or number alone is no match), or
+    None.
 
     Only the contacts that could match are read: those whose search key holds the card's
     family name or reading (or given name, when there is no family name), and those with
@@ -201,6 +202,6 @@ def likely_duplicate(
     found = index.find(keys_for(card, [(m.kind, m.value) for m in methods]))
     if found is None:
         return None
-    match, reason = found
+    match, why = found
     assert isinstance(match, Contact)
-    return match, str(reason)
+    return match, why.reason

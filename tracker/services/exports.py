@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker import fields
 from tracker.exporters import write_csv, write_vcards
+from tracker.exporters.vcard import Version
 from tracker.importers import Card, Method
 from tracker.models import (
     CardImage,
@@ -86,10 +87,11 @@ def to_card(contact: Contact, image: CardImage | None) -> Card:
     )
 
 
-def vcards(session: Session, user_id: int) -> str:
-    """Every contact as vCard 4.0."""
+def vcards(session: Session, user_id: int, version: Version = "4.0") -> str:
+    """Every contact as vCard 4.0, or 3.0 for older phones and iOS."""
     images = _images(session, user_id)
-    return write_vcards(to_card(c, images.get(c.id)) for c in _contacts(session, user_id))
+    cards = (to_card(c, images.get(c.id)) for c in _contacts(session, user_id))
+    return write_vcards(cards, version)
 
 
 def csv_text(session: Session, user_id: int) -> str:

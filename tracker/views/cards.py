@@ -16,6 +16,7 @@ from tracker.drafts import sent_fields
 from tracker.fields import NAME_LEN, ON_CARD
 from tracker.forms import CardForm, field_values
 from tracker.i18n import format_day
+from tracker.images import MAX_PHOTO_BYTES, card_picture, image_type
 from tracker.method_values import join_postal_code, split_postal_code
 from tracker.models import CardImage, Contact, FormDraft
 from tracker.services import ServiceError
@@ -27,7 +28,6 @@ from tracker.services.cards import (
 )
 from tracker.services.contacts import MethodData
 from tracker.services.drafts import drop_draft, find_draft, make_draft, set_fields
-from tracker.uploads import MAX_PHOTO_BYTES, card_picture, image_type
 from tracker.views.helpers import event_choices
 from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.web import db_int, error_message, today

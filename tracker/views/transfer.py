@@ -1,6 +1,7 @@
 """Bringing contacts in (import with preview) and taking them out (exports and backup)."""
 
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,10 +21,11 @@ from sqlalchemy import delete, func, select
 
 from tracker import auth, jobs
 from tracker.db import get_session
+from tracker.exporters.vcard import Version
 from tracker.forms import ConfirmForm, ExportForm, ImportConfirmForm, ImportForm, clean
 from tracker.i18n import format_day, log_detail
 from tracker.importers import Card, ImportFormatError, Problem
-from tracker.models import ImportDraft, Tag, contact_tags
+from tracker.models import Contact, ImportDraft, Tag, contact_tags
 from tracker.services import N_, exports
 from tracker.services.contacts import delete_contacts
 from tracker.services.imports import Plan, apply, plan
@@ -56,6 +58,18 @@ def _preview(found: Plan) -> dict[str, Any]:
         "new_count": len(found.new),
         "duplicate_count": len(found.duplicates),
         "merged_in_file": found.merged_in_file,
+        "folded": [
+            {
+                "record": folded.record,
+                "line": folded.line,
+                "into_record": folded.into_record,
+                "name": folded.name,
+                "reason": folded.reason,
+                "shared": folded.shared,
+            }
+            for folded in found.folded[:PREVIEW_ROWS]
+        ],
+        "not_kept": sorted(found.result.not_kept.items()),
         "new": [_card_line(card) for card in found.new[:PREVIEW_ROWS]],
         "duplicates": [
             {
@@ -63,12 +77,14 @@ def _preview(found: Plan) -> dict[str, Any]:
                 "contact_id": dup.contact_id,
                 "contact_name": dup.contact_name,
                 "reason": dup.reason,
+                "shared": dup.shared,
                 "additions": dup.additions[:8],
             }
             for dup in found.duplicates[:PREVIEW_ROWS]
         ],
-        "errors": [_problem(p) for p in found.errors[:PREVIEW_ROWS]],
-        "error_count": len(found.errors),
+        "errors": [_problem(p) for p in found.skipped[:PREVIEW_ROWS]],
+        "error_count": len(found.skipped),
+        "skipped_by_reason": sorted(Counter(p.message for p in found.skipped).items()),
         "warnings": [_problem(p) for p in found.result.warnings[:PREVIEW_ROWS]],
     }
 
@@ -193,8 +209,14 @@ def delete_batch(tag_id: int) -> ResponseReturnValue:
     tag = session.get(Tag, tag_id)
     if tag is None or tag.user_id != auth.user_id() or tag.imported_at is None:
         abort(404)
+    # Only the contacts the import created: a contact it merged into was yours before, and
+    # its merge is undone from the trash instead.
     ids = list(
-        session.scalars(select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag.id))
+        session.scalars(
+            select(contact_tags.c.contact_id)
+            .join(Contact, Contact.id == contact_tags.c.contact_id)
+            .where(contact_tags.c.tag_id == tag.id, Contact.created_at >= tag.imported_at)
+        )
     )
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -223,9 +245,10 @@ def export() -> ResponseReturnValue:
         session = get_session()
         user = auth.user()
         stamp = today().isoformat()
-        if form.format.data == "vcf":
+        if form.format.data in ("vcf", "vcf3"):
+            version: Version = "3.0" if form.format.data == "vcf3" else "4.0"
             body, mimetype, name = (
-                exports.vcards(session, user.id),
+                exports.vcards(session, user.id, version),
                 "text/vcard",
                 f"jinmyaku-{stamp}.vcf",
             )

@@ -68,12 +68,12 @@ def restore(entry_id: int) -> ResponseReturnValue:
             session.rollback()
             flash(error_message(error), "error")
             return redirect(url_for("trash.index"))
-        message = N_("contact %(name)s") if kind == "contact" else N_("touchpoint %(name)s")
+        message = N_("touchpoint %(name)s") if kind == "touchpoint" else N_("contact %(name)s")
         detail = log_detail(message, name=entry_label(entry) if kind == "touchpoint" else label)
         record(session, auth.user_id(), "restore", detail, auth.client_ip())
         session.commit()
         flash(_("“%(label)s” is back.", label=entry_label(entry)), "success")
-        if kind == "contact":
+        if kind in ("contact", "merge", "import_merge"):
             return redirect(url_for("contacts.detail", contact_id=object_id))
     return redirect(url_for("trash.index"))
 
