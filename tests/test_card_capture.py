@@ -289,8 +289,10 @@ def test_the_form_asks_while_typing(signed_in, hanako, make_user, make_contact) 
             }
         ]
     }
-    # By reading alone, in katakana, and never someone else's contact.
-    by_reading = signed_in.get("/cards/duplicates?family_reading=サトウ&given_reading=ハナコ")
+    # By the reading in katakana and the company, and never someone else's contact.
+    by_reading = signed_in.get(
+        "/cards/duplicates?family_reading=サトウ&given_reading=ハナコ&company=佐藤社労士事務所"
+    )
     assert [d["id"] for d in by_reading.get_json()["duplicates"]] == [hanako.id]
     other = make_user()
     make_contact(owner=other, family_name="鈴木", given_name="一郎", company="鈴木商店")

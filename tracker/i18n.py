@@ -12,6 +12,7 @@ from flask_babel import Babel, format_datetime, get_locale, gettext, lazy_gettex
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
+from tracker.messages import N_
 from tracker.relationships import Evidence
 from tracker.relationships.cadence import Cadence
 
@@ -337,25 +338,28 @@ def log_detail(message: str, **params: Any) -> str:
 
 # The details the log wrote in English before they were messages, read back as messages.
 _OLD_DETAILS = (
-    (re.compile(r"^account created$"), "account created"),
-    (re.compile(r"^contact (?P<name>.+)$"), "contact %(name)s"),
-    (re.compile(r"^touchpoint (?P<id>\d+)$"), "touchpoint %(id)s"),
-    (re.compile(r"^touchpoint (?P<name>.+)$"), "touchpoint %(name)s"),
-    (re.compile(r"^(?P<count>\d+) records, on a thread$"), "%(count)d records, on a thread"),
-    (re.compile(r"^(?P<count>\d+) contacts of (?P<batch>.+)$"), "%(count)d contacts of %(batch)s"),
+    (re.compile(r"^account created$"), N_("account created")),
+    (re.compile(r"^contact (?P<name>.+)$"), N_("contact %(name)s")),
+    (re.compile(r"^touchpoint (?P<id>\d+)$"), N_("touchpoint %(id)s")),
+    (re.compile(r"^touchpoint (?P<name>.+)$"), N_("touchpoint %(name)s")),
+    (re.compile(r"^(?P<count>\d+) records, on a thread$"), N_("%(count)d records, on a thread")),
+    (
+        re.compile(r"^(?P<count>\d+) contacts of (?P<batch>.+)$"),
+        N_("%(count)d contacts of %(batch)s"),
+    ),
     (
         re.compile(r"^(?P<file>.+): (?P<count>\d+) new \(command line\)$"),
-        "%(file)s: %(count)d new (command line)",
+        N_("%(file)s: %(count)d new (command line)"),
     ),
     (
         re.compile(
             r"^(?P<file>.+): (?P<created>\d+) new, (?P<merged>\d+) merged,"
             r" (?P<skipped>\d+) skipped \(command line\)$"
         ),
-        "%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped (command line)",
+        N_("%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped (command line)"),
     ),
-    (re.compile(r"^backup (?P<file>.+) \(command line\)$"), "backup %(file)s (command line)"),
-    (re.compile(r"^(?P<format>vcf|csv|json) \(command line\)$"), "%(format)s (command line)"),
+    (re.compile(r"^backup (?P<file>.+) \(command line\)$"), N_("backup %(file)s (command line)")),
+    (re.compile(r"^(?P<format>vcf|csv|json) \(command line\)$"), N_("%(format)s (command line)")),
 )
 # Kinds whose detail is the user's own words (a token's name), never a message.
 _OWN_WORDS = frozenset({"token_created", "token_revoked"})
