@@ -11,11 +11,18 @@ PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist worksteal
 CATALOGUES := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test test-postgres bench lint typecheck messages translations clean
+.PHONY: run firm test test-postgres bench lint typecheck messages translations clean
 
 run: $(VENV)/.runtime translations
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) app:app
+
+# A firm's shared deployment (README): the venv with the PostgreSQL extra (psycopg, gunicorn),
+# the compiled translations, and the migrations applied to $$DATABASE_URL. Run it again for
+# each release; then `systemctl reload jinmyaku` (docs/deploy/).
+firm: $(VENV)/.postgres translations
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "Set DATABASE_URL=postgresql://… first (see docs/deploy/jinmyaku.env.example)." >&2; exit 1;; esac
+	$(BIN)/flask --app app db upgrade
 
 test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
@@ -52,6 +59,10 @@ $(BIN)/python:
 
 $(VENV)/.runtime: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.postgres: pyproject.toml $(VENV)/.runtime
+	$(BIN)/pip install -q -e ".[postgres]"
 	touch $@
 
 $(VENV)/.dev: pyproject.toml $(VENV)/.runtime

@@ -321,6 +321,22 @@ def make_referral(app: Flask, user: User) -> Callable[..., Any]:
     return make
 
 
+def logged_kinds(app: Flask, user_id: int) -> list[str]:
+    """The kinds of a user's security log entries, oldest first."""
+    from sqlalchemy import select
+
+    from tracker.models import SecurityEvent
+
+    with write_transaction(app) as session:
+        return list(
+            session.scalars(
+                select(SecurityEvent.kind)
+                .where(SecurityEvent.user_id == user_id)
+                .order_by(SecurityEvent.id)
+            )
+        )
+
+
 @pytest.fixture(scope="session")
 def bench() -> ModuleType:
     """scripts/bench.py as a module, to test the benchmark's machinery on tiny inputs."""

@@ -1,8 +1,10 @@
 """The app served for real by waitress, in a thread of the test process."""
 
 import threading
+import time
 
 from flask import Flask
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
 from tracker.db import database
@@ -21,6 +23,14 @@ class LiveServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        # Closing while a connection is still open closes its socket under the serving
+        # thread's select() (EBADF): let the last clients' connections end first.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(
+            isinstance(channel, HTTPChannel)
+            for channel in list(self.server._map.values())  # type: ignore[union-attr]
+        ):
+            time.sleep(0.02)
         self.server.close()
         self.thread.join(timeout=5)
         database(self.app).engine.dispose()

@@ -179,7 +179,7 @@ def test_a_phone_card_keeps_its_name_uid_and_the_fields_the_app_lacks(
     assert "X-PHONETIC-LAST-NAME:さとう" in text
     # The label on the grouped email is the app's now: it is written once, by the app.
     assert text.count("会社") == 1
-    with database(app).sessionmaker() as session:
+    with write_transaction(app) as session:  # it reads, then writes
         hanako = session.scalars(select(Contact).where(Contact.family_name == "佐藤")).one()
         assert sorted((m.kind, m.value, m.label) for m in hanako.methods) == [
             ("email", "hanako@sato.example.jp", "会社"),

@@ -199,9 +199,8 @@ def test_vdirsyncer_discovers_syncs_and_uploads(
         hanako = session.scalars(select(Contact).where(Contact.family_name == "佐藤")).one()
         assert hanako.title == "アートディレクター"
     client = app.test_client()
-    with database(app).sessionmaker() as session:
+    with write_transaction(app) as session:
         _token, secret = create_token(session, user.id, "check")
-        session.commit()
     served = client.get(
         f"/dav/{user.id}/contacts/{new_uid}.vcf", auth=(user.email, secret)
     ).get_data(as_text=True)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import TODAY
-from tracker.db import database, write_transaction
+from tracker.db import database, write_connection, write_transaction
 from tracker.models import Contact, Referral, Tag, Touchpoint
 from tracker.relationships import Cadence, overdue_ratio, warmth, warmth_dates
 from tracker.services import ServiceError, sql
@@ -229,7 +229,7 @@ def one_contact(**dates):
 def test_sql_warmth_agrees_with_the_rules(contacts_table, last, cadence, offset):
     dates = warmth_dates(last, cadence)
     today = last + timedelta(days=offset)
-    with contacts_table.begin() as connection:
+    with write_connection(contacts_table) as connection:
         connection.execute(Contact.__table__.delete())
         connection.execute(
             one_contact(

@@ -25,6 +25,14 @@ from tracker.exporters import neutralise, write_csv
         ("a=b", "a=b"),
         (" =1", " =1"),
         ("'=1", "'=1"),
+        # Full-width forms and the pipe (issue 15, finding 10).
+        ("＝SUM(A1)", "'＝SUM(A1)"),
+        ("＋81", "'＋81"),
+        ("－5", "'－5"),
+        ("＠SUM(1)", "'＠SUM(1)"),
+        ("|cmd", "'|cmd"),
+        ("｜cmd", "'｜cmd"),
+        ("a|b", "a|b"),
     ],
 )
 def test_neutralise(cell: str, expected: str) -> None:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from tests.conftest import TODAY, log_in
+from tests.conftest import PASSWORD, TODAY, log_in
 from tracker.db import write_transaction
 from tracker.importers import parse
 from tracker.models import Contact, Referral, Touchpoint, User
@@ -46,7 +46,7 @@ def full_contact(make_contact, **overrides):
 @pytest.mark.parametrize("version", ["vcf", "vcf3"])
 def test_vcard_export_round_trips_what_vcard_carries(signed_in, make_contact, version):
     full_contact(make_contact)
-    response = signed_in.post("/export", data={"format": version})
+    response = signed_in.post("/export", data={"format": version, "password": PASSWORD})
     assert response.mimetype == "text/vcard"
     text = response.get_data(as_text=True)
     assert ("VERSION:3.0" in text) is (version == "vcf3")
@@ -79,7 +79,7 @@ def test_csv_export_has_one_row_per_contact_and_neutralises_formulas(signed_in, 
     make_contact(
         family_name='=HYPERLINK("http://evil")', company="+81 3", notes="@SUM(A1)", given_name="-1"
     )
-    response = signed_in.post("/export", data={"format": "csv"})
+    response = signed_in.post("/export", data={"format": "csv", "password": PASSWORD})
     assert "attachment;" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")

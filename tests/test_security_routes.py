@@ -477,7 +477,7 @@ def test_the_dump_sees_every_change(account, app):
     """The database comparison the walks rely on notices a one-byte change anywhere."""
     from sqlalchemy import text
 
-    from tracker.db import database
+    from tracker.db import database, write_connection
 
     before = dump(app)
     engine = database(app).engine
@@ -486,6 +486,6 @@ def test_the_dump_sees_every_change(account, app):
         if engine.dialect.name == "postgresql"
         else "CAST(data || x'00' AS BLOB)"
     )
-    with engine.begin() as connection:
+    with write_connection(engine) as connection:
         connection.execute(text(f"UPDATE card_images SET data = {appended}"))
     assert set(changes(before, dump(app))) == {"card_images"}

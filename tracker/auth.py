@@ -11,15 +11,19 @@ revoke every row of the user.
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, Flask, current_app, g, request, session
 from flask_babel import lazy_gettext
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from werkzeug.security import check_password_hash
 
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.models import User, UserSession
+from tracker.services import two_step
+from tracker.services.security import forget_attempts, note_attempt, wait_before_login
 from tracker.text import storable
 
 __all__ = ["login_required", "require_login", "user", "user_id"]
@@ -97,7 +101,7 @@ def start_session(account: User, *, remember: bool) -> None:
         if remember
         else timedelta(hours=config["SESSION_MAX_HOURS"])
     )
-    get_session().add(
+    write_session().add(
         UserSession(
             user_id=account.id,
             token_hash=token_hash(token),
@@ -117,7 +121,7 @@ def end_session() -> None:
     """Log this browser out: its session row is revoked, its cookie emptied."""
     token = session.get(TOKEN_KEY)
     if isinstance(token, str):
-        get_session().execute(
+        write_session().execute(
             update(UserSession)
             .where(UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None))
             .values(revoked_at=datetime.now(UTC))
@@ -134,7 +138,7 @@ def revoke_all(account_id: int, *, keep_current: bool = False) -> None:
     token = session.get(TOKEN_KEY)
     if keep_current and isinstance(token, str):
         stmt = stmt.where(UserSession.token_hash != token_hash(token))
-    get_session().execute(stmt.values(revoked_at=datetime.now(UTC)))
+    write_session().execute(stmt.values(revoked_at=datetime.now(UTC)))
 
 
 def init_app(app: Flask) -> None:
@@ -158,3 +162,69 @@ def user() -> User:
 
 def user_id() -> int:
     return user().id
+
+
+class Throttled(Exception):
+    """Too many wrong passwords or codes lately, for this account or from this address."""
+
+    def __init__(self, wait: timedelta) -> None:
+        super().__init__(f"throttled for {wait}")
+        self.wait = wait
+
+
+def guarded(email: str, check: Callable[[], bool], *, cheap: bool = False) -> bool:
+    """Check a password or a code under the throttle; raises Throttled when the account or
+    this address failed too often lately.
+
+    The try is written down as a failure before the check runs and marked a success after,
+    so guesses sent in parallel are all counted. A password check (slow on purpose) runs
+    after that record is committed, outside the write lock; a ``cheap`` check (a code,
+    which must be spent in the same transaction that accepts it) runs inside it. Either way
+    the request is left in a write transaction: the caller writes the outcome (the session,
+    the failure in the security log) and commits.
+    """
+    config = current_app.config
+    ip = client_ip()
+    db = write_session()
+    if db.get_bind().dialect.name == "postgresql":
+        # Tries for one account queue here, so that none reads the count before the
+        # previous one is written (SQLite's write lock does this by itself).
+        db.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": email})
+    wait = wait_before_login(
+        db,
+        email,
+        ip,
+        limit=config["LOGIN_FAILURE_LIMIT"],
+        window=timedelta(minutes=config["LOGIN_WINDOW_MINUTES"]),
+    )
+    if wait is not None:
+        db.rollback()
+        raise Throttled(wait)
+    attempt = note_attempt(db, email, ip, success=False)
+    forget_attempts(db)
+    if not cheap:
+        db.commit()
+        ok = check()
+        write_session()
+    else:
+        ok = check()
+    if ok:
+        attempt.success = True
+    return ok
+
+
+def password_matches(account: User, password: str) -> bool:
+    return check_password_hash(account.password_hash, password)
+
+
+def confirm_identity(account: User, secret: str) -> bool:
+    """Check the password, or a code of the user's authenticator app, before a sensitive
+    action (export, password change, deleting the account, changing two-step sign-in)."""
+    if account.totp_secret and two_step.looks_like_code(secret):
+        return guarded(
+            account.email,
+            lambda: two_step.spend_code(get_session(), account, secret, datetime.now(UTC)),
+            cheap=True,
+        )
+    password_hash = account.password_hash
+    return guarded(account.email, lambda: check_password_hash(password_hash, secret))

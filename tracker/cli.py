@@ -335,7 +335,7 @@ def import_command(path: Path, email: str, duplicates: str, dry_run: bool, stric
 @with_appcontext
 def export_command(email: str, fmt: str, output: Path | None) -> None:
     """Export contacts as vCard 4.0 or 3.0 or CSV, or the whole account as a JSON backup."""
-    with database().sessionmaker() as session:
+    with database().sessionmaker() as session:  # read without the write lock
         user = user_by_email(session, email)
         if fmt in ("vcf", "vcf3"):
             body = exports.vcards(session, user.id, "3.0" if fmt == "vcf3" else "4.0")
@@ -343,8 +343,8 @@ def export_command(email: str, fmt: str, output: Path | None) -> None:
             body = exports.csv_text(session, user.id)
         else:
             body = exports.backup_json(session, user)
+    with write_transaction() as session:
         record(session, user.id, "export", log_detail(N_("%(format)s (command line)"), format=fmt))
-        session.commit()
     if output is None:
         click.echo(body, nl=False)
     else:

@@ -5,15 +5,22 @@ module would otherwise start transactions itself, lazily, at the first INSERT; t
 read-modify-write lose updates and makes a transaction that began as a read fail with
 "database is locked". So the driver is put in autocommit mode and SQLAlchemy's "begin"
 event emits the BEGIN: ``BEGIN IMMEDIATE`` (take the write lock now) for write
-transactions, a deferred BEGIN for reads.
+transactions, a deferred BEGIN for reads. A statement that writes after a read inside a
+read transaction is refused (``WriteOutsideWriteTransaction``), so the mistake shows in
+tests instead of as "database is locked" under load.
+
+A request reads in a read transaction: signing in, parsing and validating what was sent,
+loading what the page needs. Only when a view is about to write does it call
+``write_session()``, which ends the reads and takes the write lock, so the lock is held
+for the writes alone and never while an upload is parsed or a password hashed.
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import Engine, MetaData, create_engine, event
+from flask import Flask, current_app, g
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -31,6 +38,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"})
 # Autogenerate and the schema test leave them alone.
 OUTSIDE_MODELS = ("contacts_search", "ix_contacts_search_key_trgm", "ix_contacts_user_id_met_on")
 WRITE_OPTION = "jinmyaku_write"
+# A write transaction that commits marks the session, so an error page can tell the truth
+# about whether anything was saved.
+SAVED_KEY = "jinmyaku_saved"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_READ_KEY = "jinmyaku_has_read"
+
+
+class WriteOutsideWriteTransaction(RuntimeError):
+    """A statement that writes, sent in a transaction that began as a read (a bug)."""
 
 
 class Base(DeclarativeBase):
@@ -70,7 +86,25 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15_000, echo: bool = False) 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         write = connection.get_execution_options().get(WRITE_OPTION)
+        connection.info[_READ_KEY] = False
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _writes_only_in_write_transactions(
+        connection: Any, _cursor: Any, statement: str, *_args: Any
+    ) -> None:
+        # A deferred transaction that has read and then writes fails under concurrency
+        # (its snapshot is stale once another write commits): refuse it always.
+        if connection.get_execution_options().get(WRITE_OPTION) or not connection.in_transaction():
+            return
+        head = statement.lstrip()[:7].upper()
+        if head.startswith(_WRITES) and connection.info.get(_READ_KEY):
+            raise WriteOutsideWriteTransaction(
+                "a write after a read in a read transaction: begin the transaction with "
+                "write_session() or begin_write()"
+            )
+        if head.startswith(("SELECT", "WITH")):
+            connection.info[_READ_KEY] = True
 
     return engine
 
@@ -81,6 +115,8 @@ class Database:
     def __init__(self, url: str, *, busy_timeout_ms: int = 15_000, echo: bool = False) -> None:
         self.engine = make_engine(url, busy_timeout_ms=busy_timeout_ms, echo=echo)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self.sessionmaker, "after_commit", _after_commit)
+        event.listen(self.sessionmaker, "after_soft_rollback", _after_soft_rollback)
 
     @property
     def is_sqlite(self) -> bool:
@@ -90,6 +126,11 @@ class Database:
 def begin_write(session: Session) -> None:
     """Start the session's transaction as a write transaction (BEGIN IMMEDIATE on SQLite)."""
     session.connection(execution_options={WRITE_OPTION: True})
+    session.info[WRITE_OPTION] = True
+
+
+def in_write_transaction(session: Session) -> bool:
+    return session.in_transaction() and bool(session.info.get(WRITE_OPTION))
 
 
 def init_app(app: Flask) -> None:
@@ -107,24 +148,61 @@ def database(app: Flask | None = None) -> Database:
 
 
 def get_session() -> Session:
-    """The session of this request (or app context), created on first use.
-
-    A request that may write (any method but GET, HEAD and OPTIONS) begins its
-    transaction at once as a write transaction.
-    """
+    """The session of this request (or app context), created on first use; it reads in a
+    read transaction until ``write_session()``."""
     if "db_session" not in g:
-        session = database().sessionmaker()
-        if has_request_context() and request.method not in SAFE_METHODS:
-            begin_write(session)
-        g.db_session = session
+        g.db_session = database().sessionmaker()
     session_: Session = g.db_session
     return session_
 
 
+def write_session() -> Session:
+    """This request's session, in a write transaction from now on.
+
+    The reads so far end (nothing was written in them) and what they loaded is expired,
+    so whatever the write reads, it reads again under the write lock: no lost update.
+    Call it right before the first read a write depends on, after the parsing and the
+    validation, and commit soon after.
+    """
+    session = get_session()
+    if in_write_transaction(session):
+        return session
+    if session.new or session.dirty or session.deleted:
+        raise WriteOutsideWriteTransaction("changes were made before write_session()")
+    if session.in_transaction():
+        session.commit()
+    session.expire_all()
+    begin_write(session)
+    return session
+
+
+def saved(session: Session) -> bool:
+    """True once a write transaction of this session has committed."""
+    return bool(session.info.get(SAVED_KEY))
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop(WRITE_OPTION, False):
+        session.info[SAVED_KEY] = True
+
+
+def _after_soft_rollback(session: Session, previous: Any) -> None:
+    if previous.parent is None:  # the outermost transaction ended
+        session.info.pop(WRITE_OPTION, None)
+
+
 def close_session(_exc: BaseException | None = None) -> None:
+    """End the request's session; a connection that died meanwhile (the database restarted
+    under a page that had already been answered) is dropped, never raised from here."""
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except Exception:
+        current_app.logger.info("dropped a broken database connection", exc_info=False)
+        with suppress(Exception):
+            session.invalidate()
 
 
 @contextmanager
@@ -134,3 +212,12 @@ def write_transaction(app: Flask | None = None) -> Iterator[Session]:
         begin_write(session)
         yield session
         session.commit()
+
+
+@contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """A Core connection in a write transaction, committed on success (tests, scripts)."""
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            yield connection

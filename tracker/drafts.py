@@ -32,13 +32,13 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from tracker import auth
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.images import MAX_PHOTO_BYTES, card_picture, image_type
 from tracker.models import FormDraft, UserSession
 from tracker.services.drafts import draft_fields, find_draft, make_draft
 
 # Fields never kept: the CSRF token (a new one is made) and anything holding a password.
-_NEVER_KEPT = ("csrf_token", "password", "current", "new", "confirm")
+_NEVER_KEPT = ("csrf_token", "password", "current", "new", "confirm", "code")
 # File fields kept with the form: a business card's photos (front and back).
 KEPT_PHOTOS = ("photo", "back")
 
@@ -105,7 +105,7 @@ def keep_sent_form() -> FormDraft | None:
                 photos[name] = card_picture(data)
     if not photos and not any(value.strip() for _name, value in fields):
         return None
-    draft = make_draft(get_session(), user_id, request.path, "kept", fields)
+    draft = make_draft(write_session(), user_id, request.path, "kept", fields)
     for name, data in photos.items():
         setattr(draft, name, data)
         setattr(draft, f"{name}_type", "image/jpeg")

@@ -197,6 +197,46 @@ class LoginForm(BaseForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
+class SecondStepForm(BaseForm):
+    code = Text(
+        _l("Code"),
+        [InputRequired()],
+        max=40,
+        description=_l(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
+class IdentityForm(BaseForm):
+    """A sensitive action asks again: the password (or, with two-step sign-in, a code)."""
+
+    password = PasswordField(
+        _l("Your password"),
+        [InputRequired(_l("Enter your password to confirm.")), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class TwoStepCodeForm(BaseForm):
+    code = Text(
+        _l("Code from the app"),
+        [InputRequired()],
+        max=20,
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    turn_on = SubmitField(_l("Turn on two-step sign-in"))
+
+
+class DeleteAccountForm(IdentityForm):
+    understood = BooleanField(
+        _l("I understand: every contact, touchpoint, referral and event goes, for good."),
+        [InputRequired(_l("Tick the box to confirm."))],
+    )
+    delete = SubmitField(_l("Delete my account and everything in it"))
+
+
 class MethodForm(Form):
     kind = SelectField(_l("Kind"), choices=choices(METHOD_KIND_LABELS))
     label = Text(_l("Label"), max=LABEL_LEN, render_kw={"placeholder": _l("work, mobile…")})
@@ -490,7 +530,7 @@ class ImportConfirmForm(BaseForm):
     confirm = SubmitField(_l("Import"))
 
 
-class ExportForm(BaseForm):
+class ExportForm(IdentityForm):
     format = RadioField(
         _l("Format"),
         choices=[

@@ -111,6 +111,12 @@ SECURITY_EVENT_LABELS = {
     "logout": lazy_gettext("Logged out"),
     "logout_everywhere": lazy_gettext("Logged out everywhere"),
     "password_changed": lazy_gettext("Password changed"),
+    "password_change_failed": lazy_gettext("Wrong password at a password change"),
+    "confirmation_failed": lazy_gettext("Wrong password or code to confirm"),
+    "two_step_enabled": lazy_gettext("Two-step sign-in turned on"),
+    "two_step_disabled": lazy_gettext("Two-step sign-in turned off"),
+    "recovery_code_used": lazy_gettext("Recovery code used"),
+    "recovery_codes_renewed": lazy_gettext("New recovery codes"),
     "export": lazy_gettext("Export"),
     "import": lazy_gettext("Import"),
     "deletion": lazy_gettext("Deleted"),
@@ -359,6 +365,18 @@ _OLD_DETAILS = (
         N_("%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped (command line)"),
     ),
     (re.compile(r"^backup (?P<file>.+) \(command line\)$"), N_("backup %(file)s (command line)")),
+    (
+        re.compile(
+            r"^(?P<file>.+): (?P<created>\d+) new, (?P<merged>\d+) merged,"
+            r" (?P<skipped>\d+) skipped$"
+        ),
+        N_("%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped"),
+    ),
+    (re.compile(r"^wrong code$"), N_("wrong code")),
+    (re.compile(r"^with two-step sign-in$"), N_("with two-step sign-in")),
+    (re.compile(r"^(?P<num>\d+) left$"), N_("%(num)d left")),
+    (re.compile(r"^event (?P<name>.+)$"), N_("event %(name)s")),
+    (re.compile(r"^tag (?P<name>.+)$"), N_("tag %(name)s")),
     (re.compile(r"^(?P<format>vcf|csv|json) \(command line\)$"), N_("%(format)s (command line)")),
 )
 # Kinds whose detail is the user's own words (a token's name), never a message.
@@ -377,7 +395,9 @@ def format_log_detail(detail: str, kind: str = "") -> str:
         for pattern, message in _OLD_DETAILS:
             if match := pattern.match(detail):
                 values = {
-                    key: int(value) if key in ("count", "created", "merged", "skipped") else value
+                    key: int(value)
+                    if key in ("count", "created", "merged", "skipped", "num")
+                    else value
                     for key, value in match.groupdict().items()
                 }
                 return gettext(message, **values)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     LargeBinary,
@@ -29,6 +30,17 @@ from tracker.fields import LONG_TEXT_LEN as LONG_TEXT_LEN  # re-exported: others
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# Ids that leave the database (in addresses, backups and the trash) are never reused:
+# AUTOINCREMENT on SQLite (which would otherwise hand out a deleted highest id again) and an
+# identity column on PostgreSQL. So an id in an old link, or in a trash entry, can never
+# come to name another account's row.
+NEVER_REUSED = {"sqlite_autoincrement": True}
+
+
+def id_column() -> Mapped[int]:
+    return mapped_column(Identity(), primary_key=True)
 
 
 # Column sizes, shared by the forms so that a form never accepts what the table cannot hold
@@ -55,6 +67,12 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The secret in the address of the user's calendar feed; None when there is no feed.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Two-step sign-in (tracker.services.two_step): the app's secret once confirmed, the
+    # one being set up, and the time step of the last code used (a code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_pending: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The morning mail goes out after this hour (0–23) of the user's own day; None: off.
     digest_hour: Mapped[int | None] = mapped_column(Integer)
 
@@ -88,9 +106,9 @@ class Event(Base):
     """A place where people are met: an event, a community, a client, an introduction."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_user_id_held_on", "user_id", "held_on"),)
+    __table_args__ = (Index("ix_events_user_id_held_on", "user_id", "held_on"), NEVER_REUSED)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(ORG_LEN))
     kind: Mapped[str] = mapped_column(String(20), default="networking")
@@ -102,9 +120,9 @@ class Event(Base):
 
 class Tag(Base):
     __tablename__ = "tags"
-    __table_args__ = (UniqueConstraint("user_id", "name"),)
+    __table_args__ = (UniqueConstraint("user_id", "name"), NEVER_REUSED)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(TAG_LEN))
     # A cadence phrase ("monthly") for every contact with this tag; used by the engine.
@@ -139,11 +157,10 @@ class Contact(Base):
             "sort_key",
         ),
         Index("ix_contacts_user_id_strength_level", "user_id", "archived_at", "strength_level"),
-        # Ids are never reused, so that a contact restored from the trash keeps its own.
-        {"sqlite_autoincrement": True},
+        NEVER_REUSED,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     family_name: Mapped[str] = mapped_column(String(NAME_LEN), default="")
     given_name: Mapped[str] = mapped_column(String(NAME_LEN), default="")
@@ -242,9 +259,10 @@ class ContactMethod(Base):
     # The contact search reads the keys from this index alone, without the rows.
     __table_args__ = (
         Index("ix_contact_methods_search_key_contact_id", "search_key", "contact_id"),
+        NEVER_REUSED,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = id_column()
     contact_id: Mapped[int] = mapped_column(
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
@@ -268,10 +286,10 @@ class Touchpoint(Base):
         Index("ix_touchpoints_user_id_occurred_on", "user_id", "occurred_on"),
         # The review counts consultations over two years by kind: a tenth of the touchpoints.
         Index("ix_touchpoints_user_id_kind_occurred_on", "user_id", "kind", "occurred_on"),
-        {"sqlite_autoincrement": True},
+        NEVER_REUSED,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     occurred_on: Mapped[date] = mapped_column(Date)
     occurred_at: Mapped[time | None] = mapped_column(Time)
@@ -298,10 +316,10 @@ class Referral(Base):
     __tablename__ = "referrals"
     __table_args__ = (
         Index("ix_referrals_user_id_referred_on", "user_id", "referred_on"),
-        {"sqlite_autoincrement": True},
+        NEVER_REUSED,
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = id_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     referred_on: Mapped[date] = mapped_column(Date)
     direction: Mapped[str] = mapped_column(String(20))
@@ -382,8 +400,20 @@ class UserSession(Base):
     ip: Mapped[str] = mapped_column(String(64), default="")
 
 
+class RecoveryCode(Base):
+    """A one-time code that signs in instead of the authenticator app (only its hash)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class LoginAttempt(Base):
-    """A login attempt, kept for the throttle (never with the password)."""
+    """A try of a password or a code, kept for the throttle (never with what was typed).
+    It is written as a failure before the check runs and marked a success after."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (

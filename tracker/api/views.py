@@ -16,7 +16,7 @@ from webargs.flaskparser import FlaskParser
 from tracker.api import schemas
 from tracker.api.errors import json_error
 from tracker.dates import today_in
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.models import Contact, Event, Referral, Touchpoint, User
 from tracker.services import ServiceError
 from tracker.services.contacts import (
@@ -172,6 +172,7 @@ def contacts(query: dict[str, Any]) -> Any:
 @bp.alt_response(400, **INVALID)
 def create(values: dict[str, Any]) -> Any:
     """Add a contact (a family or a given name is required)."""
+    write_session()  # the body is parsed and checked: now the write lock
     try:
         contact = create_contact(
             get_session(), _user().id, _contact_values(ContactData(), values), _today()
@@ -199,6 +200,7 @@ def contact(contact_id: int) -> Any:
 @bp.alt_response(404, **NOT_FOUND)
 def update(values: dict[str, Any], contact_id: int) -> Any:
     """Change the fields sent; the others stay as they are."""
+    write_session()  # the body is parsed and checked: now the write lock
     found: Contact = _owned(Contact, contact_id)
     try:
         update_contact(get_session(), found, _contact_values(contact_data(found), values), _today())
@@ -214,6 +216,7 @@ def update(values: dict[str, Any], contact_id: int) -> Any:
 @bp.alt_response(404, **NOT_FOUND)
 def archive(contact_id: int) -> Any:
     """Archive a contact: it leaves the lists and the phone, and keeps its history."""
+    write_session()  # what it changes is read under the write lock
     found: Contact = _owned(Contact, contact_id)
     set_archived(get_session(), found, True)
     get_session().commit()
@@ -247,6 +250,7 @@ def touchpoints(query: dict[str, Any]) -> Any:
 @bp.alt_response(400, **INVALID)
 def log_touchpoint(values: dict[str, Any]) -> Any:
     """Log a touchpoint with one or more of your contacts."""
+    write_session()  # the body is parsed and checked: now the write lock
     try:
         touchpoint = create_touchpoint(
             get_session(), _user().id, TouchpointData(**values), _today()
@@ -294,6 +298,7 @@ def referrals(query: dict[str, Any]) -> Any:
 @bp.alt_response(400, **INVALID)
 def add_referral(values: dict[str, Any]) -> Any:
     """Record a referral given, received, or an introduction of two contacts."""
+    write_session()  # the body is parsed and checked: now the write lock
     try:
         referral = create_referral(get_session(), _user().id, ReferralData(**values), _today())
     except ServiceError as error:
@@ -333,6 +338,7 @@ def _event(event: Event) -> dict[str, Any]:
 @bp.alt_response(400, **INVALID)
 def add_event(values: dict[str, Any]) -> Any:
     """Add an event: a place where people are met."""
+    write_session()  # the body is parsed and checked: now the write lock
     try:
         event = create_event(get_session(), _user().id, EventData(**values))
     except ServiceError as error:

@@ -21,7 +21,7 @@ from radicale import pathutils, rights, storage
 from radicale import types as radicale_types
 
 from tracker.dates import today_in
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.models import User
 from tracker.services import ServiceError
 from tracker.services.phone_book import BookCard, archive_card, card_at, cards, save_card, uid_taken
@@ -235,7 +235,10 @@ class Storage(storage.BaseStorage):
 
     @contextlib.contextmanager
     def acquire_lock(self, mode: str, user: str = "", *args: Any, **kwargs: Any) -> Iterator[None]:
-        # The request's database transaction is the lock: writes begin it as a write.
+        # The request's database transaction is the lock: a write begins its write
+        # transaction here, before Radicale reads what it is about to change.
+        if mode == "w":
+            write_session()
         yield
 
     def verify(self) -> bool:

@@ -5,7 +5,9 @@ import io
 from collections.abc import Iterable, Mapping
 
 # OWASP's CSV-injection guidance: a cell starting with one of these may run as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Japanese Excel reads the full-width forms (＝ ＋ － ＠) as their ASCII selves, and `|`
+# starts a DDE call in older spreadsheets.
+_FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r", "＝", "＋", "－", "＠", "｜")
 
 
 def neutralise(cell: str) -> str:

@@ -1,18 +1,20 @@
 """The calendar feed: follow-ups due and contacts coming due, as all-day iCalendar events.
 
-Text is written by hand to RFC 5545: CRLF line ends, lines folded at 75 octets, and
-commas, semicolons, backslashes and newlines escaped in text values.
+The text is written by the ``icalendar`` library (RFC 5545: escaping, line breaks of any
+kind, CRLF line ends, folding at 75 octets); control characters, which no calendar text may
+hold, are dropped first.
 """
 
 import secrets
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
+import icalendar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tracker.models import Contact, User
 from tracker.services import sql
+from tracker.text import storable
 
 PAST_DAYS = 30  # keep what fell due lately in the feed, so it is not silently dropped
 AHEAD_DAYS = 90
@@ -22,42 +24,16 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def escape(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def fold(line: str) -> Iterator[str]:
-    """Split a content line into pieces of at most 75 octets, never inside a character;
-    each continuation starts with a space (which counts towards its 75)."""
-    piece, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            yield piece
-            piece, size = " ", 1
-        piece += char
-        size += width
-    yield piece
-
-
-def _event(uid: str, day: date, summary: str, description: str, stamp: str) -> list[str]:
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{uid}",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{escape(summary)}",
-        f"DESCRIPTION:{escape(description)}",
-        "TRANSP:TRANSPARENT",
-        "END:VEVENT",
-    ]
+def _event(uid: str, day: date, summary: str, description: str, stamp: datetime) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", storable(summary))
+    event.add("description", storable(description))
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def feed(
@@ -71,7 +47,7 @@ def feed(
 ) -> str:
     """The user's feed: titles come translated from the caller ("… %(name)s …")."""
     start, end = today - timedelta(days=PAST_DAYS), today + timedelta(days=AHEAD_DAYS)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).replace(microsecond=0)
     contacts = session.scalars(
         select(Contact)
         .where(
@@ -84,30 +60,31 @@ def feed(
         )
         .order_by(Contact.id)
     )
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Jinmyaku//Jinmyaku//EN",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{escape(calendar_name)}",
-    ]
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Jinmyaku//Jinmyaku//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", storable(calendar_name))
     for contact in contacts:
         detail = " · ".join(part for part in (contact.company, contact.title) if part)
         if contact.follow_up_on and start <= contact.follow_up_on <= end:
-            lines += _event(
-                f"follow-up-{contact.id}-{contact.follow_up_on:%Y%m%d}@jinmyaku",
-                contact.follow_up_on,
-                follow_up_title % {"name": contact.name},
-                detail,
-                stamp,
+            calendar.add_component(
+                _event(
+                    f"follow-up-{contact.id}-{contact.follow_up_on:%Y%m%d}@jinmyaku",
+                    contact.follow_up_on,
+                    follow_up_title % {"name": contact.name},
+                    detail,
+                    stamp,
+                )
             )
         if contact.next_due_on and start <= contact.next_due_on <= end:
-            lines += _event(
-                f"due-{contact.id}-{contact.next_due_on:%Y%m%d}@jinmyaku",
-                contact.next_due_on,
-                due_title % {"name": contact.name},
-                detail,
-                stamp,
+            calendar.add_component(
+                _event(
+                    f"due-{contact.id}-{contact.next_due_on:%Y%m%d}@jinmyaku",
+                    contact.next_due_on,
+                    due_title % {"name": contact.name},
+                    detail,
+                    stamp,
+                )
             )
-    lines.append("END:VCALENDAR")
-    return "".join(piece + "\r\n" for line in lines for piece in fold(line))
+    return calendar.to_ical().decode("utf-8")

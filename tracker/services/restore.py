@@ -3,12 +3,19 @@
 Everything is checked before anything is written: the format version, every reference
 between rows, every kind, direction, stage and status, every length. One bad row and the
 whole restore is refused, with the row named.
+
+Ids never travel: each row gets a new id in the account it is restored into, and a
+reference is followed only through the backup's own numbering to a row this restore made
+for this account. A number that names nothing in the backup is refused, whatever it may
+name in the database.
 """
 
 import base64
 import binascii
+import re
 from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import available_timezones
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -28,6 +35,7 @@ from tracker.models import (
     touchpoint_contacts,
 )
 from tracker.services import N_, ServiceError
+from tracker.services.contacts import check_cadence
 from tracker.services.derived import recompute_user
 from tracker.services.exports import FORMAT_VERSION
 from tracker.vocabulary import (
@@ -38,6 +46,9 @@ from tracker.vocabulary import (
     STAGES,
     TOUCHPOINT_KINDS,
 )
+
+# NUL and lone surrogates: no database stores them, and the app never writes them.
+_NO_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
 
 class RestoreError(ServiceError):
@@ -84,7 +95,59 @@ def _text(row: dict[str, Any], name: str, where: str, limit: int | None = None) 
         value = ""
     if not isinstance(value, str) or (limit is not None and len(value) > limit):
         raise _fail(where, f"{name} is not text of at most {limit} characters")
+    if _NO_TEXT.search(value):
+        raise _fail(where, f"{name} holds a character no text can hold")
     return value
+
+
+def _cadence(row: dict[str, Any], where: str) -> str | None:
+    value = _text(row, "cadence", where, 40) or None
+    try:
+        check_cadence(value)
+    except ServiceError as error:
+        raise _fail(where, f"not a cadence: {value!r}") from error
+    return value
+
+
+def _birthday(value: Any, where: str) -> str | None:
+    if value in (None, ""):
+        return None
+    text = value if isinstance(value, str) else ""
+    try:
+        if text.startswith("--") and len(text) == 7:
+            date(2000, int(text[2:4]), int(text[5:7]))
+        else:
+            date.fromisoformat(text)
+    except ValueError as error:
+        raise _fail(where, f"not a birthday: {value!r}") from error
+    return text
+
+
+def _time(value: Any, where: str) -> time | None:
+    if value is None:
+        return None
+    try:
+        return time.fromisoformat(value)
+    except (TypeError, ValueError) as error:
+        raise _fail(where, f"not a time: {value!r}") from error
+
+
+def _list(row: dict[str, Any], name: str, where: str) -> list[Any]:
+    value = row.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _fail(where, f"{name} is not a list")
+    return value
+
+
+def _backup_id(row: dict[str, Any], seen: set[int], table: str) -> int:
+    """A row's number in the backup: an integer, once per table."""
+    number = row.get("id")
+    if not isinstance(number, int) or isinstance(number, bool) or number in seen:
+        raise _fail(f"{table}[{number!r}]", "each row needs its own whole-number id")
+    seen.add(number)
+    return number
 
 
 def _field(row: dict[str, Any], spec: fields.FieldSpec, where: str) -> Any:
@@ -92,7 +155,7 @@ def _field(row: dict[str, Any], spec: fields.FieldSpec, where: str) -> Any:
     if spec.kind == "date":
         return _day(row.get(spec.backup_key), where)
     if spec.kind == "birthday":
-        return row.get(spec.backup_key) or None
+        return _birthday(row.get(spec.backup_key), where)
     limit = spec.length if spec.kind == "line" else None
     return _text(row, spec.backup_key, where, limit)
 
@@ -105,9 +168,10 @@ def _items(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 
 def _lookup(numbers: dict[int, int], value: Any, where: str) -> int | None:
+    """The new id of the row the backup numbers ``value``: never an id from elsewhere."""
     if value is None:
         return None
-    if value not in numbers:
+    if not isinstance(value, int) or isinstance(value, bool) or value not in numbers:
         raise _fail(where, f"refers to a missing row {value!r}")
     return numbers[value]
 
@@ -134,8 +198,9 @@ def restore(session: Session, user: User, data: Any, today: date) -> dict[str, i
         user.display_name = _text(settings, "display_name", "settings", 100)
         language = settings.get("language")
         user.language = language if language in ("ja", "en") else None
-        if isinstance(settings.get("time_zone"), str):
-            user.time_zone = settings["time_zone"][:64]
+        time_zone = settings.get("time_zone")
+        if isinstance(time_zone, str) and time_zone in available_timezones():
+            user.time_zone = time_zone
 
     tag_ids = _restore_tags(session, user.id, _items(data, "tags"))
     event_ids = _restore_events(session, user.id, _items(data, "events"))
@@ -163,26 +228,33 @@ def _new_id(session: Session, row: Any) -> int:
 
 
 def _restore_tags(session: Session, user_id: int, rows: list[dict[str, Any]]) -> dict[int, int]:
-    ids = {}
+    ids: dict[int, int] = {}
+    names: set[str] = set()
     for row in rows:
-        where = f"tags[{row.get('id')}]"
-        ids[row.get("id")] = _new_id(
+        number = _backup_id(row, set(ids), "tags")
+        where = f"tags[{number}]"
+        name = " ".join(_text(row, "name", where, 60).split()) or "tag"
+        if name in names:
+            raise _fail(where, f"the tag name {name!r} is used twice")
+        names.add(name)
+        ids[number] = _new_id(
             session,
             Tag(
                 user_id=user_id,
-                name=_text(row, "name", where, 60) or "tag",
-                cadence=row.get("cadence") or None,
+                name=name,
+                cadence=_cadence(row, where),
                 imported_at=_moment(row.get("imported_at"), where),
             ),
         )
-    return ids  # type: ignore[return-value]
+    return ids
 
 
 def _restore_events(session: Session, user_id: int, rows: list[dict[str, Any]]) -> dict[int, int]:
-    ids = {}
+    ids: dict[int, int] = {}
     for row in rows:
-        where = f"events[{row.get('id')}]"
-        ids[row.get("id")] = _new_id(
+        number = _backup_id(row, set(ids), "events")
+        where = f"events[{number}]"
+        ids[number] = _new_id(
             session,
             Event(
                 user_id=user_id,
@@ -194,7 +266,7 @@ def _restore_events(session: Session, user_id: int, rows: list[dict[str, Any]]) 
                 **_stamps(row, where),
             ),
         )
-    return ids  # type: ignore[return-value]
+    return ids
 
 
 def _restore_contacts(
@@ -206,9 +278,12 @@ def _restore_contacts(
 ) -> dict[int, int]:
     ids: dict[int, int] = {}
     for row in rows:
-        where = f"contacts[{row.get('id')}]"
+        number = _backup_id(row, set(ids), "contacts")
+        where = f"contacts[{number}]"
         tags = [
-            t for tag in row.get("tags") or [] if (t := _lookup(tag_ids, tag, where)) is not None
+            t
+            for tag in _list(row, "tags", where)
+            if (t := _lookup(tag_ids, tag, where)) is not None
         ]
         # The model works out the search and sort keys; recompute_user refreshes them once
         # the tags are linked.
@@ -217,12 +292,14 @@ def _restore_contacts(
             **{spec.name: _field(row, spec, where) for spec in fields.FIELDS},
             origin_event_id=_lookup(event_ids, row.get("origin_event"), where),
             stage=_choice(row.get("stage"), STAGES, where),
-            cadence=row.get("cadence") or None,
+            cadence=_cadence(row, where),
             snoozed_until=_day(row.get("snoozed_until"), where),
             archived_at=_moment(row.get("archived_at"), where),
             **_stamps(row, where),
         )
-        ids[row.get("id")] = _new_id(session, contact)  # type: ignore[index]
+        ids[number] = _new_id(session, contact)
+        if not all(isinstance(m, dict) for m in _list(row, "methods", where)):
+            raise _fail(where, "methods is not a list of objects")
         methods = [
             {
                 "contact_id": contact.id,
@@ -231,7 +308,7 @@ def _restore_contacts(
                 "value": _text(m, "value", where, 500),
                 "position": position,
             }
-            for position, m in enumerate(row.get("methods") or [])
+            for position, m in enumerate(_list(row, "methods", where))
         ]
         if methods:
             session.execute(insert(ContactMethod), methods)
@@ -244,9 +321,12 @@ def _restore_contacts(
         if image:
             _restore_image(session, contact.id, image, where)
     for row in rows:
-        introducer = _lookup(ids, row.get("introduced_by"), f"contacts[{row.get('id')}]")
+        where = f"contacts[{row['id']}]"
+        introducer = _lookup(ids, row.get("introduced_by"), where)
         if introducer is not None:
-            session.get(Contact, ids[row.get("id")]).introduced_by_id = introducer  # type: ignore[union-attr,index]
+            if introducer == ids[row["id"]]:
+                raise _fail(where, "a contact cannot have introduced themselves")
+            session.get(Contact, ids[row["id"]]).introduced_by_id = introducer  # type: ignore[union-attr]
     return ids
 
 
@@ -270,20 +350,20 @@ def _restore_touchpoints(
     contact_ids: dict[int, int],
     event_ids: dict[int, int],
 ) -> int:
+    seen: set[int] = set()
     for row in rows:
-        where = f"touchpoints[{row.get('id')}]"
+        where = f"touchpoints[{_backup_id(row, seen, 'touchpoints')}]"
         people = [
             p
-            for c in row.get("contacts") or []
+            for c in _list(row, "contacts", where)
             if (p := _lookup(contact_ids, c, where)) is not None
         ]
         if not people:
             raise _fail(where, "a touchpoint needs at least one contact")
-        at = row.get("occurred_at")
         touchpoint = Touchpoint(
             user_id=user_id,
             occurred_on=_day(row.get("occurred_on"), where),
-            occurred_at=time.fromisoformat(at) if isinstance(at, str) else None,
+            occurred_at=_time(row.get("occurred_at"), where),
             kind=_choice(row.get("kind"), TOUCHPOINT_KINDS, where),
             summary=_text(row, "summary", where, 300),
             notes=_text(row, "notes", where),
@@ -307,21 +387,28 @@ def _restore_touchpoints(
 def _restore_referrals(
     session: Session, user_id: int, rows: list[dict[str, Any]], contact_ids: dict[int, int]
 ) -> int:
+    seen: set[int] = set()
     for row in rows:
-        where = f"referrals[{row.get('id')}]"
+        where = f"referrals[{_backup_id(row, seen, 'referrals')}]"
         contact = _lookup(contact_ids, row.get("contact"), where)
         if contact is None:
             raise _fail(where, "a referral needs a contact")
         referred_on = _day(row.get("referred_on"), where)
         if referred_on is None:
             raise _fail(where, "a referral needs a date")
+        direction = _choice(row.get("direction"), REFERRAL_DIRECTIONS, where)
+        other = _lookup(contact_ids, row.get("other_contact"), where)
+        if direction == "introduction" and other in (None, contact):
+            raise _fail(where, "an introduction needs two different contacts")
+        if direction != "introduction" and other is not None:
+            raise _fail(where, "only an introduction has a second contact")
         session.add(
             Referral(
                 user_id=user_id,
                 referred_on=referred_on,
-                direction=_choice(row.get("direction"), REFERRAL_DIRECTIONS, where),
+                direction=direction,
                 contact_id=contact,
-                other_contact_id=_lookup(contact_ids, row.get("other_contact"), where),
+                other_contact_id=other,
                 subject=_text(row, "subject", where, 200),
                 subject_contact_id=_lookup(contact_ids, row.get("subject_contact"), where),
                 status=_choice(row.get("status"), REFERRAL_STATUSES, where),

@@ -1,4 +1,4 @@
-"""The security log of each account, and the login throttle."""
+"""The security log of each account, and the throttle on passwords and codes."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +14,12 @@ EVENT_KINDS = (
     "logout",
     "logout_everywhere",
     "password_changed",
+    "password_change_failed",
+    "confirmation_failed",
+    "two_step_enabled",
+    "two_step_disabled",
+    "recovery_code_used",
+    "recovery_codes_renewed",
     "export",
     "import",
     "deletion",
@@ -45,8 +51,10 @@ def recent_events(session: Session, user_id: int, limit: int = 50) -> list[Secur
     return list(session.scalars(stmt))
 
 
-def note_attempt(session: Session, email: str, ip: str, success: bool) -> None:
-    session.add(LoginAttempt(email=email.strip().lower()[:254], ip=ip[:64], success=success))
+def note_attempt(session: Session, email: str, ip: str, success: bool) -> LoginAttempt:
+    attempt = LoginAttempt(email=email.strip().lower()[:254], ip=ip[:64], success=success)
+    session.add(attempt)
+    return attempt
 
 
 def wait_before_login(

@@ -2,8 +2,10 @@
 
 Deleting writes a snapshot of the object and everything attached to it (for a contact:
 its methods, tags, card image, touchpoints, referrals, and who it introduced or was
-referred as), then deletes the rows. Restoring puts the rows back with their own ids
-(ids are never reused) and links them again to whatever still exists.
+referred as), then deletes the rows. Restoring puts the contact, touchpoints and referrals
+back with their own ids (ids are never reused, so theirs are free), gives methods and the
+card image new ones, and links them again to whatever of the owner's still exists: a
+reference is followed only to a row of the same owner.
 """
 
 import base64
@@ -19,6 +21,7 @@ from tracker.models import (
     CardImage,
     Contact,
     ContactMethod,
+    Event,
     Referral,
     Touchpoint,
     TrashEntry,
@@ -196,27 +199,51 @@ def trash_touchpoint(session: Session, touchpoint: Touchpoint) -> None:
     )
 
 
-def _existing(session: Session, user_id: int, ids: list[int]) -> set[int]:
-    if not ids:
+def _owned(session: Session, model: Any, user_id: int, ids: list[Any]) -> set[int]:
+    """Those of these ids that name a row of this user (contacts, events…)."""
+    wanted = sorted({i for i in ids if isinstance(i, int)})
+    if not wanted:
         return set()
     return set(
-        session.scalars(select(Contact.id).where(Contact.user_id == user_id, Contact.id.in_(ids)))
+        session.scalars(select(model.id).where(model.user_id == user_id, model.id.in_(wanted)))
     )
 
 
+def _taken(session: Session, model: Any, row_id: Any) -> bool:
+    return not isinstance(row_id, int) or session.get(model, row_id) is not None
+
+
+def _insert(session: Session, model: Any, values: dict[str, Any], old_id: Any) -> int:
+    """Insert a row with its old id when no row has it (ids are never reused, so it is
+    free unless this very row is back), else with a new one; returns the id."""
+    values = {k: v for k, v in values.items() if k != "id"}
+    if not _taken(session, model, old_id):
+        values["id"] = old_id
+    row = model(**values)
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
 def _put_back_touchpoint(
-    session: Session, user_id: int, data: dict[str, Any], present: set[int]
-) -> list[int]:
-    """Recreate a touchpoint (or relink it, if it still exists) with the contacts present."""
-    people = [c for c in data["contacts"] if c in present]
-    if session.get(Touchpoint, data["id"]) is None:
+    session: Session, user_id: int, data: dict[str, Any], present: set[int], ids: dict[int, int]
+) -> tuple[int, list[int]]:
+    """Recreate a touchpoint (or relink the user's own, if it still exists) with the
+    contacts present; returns its id and the contacts it involves."""
+    people = [ids.get(c, c) for c in data["contacts"] if ids.get(c, c) in present]
+    existing = session.get(Touchpoint, data["id"]) if isinstance(data["id"], int) else None
+    if existing is not None and existing.user_id == user_id:
+        touchpoint_id = existing.id
+    else:
         values = _typed(Touchpoint, data)
         values["user_id"] = user_id
-        session.execute(insert(Touchpoint), [values])
+        if values.get("event_id") not in _owned(session, Event, user_id, [values.get("event_id")]):
+            values["event_id"] = None
+        touchpoint_id = _insert(session, Touchpoint, values, data["id"])
     linked = set(
         session.scalars(
             select(touchpoint_contacts.c.contact_id).where(
-                touchpoint_contacts.c.touchpoint_id == data["id"]
+                touchpoint_contacts.c.touchpoint_id == touchpoint_id
             )
         )
     )
@@ -224,54 +251,78 @@ def _put_back_touchpoint(
     if new:
         session.execute(
             insert(touchpoint_contacts),
-            [{"touchpoint_id": data["id"], "contact_id": c} for c in new],
+            [{"touchpoint_id": touchpoint_id, "contact_id": c} for c in new],
         )
-    return people
+    return touchpoint_id, people
 
 
-def restore(session: Session, entry: TrashEntry, today: date) -> str:
-    """Put a trashed contact or touchpoint back; returns its name or label."""
+def restore(session: Session, entry: TrashEntry, today: date) -> tuple[str, int]:
+    """Put a trashed contact or touchpoint back; returns its name or label and its id.
+
+    Nothing in the snapshot is trusted to name the owner's rows: every event, contact and
+    tag it refers to is looked up among the owner's own, and a reference to anything else
+    (gone, or never theirs) is dropped. Methods and the card image get new ids.
+    """
     data = json.loads(entry.payload)
     user_id = entry.user_id
     if entry.kind == "touchpoint":
-        if session.get(Touchpoint, data["id"]) is not None:
+        existing = session.get(Touchpoint, data["id"])
+        if existing is not None and existing.user_id == user_id:
             raise ServiceError(N_("This is already back."))
-        present = _existing(session, user_id, data["contacts"])
+        present = _owned(session, Contact, user_id, data["contacts"])
         if not present:
             raise ServiceError(
                 N_("Nobody this touchpoint involved is there any more; restore them first.")
             )
-        touched = _put_back_touchpoint(session, user_id, data, present)
+        object_id, touched = _put_back_touchpoint(session, user_id, data, present, {})
     elif entry.kind == "import_merge":
         touched = undo_merge(session, user_id, data["merged"])
+        object_id = int(data["merged"]["into"])
     elif entry.kind == "merge":
         touched = undo_merge(session, user_id, data["merged"])
-        touched += _restore_contact(session, user_id, data)
-        after_undo(session, data["merged"], data["contact"]["id"])
+        object_id, restored = _restore_contact(session, user_id, data)
+        touched += restored
+        after_undo(session, user_id, data["merged"], object_id)
     else:
-        touched = _restore_contact(session, user_id, data)
+        object_id, touched = _restore_contact(session, user_id, data)
     session.delete(entry)
     session.flush()
     refresh_contacts(session, touched, today)
-    return entry.label
+    return entry.label, object_id
 
 
-def _restore_contact(session: Session, user_id: int, data: dict[str, Any]) -> list[int]:
+def _restore_contact(session: Session, user_id: int, data: dict[str, Any]) -> tuple[int, list[int]]:
     row = data["contact"]
-    contact_id = row["id"]
-    if session.get(Contact, contact_id) is not None:
+    old_id = row["id"]
+    existing = session.get(Contact, old_id)
+    if existing is not None and existing.user_id == user_id:
         raise ServiceError(N_("This is already back."))
     values = _typed(Contact, row)
     values["user_id"] = user_id
-    present_before = _existing(session, user_id, [values.get("introduced_by_id") or 0])
-    if values.get("introduced_by_id") not in present_before:
+    if values.get("introduced_by_id") not in _owned(
+        session, Contact, user_id, [values.get("introduced_by_id")]
+    ):
         values["introduced_by_id"] = None
-    contact = Contact(**values)
-    session.add(contact)
-    session.flush()
+    if values.get("origin_event_id") not in _owned(
+        session, Event, user_id, [values.get("origin_event_id")]
+    ):
+        values["origin_event_id"] = None
+    contact_id = _insert(session, Contact, values, old_id)
+    ids = {old_id: contact_id}
+    contact = session.get(Contact, contact_id)
+    assert contact is not None
     contact.tags = TagBook(session, user_id).get(data["tags"])
     if data["methods"]:
-        session.execute(insert(ContactMethod), [_typed(ContactMethod, m) for m in data["methods"]])
+        session.execute(
+            insert(ContactMethod),
+            [
+                {
+                    **{k: v for k, v in _typed(ContactMethod, m).items() if k != "id"},
+                    "contact_id": contact_id,
+                }
+                for m in data["methods"]
+            ],
+        )
     image = data.get("card_image")
     if image:
         session.add(
@@ -283,23 +334,35 @@ def _restore_contact(session: Session, user_id: int, data: dict[str, Any]) -> li
         )
     everyone = {c for t in data["touchpoints"] for c in t["contacts"]}
     everyone |= {
-        r[k] for r in data["referrals"] for k in ("contact_id", "other_contact_id") if r.get(k)
+        r[k]
+        for r in data["referrals"]
+        for k in ("contact_id", "other_contact_id", "subject_contact_id")
+        if r.get(k)
     }
-    present = _existing(session, user_id, sorted(everyone | {contact_id}))
+    present = _owned(session, Contact, user_id, sorted(everyone - {old_id})) | {contact_id}
     touched = {contact_id}
     for touchpoint in data["touchpoints"]:
-        touched.update(_put_back_touchpoint(session, user_id, touchpoint, present))
+        touched.update(_put_back_touchpoint(session, user_id, touchpoint, present, ids)[1])
     for referral in data["referrals"]:
-        parties = [referral["contact_id"], referral.get("other_contact_id")]
-        if session.get(Referral, referral["id"]) is None and all(
-            p is None or p in present for p in parties
-        ):
-            values = _typed(Referral, referral)
-            values["user_id"] = user_id
-            if values.get("subject_contact_id") not in present:
-                values["subject_contact_id"] = None
-            session.execute(insert(Referral), [values])
-            touched.update(p for p in parties if p is not None)
+        parties = [ids.get(referral["contact_id"], referral["contact_id"])]
+        other = referral.get("other_contact_id")
+        if other is not None:
+            parties.append(ids.get(other, other))
+        existing_referral = session.get(Referral, referral["id"])
+        if existing_referral is not None and existing_referral.user_id == user_id:
+            continue  # it stayed (it was not this contact's alone)
+        if not all(p in present for p in parties):
+            continue  # the other party is gone: the referral cannot come back without them
+        values = _typed(Referral, referral)
+        values["user_id"] = user_id
+        values["contact_id"] = parties[0]
+        values["other_contact_id"] = parties[1] if len(parties) > 1 else None
+        subject = referral.get("subject_contact_id")
+        values["subject_contact_id"] = (
+            ids.get(subject, subject) if ids.get(subject, subject) in present else None
+        )
+        _insert(session, Referral, values, referral["id"])
+        touched.update(parties)
     if data["introduced"]:
         session.execute(
             update(Contact)
@@ -320,7 +383,7 @@ def _restore_contact(session: Session, user_id: int, data: dict[str, Any]) -> li
             )
             .values(subject_contact_id=contact_id)
         )
-    return sorted(touched)
+    return contact_id, sorted(touched)
 
 
 def undo_merge(session: Session, user_id: int, undo: dict[str, Any]) -> list[int]:
@@ -344,9 +407,9 @@ def undo_merge(session: Session, user_id: int, undo: dict[str, Any]) -> list[int
     return [keep.id]
 
 
-def after_undo(session: Session, undo: dict[str, Any], drop_id: int) -> None:
+def after_undo(session: Session, user_id: int, undo: dict[str, Any], drop_id: int) -> None:
     """Once the merged-away contact is back: its touchpoints, referrals and introductions
-    are its own again."""
+    are its own again (the owner's rows only: the snapshot's ids are not trusted)."""
     keep_id = undo["into"]
     if undo["touchpoints"]:
         session.execute(
@@ -356,11 +419,19 @@ def after_undo(session: Session, undo: dict[str, Any], drop_id: int) -> None:
             )
         )
     for referral_id, column, before, _after in undo["referrals"]:
-        session.execute(update(Referral).where(Referral.id == referral_id).values({column: before}))
+        session.execute(
+            update(Referral)
+            .where(Referral.id == referral_id, Referral.user_id == user_id)
+            .values({column: before})
+        )
     if undo["introduced"]:
         session.execute(
             update(Contact)
-            .where(Contact.id.in_(undo["introduced"]), Contact.introduced_by_id == keep_id)
+            .where(
+                Contact.user_id == user_id,
+                Contact.id.in_(undo["introduced"]),
+                Contact.introduced_by_id == keep_id,
+            )
             .values(introduced_by_id=drop_id)
         )
 

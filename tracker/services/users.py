@@ -2,17 +2,17 @@
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
-from tracker.models import EMAIL_LEN, NAME_LEN, User
+from tracker.models import EMAIL_LEN, NAME_LEN, LoginAttempt, User
 from tracker.services import N_, ServiceError
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Compared against when no account matches, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = "pbkdf2:sha256:600000$dummy$" + "0" * 64
+DUMMY_HASH = "pbkdf2:sha256:600000$dummy$" + "0" * 64
 
 
 def normalise_email(email: str) -> str:
@@ -64,10 +64,9 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The user with this email and password, or None."""
-    user = find_by_email(session, email)
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+def delete_user(session: Session, user_id: int) -> None:
+    """Delete an account and, through the foreign keys, everything it holds."""
+    email = session.scalar(select(User.email).where(User.id == user_id))
+    session.execute(delete(User).where(User.id == user_id))
+    if email is not None:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))

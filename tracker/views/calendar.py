@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tracker import auth
 from tracker.dates import today_in
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm
 from tracker.models import User
 from tracker.services.calendar import feed, new_token
@@ -44,6 +44,7 @@ def ics(token: str) -> ResponseReturnValue:
 def renew() -> ResponseReturnValue:
     """Give the calendar feed a new secret address (the old one stops working)."""
     if ConfirmForm().validate_on_submit():
+        write_session()
         auth.user().calendar_token = new_token()
         get_session().commit()
         flash(_("Your calendar feed has a new address; the old one no longer works."), "success")
@@ -55,6 +56,7 @@ def renew() -> ResponseReturnValue:
 def turn_off() -> ResponseReturnValue:
     """Turn the calendar feed off."""
     if ConfirmForm().validate_on_submit():
+        write_session()
         auth.user().calendar_token = None
         get_session().commit()
         flash(_("The calendar feed is off."), "success")

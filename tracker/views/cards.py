@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from tracker import auth, fields
 from tracker.dates import parse_date
-from tracker.db import begin_write, get_session
+from tracker.db import get_session, write_session
 from tracker.drafts import sent_fields
 from tracker.fields import NAME_LEN, ON_CARD
 from tracker.forms import CardForm, field_values
@@ -92,7 +92,7 @@ def new() -> str | Response:
 
 def _save(form: CardForm, card: CardData, draft: FormDraft | None, touch_id: int | None) -> Any:
     """Save the card (once per form), or log it with a contact the user already has."""
-    session = get_session()
+    session = write_session()
     user_id = auth.user_id()
     try:
         submission = spend_token(form)
@@ -189,7 +189,7 @@ def _read(form: CardForm, draft: FormDraft | None) -> str | Response:
         form.photo.errors = [_("Take a photo of the card first.")]
     if form.photo.errors or form.back.errors or front is None:
         return _render(form, draft)
-    # The reader takes a second or two: let other requests write meanwhile.
+    # The reader takes a second or two: no transaction stays open meanwhile.
     session.commit()
     from tracker.cardreader import ImageError, read_card  # numpy and the models: when used
 
@@ -197,10 +197,9 @@ def _read(form: CardForm, draft: FormDraft | None) -> str | Response:
         result = read_card([front, back] if back else [front])
         pictures = {name: card_picture(data) for name, data in photos.items()}
     except (ImageError, ValueError):
-        begin_write(session)
         form.photo.errors = [_("This picture cannot be read. Take the photo again.")]
         return _render(form, draft)
-    begin_write(session)
+    session = write_session()
     if draft is None:
         draft = make_draft(session, auth.user_id(), request.path, "photo")
     draft.reason = "photo"

@@ -21,7 +21,7 @@ from wtforms import SelectChoice
 
 from tracker import auth
 from tracker.auth import client_ip
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.fields import EDITABLE
 from tracker.forms import (
     CardImageForm,
@@ -172,8 +172,10 @@ def set_stage_view(contact_id: int) -> Response:
     contact = get_contact_or_404(contact_id)
     form = StageForm()
     if form.validate_on_submit():
-        set_stage(get_session(), contact, form.stage.data or contact.stage, today())
-        get_session().commit()
+        stage = form.stage.data
+        session = write_session()
+        set_stage(session, contact, stage or contact.stage, today())
+        session.commit()
         flash(
             _("%(name)s is now: %(stage)s.", name=contact.name, stage=STAGE_LABELS[contact.stage]),
             "success",
@@ -196,12 +198,14 @@ def snooze_view(contact_id: int) -> Response:
             "date": form.until.data,
             "end": None,
         }[form.period.data or "end"]
+        session = write_session()
         try:
-            snooze(get_session(), contact, until, day)
+            snooze(session, contact, until, day)
         except ServiceError as error:
+            session.rollback()
             flash(error_message(error), "error")
         else:
-            get_session().commit()
+            session.commit()
             if until is None:
                 flash(_("%(name)s is back on your lists.", name=contact.name), "success")
             else:
@@ -227,8 +231,9 @@ def quick_touch(contact_id: int) -> Response:
         data = TouchpointData(
             occurred_on=today(), kind=form.kind.data or "message", contact_ids=[contact.id]
         )
-        create_touchpoint(get_session(), auth.user_id(), data, today())
-        get_session().commit()
+        session = write_session()
+        create_touchpoint(session, auth.user_id(), data, today())
+        session.commit()
         flash(
             _(
                 "%(kind)s with %(name)s logged for today.",
@@ -300,6 +305,7 @@ def _edit(contact: Contact | None) -> str | Response:
         if contact is None and (done := saved_before(form)) is not None:
             return done
         submission = None
+        session = write_session()
         try:
             data = _data(form)
             if contact is None:
@@ -352,8 +358,9 @@ def restore(contact_id: int) -> Response:
 def _set_archived(contact_id: int, archived: bool, message: str) -> Response:
     contact = get_contact_or_404(contact_id)
     if ConfirmForm().validate_on_submit():
-        set_archived(get_session(), contact, archived)
-        get_session().commit()
+        session = write_session()
+        set_archived(session, contact, archived)
+        session.commit()
         flash(message, "success")
     return redirect(url_for("contacts.detail", contact_id=contact.id))
 
@@ -364,11 +371,12 @@ def delete(contact_id: int) -> str | Response:
     contact = get_contact_or_404(contact_id)
     form = ConfirmForm()
     if form.validate_on_submit():
+        session = write_session()
         name = contact.name
-        delete_contact(get_session(), contact, today())
+        delete_contact(session, contact, today())
         detail = log_detail(N_("contact %(name)s"), name=name)
-        record(get_session(), auth.user_id(), "deletion", detail, client_ip())
-        get_session().commit()
+        record(session, auth.user_id(), "deletion", detail, client_ip())
+        session.commit()
         flash(_("%(name)s was moved to the trash.", name=name), "success")
         return redirect(url_for("contacts.index"))
     return render_template("contacts/delete.html", contact=contact, form=form)
@@ -391,8 +399,9 @@ def merge_view() -> str | Response:
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        merge(get_session(), keep, drop, today())
-        get_session().commit()
+        session = write_session()
+        merge(session, keep, drop, today())
+        session.commit()
         flash(_("The two contacts are now one: %(name)s.", name=keep.name), "success")
         return redirect(url_for("contacts.detail", contact_id=keep.id))
     return render_template("contacts/merge.html", keep=keep, drop=drop, form=form)
@@ -420,6 +429,7 @@ def _upload_card_image(contact: Contact) -> Response:
     session = get_session()
     if form.validate_on_submit():
         if form.remove.data:
+            session = write_session()
             set_card_image(session, contact, None)
             session.commit()
             flash(_("The card image was removed."), "success")
@@ -434,6 +444,7 @@ def _upload_card_image(contact: Contact) -> Response:
             elif content_type is None:
                 flash(_("Choose a JPEG, PNG or WebP picture."), "error")
             else:
+                session = write_session()
                 set_card_image(session, contact, CardImage(content_type=content_type, data=data))
                 session.commit()
                 flash(_("The card image was saved."), "success")

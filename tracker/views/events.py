@@ -5,10 +5,12 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker import auth
-from tracker.db import get_session
+from tracker.auth import client_ip
+from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, EventForm
+from tracker.i18n import log_detail
 from tracker.models import Event
-from tracker.services import ServiceError
+from tracker.services import N_, ServiceError
 from tracker.services.events import (
     EventData,
     create_event,
@@ -17,6 +19,7 @@ from tracker.services.events import (
     people_met,
     update_event,
 )
+from tracker.services.security import record
 from tracker.views.helpers import get_owned_or_404
 from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.web import error_message
@@ -55,6 +58,7 @@ def _edit(event: Event | None) -> str | Response:
             place=form.place.data or "",
             notes=form.notes.data or "",
         )
+        session = write_session()
         try:
             if event is None:
                 submission = spend_token(form)
@@ -95,8 +99,17 @@ def delete(event_id: int) -> str | Response:
     event = get_owned_or_404(Event, event_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        delete_event(get_session(), event)
-        get_session().commit()
+        session = write_session()
+        name = event.name
+        delete_event(session, event)
+        record(
+            session,
+            auth.user_id(),
+            "deletion",
+            log_detail(N_("event %(name)s"), name=name),
+            client_ip(),
+        )
+        session.commit()
         flash(_("Event deleted."), "success")
         return redirect(url_for("events.index"))
     return render_template("events/delete.html", event=event, form=form)

@@ -1,18 +1,22 @@
-"""What the views share: loading a user's own rows, pickers, and safe redirects."""
+"""What the views share: loading a user's own rows, pickers, safe redirects, and asking for
+the password again before a sensitive action."""
 
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, request
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from tracker import auth
-from tracker.db import get_session
+from tracker.db import get_session, write_session
+from tracker.forms import IdentityForm
 from tracker.i18n import format_day
 from tracker.models import NAME_LEN, Contact, Event, Referral, Touchpoint
 from tracker.services.contacts import lookup, owned_contacts
 from tracker.services.events import recent_events
+from tracker.services.security import record
 
 T = TypeVar("T", Contact, Event, Touchpoint, Referral)
 
@@ -58,15 +62,49 @@ def event_choices(session: Session, selected: int | None, none_label: str) -> li
     return labels
 
 
+def safe_target(target: str) -> bool:
+    """A path on this site that can go into a Location header: no other host, no
+    backslash, and no control character (CR/LF would split the header)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return False
+    try:
+        return not urlsplit(target).netloc
+    except ValueError:
+        return False
+
+
 def safe_next(default: str) -> str:
     """The ?next= address when it stays on this site, else the default."""
     target = request.values.get("next", "")
-    parts = urlsplit(target)
-    if (
-        target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and not parts.netloc
-    ):
-        return target
-    return default
+    return target if safe_target(target) else default
+
+
+F = TypeVar("F", bound=IdentityForm)
+
+
+def ask_identity(form: F) -> F:
+    """Say, to a user with two-step sign-in, that a code from the app works too."""
+    if auth.user().totp_secret:
+        form.password.label.text = _("Your password, or a code from your authenticator app")
+    return form
+
+
+def identity_confirmed(form: IdentityForm, action: str, kind: str = "confirmation_failed") -> bool:
+    """True when the password (or code) typed is right: the request is then in a write
+    transaction. A wrong one counts towards the throttle, goes to the security log, and the
+    field says so."""
+    account = auth.user()
+    if auth.confirm_identity(account, form.password.data or ""):
+        return True
+    db = write_session()
+    record(db, account.id, kind, action, auth.client_ip())
+    db.commit()
+    message = (
+        _("That is neither your password nor a current code.")
+        if account.totp_secret
+        else _("That is not your password.")
+    )
+    form.password.errors = [*form.password.errors, message]
+    return False

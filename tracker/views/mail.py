@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from tracker import auth
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, DigestForm
 from tracker.mail.digest import digest_mail
 from tracker.mail.settings import mail_is_set_up, mail_settings
@@ -43,6 +43,7 @@ def save() -> ResponseReturnValue:
     """Turn the morning mail on or off, and choose the hour it goes out after."""
     form = DigestForm(prefix="digest")
     if form.validate_on_submit():
+        write_session()
         user = auth.user()
         set_hour(user, form.hour.data if form.enabled.data else None)
         get_session().commit()

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker import auth
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.models import FormSubmission
 from tracker.services.drafts import new_token
 from tracker.services.once import AlreadySpent, lead_to, spend, spent
@@ -34,6 +34,8 @@ def saved_before(form: Any, fallback: str | None = None) -> Response | None:
 
 
 def spend_token(form: Any) -> FormSubmission | None:
-    """Spend the form's token before saving what it holds (AlreadySpent when it was)."""
+    """Spend the form's token before saving what it holds (AlreadySpent when it was); the
+    request's session is in its write transaction from here on."""
+    session = write_session()
     token = form.form_token.data
-    return spend(get_session(), auth.user_id(), token) if token else None
+    return spend(session, auth.user_id(), token) if token else None

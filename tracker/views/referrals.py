@@ -6,10 +6,12 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from tracker import auth
-from tracker.db import get_session
+from tracker.auth import client_ip
+from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, ReferralForm
+from tracker.i18n import REFERRAL_DIRECTION_SHORT, format_day, log_detail
 from tracker.models import Contact, Referral
-from tracker.services import ServiceError
+from tracker.services import N_, ServiceError
 from tracker.services.contacts import owned
 from tracker.services.referrals import (
     LedgerFilter,
@@ -21,6 +23,7 @@ from tracker.services.referrals import (
     years,
 )
 from tracker.services.review import one_way_relationships
+from tracker.services.security import record
 from tracker.views.helpers import contact_choices, get_owned_or_404, safe_next
 from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.vocabulary import REFERRAL_DIRECTIONS, REFERRAL_STATUSES
@@ -112,6 +115,7 @@ def _edit(referral: Referral | None) -> str | Response:
             status=form.status.data or "introduced",
             notes=form.notes.data or "",
         )
+        session = write_session()
         try:
             if referral is None:
                 submission = spend_token(form)
@@ -152,8 +156,16 @@ def delete(referral_id: int) -> str | Response:
     referral = get_owned_or_404(Referral, referral_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        delete_referral(get_session(), referral, today())
-        get_session().commit()
+        session = write_session()
+        what = log_detail(
+            N_("referral %(direction)s %(date)s %(name)s"),
+            direction=str(REFERRAL_DIRECTION_SHORT[referral.direction]),
+            date=format_day(referral.referred_on),
+            name=referral.contact.name,
+        )
+        delete_referral(session, referral, today())
+        record(session, auth.user_id(), "deletion", what, client_ip())
+        session.commit()
         flash(_("Referral deleted."), "success")
         return redirect(safe_next(url_for("referrals.index")))
     return render_template("referrals/delete.html", referral=referral, form=form)

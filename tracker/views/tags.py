@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from tracker import auth
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.forms import TagCadenceForm
 from tracker.models import Tag, contact_tags
 from tracker.services import ServiceError
@@ -43,6 +43,7 @@ def update(tag_id: int) -> Response:
         abort(404)
     form = TagCadenceForm(prefix=f"tag{tag.id}")
     if form.validate_on_submit():
+        session = write_session()
         try:
             set_tag_cadence(session, tag, form.cadence.data or "", today())
         except ServiceError as error:

@@ -6,7 +6,7 @@ from werkzeug.wrappers import Response
 
 from tracker import auth
 from tracker.auth import client_ip
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, TouchpointForm
 from tracker.i18n import log_detail
 from tracker.models import Touchpoint
@@ -62,13 +62,15 @@ def _edit(touchpoint: Touchpoint | None) -> str | Response:
         if touchpoint is None and (done := saved_before(form)) is not None:
             return done
         submission = None
+        data = _data(form)
+        session = write_session()
         try:
             if touchpoint is None:
                 submission = spend_token(form)
-                touchpoint = create_touchpoint(session, auth.user_id(), _data(form), today())
+                touchpoint = create_touchpoint(session, auth.user_id(), data, today())
                 message = _("Touchpoint logged.")
             else:
-                update_touchpoint(session, touchpoint, _data(form), today())
+                update_touchpoint(session, touchpoint, data, today())
                 message = _("Touchpoint saved.")
         except AlreadySpent:
             session.rollback()
@@ -110,10 +112,11 @@ def delete(touchpoint_id: int) -> str | Response:
         url_for("contacts.detail", contact_id=first) if first else url_for("home.index")
     )
     if form.validate_on_submit():
-        delete_touchpoint(get_session(), touchpoint, today())
+        session = write_session()
+        delete_touchpoint(session, touchpoint, today())
         detail = log_detail(N_("touchpoint %(id)s"), id=touchpoint.id)
-        record(get_session(), auth.user_id(), "deletion", detail, client_ip())
-        get_session().commit()
+        record(session, auth.user_id(), "deletion", detail, client_ip())
+        session.commit()
         flash(_("The touchpoint was moved to the trash."), "success")
         return redirect(back)
     return render_template("touchpoints/delete.html", touchpoint=touchpoint, form=form, back=back)

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from tracker import auth, jobs
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.exporters.vcard import Version
 from tracker.forms import ConfirmForm, ExportForm, ImportConfirmForm, ImportForm, clean
 from tracker.i18n import format_day, log_detail
@@ -31,6 +31,7 @@ from tracker.services.contacts import delete_contacts
 from tracker.services.imports import Plan, apply, plan
 from tracker.services.security import record
 from tracker.text import display_name
+from tracker.views.helpers import ask_identity, identity_confirmed
 from tracker.web import error_message, today
 
 bp = Blueprint("transfer", __name__)
@@ -132,6 +133,8 @@ def upload() -> ResponseReturnValue:
             except ImportFormatError as error:
                 form.file.errors = [error_message(error)]
             else:
+                # Parsed, checked and compared with the contacts before the write lock.
+                session = write_session()
                 session.execute(
                     delete(ImportDraft).where(
                         ImportDraft.user_id == auth.user_id(),
@@ -170,12 +173,17 @@ def draft(draft_id: int) -> ResponseReturnValue:
 @bp.route("/import/<int:draft_id>/confirm", methods=["POST"])
 def confirm(draft_id: int) -> ResponseReturnValue:
     """Import a previewed upload, all or nothing."""
-    session = get_session()
     found = _own_draft(draft_id)
     form = ImportConfirmForm()
     if found.status not in ("previewed", "failed", "running") or not form.validate_on_submit():
         return redirect(url_for("transfer.draft", draft_id=draft_id))
     if found.status == "running" and not jobs.interrupted(found):
+        return redirect(url_for("transfer.draft", draft_id=draft_id))
+    session = write_session()
+    # Read again under the lock: another tab may have started this import meanwhile.
+    if found.status not in ("previewed", "failed", "running") or (
+        found.status == "running" and not jobs.interrupted(found)
+    ):
         return redirect(url_for("transfer.draft", draft_id=draft_id))
     preview = json.loads(found.summary or "{}")
     policy = form.duplicates.data or "merge"
@@ -198,6 +206,19 @@ def confirm(draft_id: int) -> ResponseReturnValue:
     )
     found.status, found.tag_id, found.data = "done", summary.tag_id, b""
     found.summary = json.dumps(summary.as_dict())
+    record(
+        session,
+        auth.user_id(),
+        "import",
+        log_detail(
+            N_("%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped"),
+            file=found.filename,
+            created=summary.created,
+            merged=summary.merged,
+            skipped=summary.skipped,
+        ),
+        auth.client_ip(),
+    )
     session.commit()
     return redirect(url_for("transfer.draft", draft_id=draft_id))
 
@@ -220,15 +241,29 @@ def delete_batch(tag_id: int) -> ResponseReturnValue:
     )
     form = ConfirmForm()
     if form.validate_on_submit():
+        session = write_session()
+        ids = list(
+            session.scalars(
+                select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag.id)
+            )
+        )
         deleted = delete_contacts(session, auth.user_id(), ids, today())
+        name = tag.name
         record(
             session,
             auth.user_id(),
             "deletion",
-            log_detail(N_("%(count)d contacts of %(batch)s"), count=deleted, batch=tag.name),
+            log_detail(N_("%(count)d contacts of %(batch)s"), count=deleted, batch=name),
             auth.client_ip(),
         )
         session.delete(tag)
+        record(
+            session,
+            auth.user_id(),
+            "deletion",
+            log_detail(N_("tag %(name)s"), name=name),
+            auth.client_ip(),
+        )
         session.commit()
         flash(
             _("%(count)d contacts of the import were moved to the trash.", count=deleted), "success"
@@ -239,33 +274,37 @@ def delete_batch(tag_id: int) -> ResponseReturnValue:
 
 @bp.route("/export", methods=["GET", "POST"])
 def export() -> ResponseReturnValue:
-    """Download your contacts as vCard or CSV, or the whole account as a JSON backup."""
-    form = ExportForm()
-    if form.validate_on_submit():
+    """Download your contacts as vCard or CSV, or the whole account as a JSON backup, after
+    your password (or a code)."""
+    form = ask_identity(ExportForm())
+    if form.validate_on_submit() and identity_confirmed(
+        form, log_detail(N_("export %(format)s"), format=form.format.data)
+    ):
+        user_id = auth.user_id()
+        record(get_session(), user_id, "export", str(form.format.data), auth.client_ip())
+        get_session().commit()
+        # The export itself is read outside the write lock.
         session = get_session()
-        user = auth.user()
         stamp = today().isoformat()
         if form.format.data in ("vcf", "vcf3"):
             version: Version = "3.0" if form.format.data == "vcf3" else "4.0"
             body, mimetype, name = (
-                exports.vcards(session, user.id, version),
+                exports.vcards(session, user_id, version),
                 "text/vcard",
                 f"jinmyaku-{stamp}.vcf",
             )
         elif form.format.data == "csv":
             body, mimetype, name = (
-                exports.csv_text(session, user.id),
+                exports.csv_text(session, user_id),
                 "text/csv",
                 f"jinmyaku-{stamp}.csv",
             )
         else:
             body, mimetype, name = (
-                exports.backup_json(session, user),
+                exports.backup_json(session, auth.user()),
                 "application/json",
                 f"jinmyaku-backup-{stamp}.json",
             )
-        record(session, user.id, "export", str(form.format.data), auth.client_ip())
-        session.commit()
         response = Response(body, mimetype=mimetype)
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from tracker import auth
-from tracker.db import get_session
+from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm
 from tracker.i18n import TOUCHPOINT_KIND_LABELS, format_day, log_detail
 from tracker.models import TrashEntry
@@ -59,11 +59,11 @@ def index() -> str:
 def restore(entry_id: int) -> ResponseReturnValue:
     """Put a deleted contact or touchpoint back, with everything attached."""
     entry = _own_entry(entry_id)
-    session = get_session()
     if ConfirmForm().validate_on_submit():
-        kind, object_id = entry.kind, entry.object_id
+        session = write_session()
+        kind = entry.kind
         try:
-            label = trash_service.restore(session, entry, today())
+            label, object_id = trash_service.restore(session, entry, today())
         except ServiceError as error:
             session.rollback()
             flash(error_message(error), "error")
@@ -84,8 +84,9 @@ def purge(entry_id: int) -> ResponseReturnValue:
     entry = _own_entry(entry_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        get_session().delete(entry)
-        get_session().commit()
+        session = write_session()
+        session.delete(entry)
+        session.commit()
         flash(_("Deleted for good."), "success")
         return redirect(url_for("trash.index"))
     return render_template("trash/purge.html", entry=entry, form=form)

@@ -1,0 +1,93 @@
+"""The security log is complete (issue 15, finding 7): logins, failed logins, password and
+two-step changes, imports of any size, exports, restores, and deleting a contact, an event,
+a referral or a tag each leave their line. (Merges: tests of the merge itself.)"""
+
+import csv
+import io
+
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD, log_in
+from tracker.db import write_transaction
+from tracker.models import SecurityEvent, Tag, TrashEntry
+
+
+def log_of(app, user_id):
+    with write_transaction(app) as session:
+        return [
+            (e.kind, e.detail)
+            for e in session.scalars(
+                select(SecurityEvent)
+                .where(SecurityEvent.user_id == user_id)
+                .order_by(SecurityEvent.id)
+            )
+        ]
+
+
+def test_every_sensitive_action_is_logged(
+    client, app, user, make_contact, make_event, make_referral
+):
+    assert (
+        client.post("/login", data={"email": user.email, "password": "wrong one"}).status_code
+        == 200
+    )
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    )
+    vcards = b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:\xe5\xb0\x8f;;;;\r\nEND:VCARD\r\n"  # one card
+    draft = client.post(
+        "/import",
+        data={"file": (io.BytesIO(vcards), "small.vcf")},
+        content_type="multipart/form-data",
+    ).location
+    assert client.post(draft + "/confirm", data={"duplicates": "merge"}).status_code == 302
+    client.post("/export", data={"format": "vcf", "password": PASSWORD})
+    person = make_contact(family_name="消す人")
+    event = make_event(name="消す会")
+    referral = make_referral(make_contact(family_name="紹介先"))
+    client.post(f"/contacts/{person.id}/delete")
+    with write_transaction(app) as session:
+        entry = session.scalars(select(TrashEntry)).one()
+        batch = session.scalars(select(Tag).where(Tag.imported_at.is_not(None))).one()
+    client.post(f"/trash/{entry.id}/restore")
+    client.post(f"/events/{event.id}/delete")
+    client.post(f"/referrals/{referral.id}/delete")
+    client.post(f"/import/batches/{batch.id}/delete")
+    logged = log_of(app, user.id)
+    kinds = [kind for kind, _detail in logged]
+    assert kinds == [
+        "login_failed",
+        "login",
+        "import",
+        "export",
+        "deletion",
+        "restore",
+        "deletion",
+        "deletion",
+        "deletion",
+        "deletion",
+    ]
+    details = [detail for _kind, detail in logged]
+    assert details[2] == "small.vcf: 1 new, 0 merged, 0 skipped"
+    assert details[4] == "contact 消す人 太郎"
+    assert details[6] == "event 消す会"
+    assert details[7].startswith("referral given 2026-10-01 紹介先")
+    assert details[8].startswith("1 contacts of import") and details[9].startswith("tag import")
+
+
+def test_logins_with_a_session_that_fails_and_logging_out_are_logged(client, app, user):
+    log_in(client, user)
+    client.post("/logout")
+    assert [kind for kind, _ in log_of(app, user.id)] == ["logout"]
+
+
+def test_finding_10_the_csv_export_neutralises_full_width_starters_and_the_pipe(
+    signed_in, make_contact
+):
+    make_contact(
+        family_name='＝HYPERLINK("http://x")', given_name="|cmd", company="＠SUM(1)", title="－1"
+    )
+    response = signed_in.post("/export", data={"format": "csv", "password": PASSWORD})
+    (row,) = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert row["family_name"] == '\'＝HYPERLINK("http://x")'
+    assert (row["given_name"], row["company"], row["title"]) == ("'|cmd", "'＠SUM(1)", "'－1")
