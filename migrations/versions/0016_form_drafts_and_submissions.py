@@ -2,14 +2,14 @@
 spent form tokens (one record per form, however often it is sent)
 
 Revision ID: 0016
-Revises: 0015
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0015"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
