@@ -232,21 +232,16 @@ def delete_batch(tag_id: int) -> ResponseReturnValue:
         abort(404)
     # Only the contacts the import created: a contact it merged into was yours before, and
     # its merge is undone from the trash instead.
-    ids = list(
-        session.scalars(
-            select(contact_tags.c.contact_id)
-            .join(Contact, Contact.id == contact_tags.c.contact_id)
-            .where(contact_tags.c.tag_id == tag.id, Contact.created_at >= tag.imported_at)
-        )
+    created = (
+        select(contact_tags.c.contact_id)
+        .join(Contact, Contact.id == contact_tags.c.contact_id)
+        .where(contact_tags.c.tag_id == tag.id, Contact.created_at >= tag.imported_at)
     )
+    ids = list(session.scalars(created))
     form = ConfirmForm()
     if form.validate_on_submit():
         session = write_session()
-        ids = list(
-            session.scalars(
-                select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag.id)
-            )
-        )
+        ids = list(session.scalars(created))
         deleted = delete_contacts(session, auth.user_id(), ids, today())
         name = tag.name
         record(
