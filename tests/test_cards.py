@@ -68,7 +68,16 @@ def test_save_and_add_another_keeps_event_and_date(signed_in, app):
     assert f'<option selected value="{args["event"][0]}">' in page
     second = signed_in.post(
         "/cards/new",
-        data=card(family_name="鈴木", new_event="", event=args["event"][0], met_on="2026-11-20"),
+        data=card(
+            family_name="鈴木",
+            family_reading="すずき",
+            company="鈴木デザイン",
+            email="suzuki@example.jp",
+            phone="03-0000-0000",
+            new_event="",
+            event=args["event"][0],
+            met_on="2026-11-20",
+        ),
     )
     assert second.status_code == 302
     with write_transaction(app) as session:
@@ -109,3 +118,79 @@ def test_bad_card_input_saves_nothing(signed_in, app, make_user, make_event):
     with write_transaction(app) as session:
         assert session.scalars(select(Contact)).all() == []
         assert [e.id for e in session.scalars(select(Event))] == [foreign.id]
+
+
+# The card form asks the database only for the contacts that could be the same person
+# (tracker.services.cards.likely_duplicate). It must find what the app's matching finds
+# over the whole account, which the import does (tracker.services.imports.existing_index).
+PEOPLE = [
+    {
+        "family_name": "佐藤",
+        "given_name": "花子",
+        "family_reading": "さとう",
+        "given_reading": "はなこ",
+        "company": "佐藤社労士事務所",
+    },
+    {
+        "family_name": "斎藤",
+        "given_name": "健",
+        "family_reading": "さいとう",
+        "given_reading": "けん",
+    },
+    {"family_name": "森", "given_name": "誠", "company": "森会計"},
+    {"family_name": "Smith", "given_name": "Jane", "company": "Smith Design"},
+    {
+        "family_name": "田中",
+        "given_name": "一郎",
+        "methods": [{"kind": "email", "value": "ichiro@tanaka.example.jp"}],
+    },
+    {
+        "family_name": "高橋",
+        "given_name": "直子",
+        "methods": [{"kind": "phone", "value": "+81 42-361-1234"}],
+    },
+    {"family_name": "", "given_name": "ゆかり", "company": "花屋ゆかり"},
+]
+CARDS = [
+    ({"family_name": "佐藤", "given_name": "花子", "company": "佐藤社労士事務所"}, []),
+    ({"family_name": "佐藤", "given_name": "花子", "company": "別の会社"}, []),
+    (
+        {
+            "family_name": "齊藤",
+            "given_name": "健",
+            "family_reading": "サイトウ",
+            "given_reading": "ケン",
+        },
+        [],
+    ),
+    ({"family_name": "森", "given_name": "誠", "company": "森会計"}, []),
+    ({"family_name": "森", "given_name": "誠"}, []),
+    ({"family_name": "Smith", "given_name": "Jane", "company": "Smith Design"}, []),
+    ({"family_name": "田中", "given_name": "一郎"}, [("email", "ICHIRO@tanaka.example.jp")]),
+    ({"family_name": "別人", "given_name": "太郎"}, [("email", "ichiro@tanaka.example.jp")]),
+    ({"family_name": "高橋", "given_name": "直子"}, [("phone", "042-361-1234")]),
+    ({"family_name": "", "given_name": "ゆかり", "company": "花屋ゆかり"}, []),
+    ({"family_name": "鈴木", "given_name": "一郎", "company": "鈴木商店"}, []),
+]
+
+
+def test_the_card_form_finds_the_duplicates_the_whole_account_would(app, user, make_contact):
+    from tracker.fields import ContactFields
+    from tracker.services.cards import likely_duplicate
+    from tracker.services.contacts import MethodData
+    from tracker.services.imports import existing_index
+    from tracker.services.matching import keys_for
+
+    for person in PEOPLE:
+        make_contact(**person)
+    found_any = 0
+    with write_transaction(app) as session:
+        index, _names = existing_index(session, user.id)
+        for fields, details in CARDS:
+            person = ContactFields(**fields)
+            methods = [MethodData(kind, value) for kind, value in details]
+            whole = index.find(keys_for(person, details))
+            narrow = likely_duplicate(session, user.id, person, methods)
+            assert (narrow[0].id if narrow else None) == (whole[0] if whole else None), fields
+            found_any += narrow is not None
+    assert found_any >= 6

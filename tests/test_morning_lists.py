@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests.conftest import TODAY
 from tracker.db import write_transaction
+from tracker.i18n import format_log_detail
 from tracker.models import Contact, Event, SecurityEvent
 from tracker.relationships import is_faded, met_only_once, stage_rank
 from tracker.series import suggest_series
@@ -66,16 +67,16 @@ def test_archive_one_faded_card_then_undo(app, signed_in, user, faded_pair):
 
     back = signed_in.post("/faded/restore", data={"archived": unquote(stamp)})
     assert back.status_code == 302 and not archived(app, old)
-    with write_transaction(app) as session:
+    with write_transaction(app) as session, app.test_request_context():
         kinds = [
-            (e.kind, e.detail)
+            (e.kind, format_log_detail(e.detail))
             for e in session.scalars(
                 select(SecurityEvent)
                 .where(SecurityEvent.user_id == user.id)
                 .order_by(SecurityEvent.id)
             )
         ]
-    assert kinds == [("archive", "faded cards: 昔"), ("unarchive", "faded cards: 1")]
+    assert kinds == [("archive", "faded cards: 昔"), ("unarchive", "faded cards brought back: 1")]
 
 
 def test_archive_all_faded_cards_in_one_step(app, signed_in, faded_pair):
@@ -111,7 +112,7 @@ def test_the_digest_lists_faded_cards_and_why_labels_are_unsupported(
     text = runner.invoke(args=["digest", "--user", user.email]).output
     assert "疎遠: Collaborator, but no referral or consultation either way in 12 months" in text
     assert "期待: Trusted, but the evidence supports only Card only" in text
-    assert "Faded cards (2)" in text and "昔: met 2025-05-01" in text
+    assert "Faded cards (2)" in text and "昔: met 1 May 2025" in text
 
 
 def test_a_collaborator_consulted_both_ways_this_year_is_supported(

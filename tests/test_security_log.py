@@ -9,13 +9,15 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD, log_in
 from tracker.db import write_transaction
+from tracker.i18n import format_log_detail
 from tracker.models import SecurityEvent, Tag, TrashEntry
 
 
 def log_of(app, user_id):
-    with write_transaction(app) as session:
+    """The user's log as Settings shows it (in English): details are kept as messages."""
+    with write_transaction(app) as session, app.test_request_context():
         return [
-            (e.kind, e.detail)
+            (e.kind, format_log_detail(e.detail, e.kind))
             for e in session.scalars(
                 select(SecurityEvent)
                 .where(SecurityEvent.user_id == user_id)
@@ -71,7 +73,7 @@ def test_every_sensitive_action_is_logged(
     assert details[2] == "small.vcf: 1 new, 0 merged, 0 skipped"
     assert details[4] == "contact 消す人 太郎"
     assert details[6] == "event 消す会"
-    assert details[7].startswith("referral given 2026-10-01 紹介先")
+    assert details[7].startswith("referral Given 1 Oct 2026 紹介先")
     assert details[8].startswith("1 contacts of import") and details[9].startswith("tag import")
 
 

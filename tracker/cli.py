@@ -3,6 +3,7 @@
 import json
 import sqlite3
 import sys
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,14 +19,14 @@ from sqlalchemy.orm import Session
 
 from tracker.dates import today_in
 from tracker.db import database, write_transaction
-from tracker.i18n import localize_digest
+from tracker.i18n import format_day, localize_digest, log_detail
 from tracker.importers import ImportFormatError, Problem
 from tracker.mail.digest import digest_mail
 from tracker.mail.settings import MailSettings, mail_settings
 from tracker.mail.smtp import MailError, send
 from tracker.models import User
 from tracker.seeding import seed_command
-from tracker.services import ServiceError, exports
+from tracker.services import N_, ServiceError, exports
 from tracker.services.derived import recompute_stale, recompute_user
 from tracker.services.digest import as_text, digest
 from tracker.services.imports import POLICIES, apply, plan
@@ -58,6 +59,13 @@ def user_by_email(session: Session, email: str) -> User:
     if user is None:
         raise click.ClickException(f"No account with the email address {email}.")
     return user
+
+
+def in_language(user: User, words: Callable[[], str]) -> str:
+    """Text made in the user's language (a request context gives Babel its locale)."""
+    language = user.language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with current_app.test_request_context(), force_locale(language):
+        return words()
 
 
 def user_today(user: User, fixed: str | None = None) -> date:
@@ -288,16 +296,22 @@ def import_command(path: Path, email: str, duplicates: str, dry_run: bool, stric
             user.id,
             found,
             policy=duplicates,
-            batch_name=f"import {user_today(user).isoformat()} {path.name}",
+            batch_name=in_language(
+                user,
+                lambda: gettext(
+                    "import %(date)s %(file)s", date=format_day(user_today(user)), file=path.name
+                ),
+            ),
             today=user_today(user),
         )
-        record(
-            session,
-            user.id,
-            "import",
-            f"{path.name}: {summary.created} new, {summary.merged} merged,"
-            f" {len(found.skipped)} skipped (command line)",
+        detail = log_detail(
+            N_("%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped (command line)"),
+            file=path.name,
+            created=summary.created,
+            merged=summary.merged,
+            skipped=len(found.skipped),
         )
+        record(session, user.id, "import", detail)
     click.echo(
         f"Imported: {summary.created} created, {summary.merged} merged, {summary.skipped} skipped;"
         f" tagged “{summary.tag_name}”."
@@ -330,7 +344,7 @@ def export_command(email: str, fmt: str, output: Path | None) -> None:
         else:
             body = exports.backup_json(session, user)
     with write_transaction() as session:
-        record(session, user.id, "export", f"{fmt} (command line)")
+        record(session, user.id, "export", log_detail(N_("%(format)s (command line)"), format=fmt))
     if output is None:
         click.echo(body, nl=False)
     else:
@@ -352,7 +366,8 @@ def restore_command(path: Path, email: str) -> None:
         with write_transaction() as session:
             user = user_by_email(session, email)
             counts = restore(session, user, data, user_today(user))
-            record(session, user.id, "restore", f"backup {path.name} (command line)")
+            detail = log_detail(N_("backup %(file)s (command line)"), file=path.name)
+            record(session, user.id, "restore", detail)
     except ServiceError as error:
         raise click.ClickException(str(error)) from error
     click.echo("Restored " + ", ".join(f"{count} {name}" for name, count in counts.items()) + ".")

@@ -7,14 +7,18 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
+from flask import g, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from flask_wtf.form import _Auto
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     FieldList,
     Form,
     FormField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -41,7 +45,13 @@ from tracker.i18n import (
     STAGE_LABELS,
     TOUCHPOINT_KIND_LABELS,
 )
-from tracker.method_values import normal_email, normal_phone
+from tracker.method_values import (
+    POSTAL_CODE,
+    POSTAL_CODE_LEN,
+    normal_email,
+    normal_phone,
+    normal_postal_code,
+)
 from tracker.models import CADENCE_LEN, EMAIL_LEN, LABEL_LEN, METHOD_LEN, SHORT_TEXT_LEN
 from tracker.services.users import PASSWORD_MAX, PASSWORD_MIN
 from tracker.text import storable
@@ -84,6 +94,9 @@ class LongText(TextAreaField):
         super().__init__(label, [*(validators or []), Length(max=max)], filters=[clean], **kw)
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 class LenientDateField(StringField):
     """A date typed as people type it: 2026-11-27, 2026/11/27, 27 Nov 2026, 2026年11月27日."""
 
@@ -101,6 +114,14 @@ class LenientDateField(StringField):
         if raw:
             return str(raw)
         return self.data.isoformat() if self.data else ""
+
+    def __call__(self, **kwargs: Any) -> Any:
+        # A date picker where the value is one it can show (a picker sends ISO dates, which
+        # the lenient parsing reads too); typed text it cannot show stays a text box, so
+        # that "27 Nov" with its error message is not blanked out.
+        value = self._value()
+        kwargs.setdefault("type", "date" if not value or _ISO_DATE.match(value) else "text")
+        return super().__call__(**kwargs)
 
 
 @cache
@@ -126,11 +147,39 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ConfirmForm(FlaskForm):
+class BaseForm(FlaskForm):
+    """A form that comes back filled in: from a draft kept for its user (the page was
+    opened with ?draft=…, see tracker.drafts), or, when a sent form is shown again rather
+    than saved (an expired CSRF token), from what was sent."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            kept = g.get("form_draft_fields")
+            if formdata is _Auto and kept is not None and request.method == "GET":
+                return MultiDict(kept)
+            return super().wrap_formdata(form, formdata)
+
+    def is_submitted(self) -> bool:
+        return super().is_submitted() and not g.get("form_shown_again", False)
+
+    @property
+    def fresh(self) -> bool:
+        """True when the form was just opened: a GET that brought nothing back, so the
+        view fills in its defaults or the record being edited."""
+        return request.method == "GET" and g.get("form_draft_fields") is None
+
+
+class OneTimeToken:
+    """A form that saves once: it carries a one-time token (see tracker.views.once)."""
+
+    form_token = HiddenField()
+
+
+class ConfirmForm(BaseForm):
     """A POST button: only the CSRF token."""
 
 
-class SetupForm(FlaskForm):
+class SetupForm(BaseForm):
     display_name = Text(_l("Your name"), max=NAME_LEN)
     email = Text(_l("Email address"), [InputRequired()], max=EMAIL_LEN)
     password = PasswordField(
@@ -142,13 +191,13 @@ class SetupForm(FlaskForm):
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_NAMES))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = Text(_l("Email address"), [InputRequired()], max=EMAIL_LEN)
     password = PasswordField(_l("Password"), [InputRequired(), Length(max=PASSWORD_MAX)])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class SecondStepForm(FlaskForm):
+class SecondStepForm(BaseForm):
     code = Text(
         _l("Code"),
         [InputRequired()],
@@ -160,7 +209,7 @@ class SecondStepForm(FlaskForm):
     )
 
 
-class IdentityForm(FlaskForm):
+class IdentityForm(BaseForm):
     """A sensitive action asks again: the password (or, with two-step sign-in, a code)."""
 
     password = PasswordField(
@@ -170,7 +219,7 @@ class IdentityForm(FlaskForm):
     )
 
 
-class TwoStepCodeForm(FlaskForm):
+class TwoStepCodeForm(BaseForm):
     code = Text(
         _l("Code from the app"),
         [InputRequired()],
@@ -218,11 +267,11 @@ def field_values(form: Any, specs: tuple[fields.FieldSpec, ...]) -> dict[str, An
     return {spec.name: form[spec.name].data or spec.empty for spec in specs}
 
 
-class ContactFieldsForm(FlaskForm):
+class ContactFieldsForm(BaseForm):
     """The contact fields the full contact form edits (those marked editable)."""
 
 
-class CardFieldsForm(FlaskForm):
+class CardFieldsForm(BaseForm):
     """The contact fields the quick card form asks (those marked on_card)."""
 
 
@@ -230,7 +279,7 @@ _add_fields(ContactFieldsForm, fields.EDITABLE)
 _add_fields(CardFieldsForm, fields.ON_CARD)
 
 
-class ContactForm(ContactFieldsForm):
+class ContactForm(ContactFieldsForm, OneTimeToken):
     methods = FieldList(
         FormField(MethodForm), label=_l("Contact details"), min_entries=2, max_entries=30
     )
@@ -254,12 +303,24 @@ class ContactForm(ContactFieldsForm):
             raise ValidationError(_l("Enter a family name or a given name."))
 
 
-class CardForm(CardFieldsForm):
+class CardForm(CardFieldsForm, OneTimeToken):
+    """The quick card exchange: a photo of the card to read, the contact's fields in the
+    order a card shows them, where and when, and what was said."""
+
+    photo = FileField(
+        _l("Photograph the card"),
+        render_kw={"accept": "image/*", "capture": "environment"},
+    )
+    back = FileField(
+        _l("The back (optional)"),
+        render_kw={"accept": "image/*", "capture": "environment"},
+    )
+    read = SubmitField(_l("Read the card"))
     email = Text(
         _l("Email"),
-        max=METHOD_LEN,
+        max=EMAIL_LEN,
         filters=[text_filter(normal_email)],
-        render_kw={"type": "email", "autocomplete": "off"},
+        render_kw={"type": "email", "inputmode": "email", "autocomplete": "off"},
     )
     phone = Text(
         _l("Phone"),
@@ -267,13 +328,37 @@ class CardForm(CardFieldsForm):
         filters=[text_filter(normal_phone)],
         render_kw={"type": "tel", "autocomplete": "off"},
     )
+    mobile = Text(
+        _l("Mobile"),
+        max=METHOD_LEN,
+        filters=[text_filter(normal_phone)],
+        render_kw={"type": "tel", "autocomplete": "off"},
+    )
+    postal_code = Text(
+        _l("Postal code"),
+        max=POSTAL_CODE_LEN,
+        filters=[text_filter(normal_postal_code)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "placeholder": "123-4567"},
+    )
+    address = Text(_l("Address"), max=METHOD_LEN, render_kw={"autocomplete": "off"})
+    url = Text(
+        _l("Web"),
+        max=METHOD_LEN,
+        render_kw={"type": "url", "inputmode": "url", "autocomplete": "off"},
+    )
     event = SelectField(_l("Event"), coerce=optional_int, validate_choice=True)
     new_event = Text(_l("Or a new event"), max=ORG_LEN)
     met_on = LenientDateField(_l("Date"), [InputRequired()])
     talked_about = Text(_l("What we talked about"), max=SHORT_TEXT_LEN)
     follow_up_on = LenientDateField(_l("Follow up on"))
+    # The draft holding the card's photos (between reading and saving), and the likely
+    # duplicate the page already named while typing.
+    draft = HiddenField()
+    seen_duplicate = HiddenField()
     save = SubmitField(_l("Save"))
-    save_another = SubmitField(_l("Save and add another"))
+    save_another = SubmitField(_l("Save and next card"))
+    # A separate contact after all, once a likely duplicate was named.
+    save_new = SubmitField(_l("Save as a new contact"))
 
     def validate_given_name(self, field: Any) -> None:
         if not (self.family_name.data or field.data):
@@ -283,8 +368,12 @@ class CardForm(CardFieldsForm):
         if field.data and not re.match(r"^[^@\s]+@[^@\s]+$", field.data):
             raise ValidationError(_l("Enter an email address such as name@example.jp."))
 
+    def validate_postal_code(self, field: Any) -> None:
+        if field.data and not POSTAL_CODE.match(field.data):
+            raise ValidationError(_l("Enter a postal code such as 183-0022."))
 
-class TouchpointForm(FlaskForm):
+
+class TouchpointForm(BaseForm, OneTimeToken):
     contacts = CheckboxesField(_l("With"), coerce=db_int, validate_choice=True)
     contacts_query = Text(_l("Add a person"), max=NAME_LEN)
     find_contacts = SubmitField(_l("Find"))
@@ -307,7 +396,7 @@ class TouchpointForm(FlaskForm):
             raise ValidationError(_l("Choose at least one person."))
 
 
-class EventForm(FlaskForm):
+class EventForm(BaseForm, OneTimeToken):
     name = Text(_l("Name"), [InputRequired()], max=ORG_LEN)
     kind = SelectField(_l("Kind"), choices=choices(EVENT_KIND_LABELS), default="networking")
     held_on = LenientDateField(_l("Date"))
@@ -325,7 +414,7 @@ class EventForm(FlaskForm):
     save = SubmitField(_l("Save"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(BaseForm):
     display_name = Text(_l("Your name"), max=NAME_LEN)
     language = SelectField(
         _l("Language"),
@@ -335,7 +424,7 @@ class SettingsForm(FlaskForm):
     save = SubmitField(_l("Save"))
 
 
-class DigestForm(FlaskForm):
+class DigestForm(BaseForm):
     """The morning mail: on or off, and the hour of the user's day it goes out after."""
 
     enabled = BooleanField(_l("Mail me the morning digest"))
@@ -348,12 +437,12 @@ class DigestForm(FlaskForm):
     save = SubmitField(_l("Save"))
 
 
-class TokenForm(FlaskForm):
+class TokenForm(BaseForm):
     name = Text(_l("What will use it"), [InputRequired()], max=NAME_LEN)
     create = SubmitField(_l("Make a token"))
 
 
-class QuickTouchForm(FlaskForm):
+class QuickTouchForm(BaseForm):
     """Log a touchpoint dated today in one step, from a dashboard row."""
 
     kind = SelectField(
@@ -368,7 +457,7 @@ class QuickTouchForm(FlaskForm):
     log = SubmitField(_l("Log"))
 
 
-class SnoozeForm(FlaskForm):
+class SnoozeForm(BaseForm):
     """Keep a contact off the cold list for a week, a month, or until a date."""
 
     period = StringField(validators=[AnyOf(["1w", "1m", "date", "end"])])
@@ -379,18 +468,18 @@ class SnoozeForm(FlaskForm):
             raise ValidationError(_l("Enter a date such as 2026-11-27."))
 
 
-class StageForm(FlaskForm):
+class StageForm(BaseForm):
     """Set a contact's stage in one step (a promotion)."""
 
     stage = SelectField(_l("Stage"), choices=choices(STAGE_LABELS))
 
 
-class TagCadenceForm(FlaskForm):
+class TagCadenceForm(BaseForm):
     cadence = Text(_l("Cadence"), max=CADENCE_LEN)
     save = SubmitField(_l("Save"))
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(BaseForm, OneTimeToken):
     referred_on = LenientDateField(_l("Date"), [InputRequired()])
     direction = RadioField(
         _l("Direction"), choices=choices(REFERRAL_DIRECTION_LABELS), default="given"
@@ -424,7 +513,7 @@ class ReferralForm(FlaskForm):
         return bool(self.find_contact.data or self.find_other.data or self.find_subject.data)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(
         _l("Contacts file"),
         [FileRequired(_l("Choose a file to import."))],
@@ -437,7 +526,7 @@ class ImportForm(FlaskForm):
     upload = SubmitField(_l("Preview the import"))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(BaseForm):
     duplicates = RadioField(
         _l("Likely duplicates"),
         choices=[
@@ -464,7 +553,7 @@ class ExportForm(IdentityForm):
     download = SubmitField(_l("Download"))
 
 
-class CardImageForm(FlaskForm):
+class CardImageForm(BaseForm):
     image = FileField(
         _l("Photo of the card"), render_kw={"accept": "image/jpeg,image/png,image/webp"}
     )
@@ -472,7 +561,7 @@ class CardImageForm(FlaskForm):
     remove = SubmitField(_l("Remove the picture"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), [InputRequired(), Length(max=PASSWORD_MAX)])
     new = PasswordField(
         _l("New password"), [InputRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)]

@@ -1,5 +1,7 @@
 """Languages: Japanese and English, chosen by the user's setting or the browser."""
 
+import json
+import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -12,13 +14,17 @@ from flask_babel import Babel, format_datetime, get_locale, get_translations, la
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
+from tracker.messages import N_
 from tracker.relationships import Evidence
+from tracker.relationships.cadence import Cadence
 
 babel = Babel()
 
-# The patterns people expect: 2026年11月27日 / 27 Nov 2026.
+# The one date style of each language, in every text the app writes (2026年11月27日 /
+# 27 Nov 2026); ISO dates only in inputs and files.
 DATE_PATTERNS = {"ja": "y年M月d日", "en": "d MMM y"}
 SHORT_DATE_PATTERNS = {"ja": "M月d日", "en": "d MMM"}
+MOMENT_PATTERNS = {"ja": "y年M月d日 H:mm", "en": "d MMM y, HH:mm"}
 
 STAGE_LABELS = {
     "card": lazy_gettext("Card only"),
@@ -123,6 +129,29 @@ SECURITY_EVENT_LABELS = {
     "archive": lazy_gettext("Archived"),
     "unarchive": lazy_gettext("Brought back from the archive"),
 }
+# The labels of contact methods the app and the importers use (tracker.importers.values
+# folds a file's "WORK", "Cell", "iPhone"… into these), and other spellings of them.
+METHOD_LABELS = {
+    "work": lazy_gettext("work"),
+    "home": lazy_gettext("home"),
+    "mobile": lazy_gettext("mobile"),
+    "fax": lazy_gettext("fax"),
+    "pager": lazy_gettext("pager"),
+    "main": lazy_gettext("main"),
+    "other": lazy_gettext("other"),
+}
+METHOD_LABEL_SPELLINGS = {
+    "business": "work",
+    "office": "work",
+    "personal": "home",
+    "cell": "mobile",
+    "cellular": "mobile",
+    "iphone": "mobile",
+    "work fax": "fax",
+    "home fax": "fax",
+    "workfax": "fax",
+    "homefax": "fax",
+}
 INITIATOR_LABELS = {"me": lazy_gettext("I did"), "them": lazy_gettext("They did")}
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
 
@@ -218,13 +247,28 @@ def _format_day(value: date, lang: str, short: bool) -> str:
     return format_date(value, patterns.get(lang, patterns["en"]), locale=lang)
 
 
+def format_day_text(value: date | str | None) -> str:
+    """A date, or an ISO date kept as text (in a digest, a report), as the language writes
+    it; other text unchanged."""
+    if isinstance(value, str):
+        try:
+            return format_day(date.fromisoformat(value)) if _ISO_DAY.match(value) else value
+        except ValueError:
+            return value
+    return format_day(value)
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def format_moment(value: datetime | None) -> str:
-    """A moment in the user's time zone, as the language writes it."""
+    """A moment in the user's time zone, as the language writes it (2026年11月27日 9:05)."""
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return str(format_datetime(value, "medium"))
+    lang = language()
+    return str(format_datetime(value, MOMENT_PATTERNS.get(lang, MOMENT_PATTERNS["en"])))
 
 
 def format_birthday(value: str | None) -> str:
@@ -247,7 +291,8 @@ WHEN_LABELS = {
 
 
 def localize_digest(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the digest with stages, warmths and due words in the current language."""
+    """A copy of the digest with stages, warmths, due words and dates in the current
+    language (the JSON digest keeps ISO dates)."""
     tables = {
         "stage": STAGE_LABELS,
         "evidence_stage": STAGE_LABELS,
@@ -256,18 +301,20 @@ def localize_digest(data: dict[str, Any]) -> dict[str, Any]:
         "when": WHEN_LABELS,
     }
 
+    def word(key: str, value: Any) -> Any:
+        if key in tables and isinstance(value, str):
+            return str(tables[key].get(value, value))
+        if (key == "today" or key.endswith("_on")) and isinstance(value, str):
+            return format_day_text(value)
+        return value
+
     def entry(item: Any) -> Any:
         if not isinstance(item, dict):
             return item
-        return {
-            key: str(tables[key].get(value, value))
-            if key in tables and isinstance(value, str)
-            else value
-            for key, value in item.items()
-        }
+        return {key: word(key, value) for key, value in item.items()}
 
     return {
-        key: [entry(i) for i in value] if isinstance(value, list) else value
+        key: [entry(i) for i in value] if isinstance(value, list) else word(key, value)
         for key, value in data.items()
     }
 
@@ -308,6 +355,100 @@ def describe_evidence(found: Evidence) -> str:
     return gettext(", ").join(parts)
 
 
+def method_label(label: str) -> str:
+    """A contact method's label in the current language: "WORK", "Cell" or "work" as 勤務先
+    or 携帯 in Japanese; a label of the user's own as they wrote it."""
+    key = " ".join(label.split()).casefold()
+    key = METHOD_LABEL_SPELLINGS.get(key, key)
+    return str(METHOD_LABELS[key]) if key in METHOD_LABELS else label
+
+
+def cadence_words(cadence: Cadence) -> str:
+    """A cadence in the current language: monthly, every 6 weeks / 毎月, 6週間ごと."""
+    months, days = cadence.months, cadence.days
+    if months and days:
+        return gettext("every %(months)d months and %(days)d days", months=months, days=days)
+    if months:
+        if months == 12:
+            return gettext("yearly")
+        if months % 12 == 0:
+            return gettext("every %(num)d years", num=months // 12)
+        return gettext("monthly") if months == 1 else gettext("every %(num)d months", num=months)
+    if days % 7 == 0:
+        weeks = days // 7
+        return gettext("weekly") if weeks == 1 else gettext("every %(num)d weeks", num=weeks)
+    return gettext("daily") if days == 1 else gettext("every %(num)d days", num=days)
+
+
+# What the security log says about an event, as a message and its values (stored as JSON,
+# so that each user reads it in their own language); other details are shown as written.
+def log_detail(message: str, **params: Any) -> str:
+    """A security log detail to translate when it is shown (mark the message with N_)."""
+    return json.dumps({"message": message, "params": params}, ensure_ascii=False)
+
+
+# The details the log wrote in English before they were messages, read back as messages.
+_OLD_DETAILS = (
+    (re.compile(r"^account created$"), N_("account created")),
+    (re.compile(r"^contact (?P<name>.+)$"), N_("contact %(name)s")),
+    (re.compile(r"^touchpoint (?P<id>\d+)$"), N_("touchpoint %(id)s")),
+    (re.compile(r"^touchpoint (?P<name>.+)$"), N_("touchpoint %(name)s")),
+    (re.compile(r"^(?P<count>\d+) records, on a thread$"), N_("%(count)d records, on a thread")),
+    (
+        re.compile(r"^(?P<count>\d+) contacts of (?P<batch>.+)$"),
+        N_("%(count)d contacts of %(batch)s"),
+    ),
+    (
+        re.compile(r"^(?P<file>.+): (?P<count>\d+) new \(command line\)$"),
+        N_("%(file)s: %(count)d new (command line)"),
+    ),
+    (
+        re.compile(
+            r"^(?P<file>.+): (?P<created>\d+) new, (?P<merged>\d+) merged,"
+            r" (?P<skipped>\d+) skipped \(command line\)$"
+        ),
+        N_("%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped (command line)"),
+    ),
+    (re.compile(r"^backup (?P<file>.+) \(command line\)$"), N_("backup %(file)s (command line)")),
+    (
+        re.compile(
+            r"^(?P<file>.+): (?P<created>\d+) new, (?P<merged>\d+) merged,"
+            r" (?P<skipped>\d+) skipped$"
+        ),
+        N_("%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped"),
+    ),
+    (re.compile(r"^wrong code$"), N_("wrong code")),
+    (re.compile(r"^with two-step sign-in$"), N_("with two-step sign-in")),
+    (re.compile(r"^(?P<num>\d+) left$"), N_("%(num)d left")),
+    (re.compile(r"^event (?P<name>.+)$"), N_("event %(name)s")),
+    (re.compile(r"^tag (?P<name>.+)$"), N_("tag %(name)s")),
+    (re.compile(r"^(?P<format>vcf|csv|json) \(command line\)$"), N_("%(format)s (command line)")),
+)
+# Kinds whose detail is the user's own words (a token's name), never a message.
+_OWN_WORDS = frozenset({"token_created", "token_revoked"})
+
+
+def format_log_detail(detail: str, kind: str = "") -> str:
+    """A security log detail in the current language."""
+    if detail.startswith('{"message"'):
+        try:
+            found = json.loads(detail)
+            return gettext(str(found["message"]), **dict(found.get("params") or {}))
+        except (ValueError, KeyError, TypeError):
+            return detail
+    if kind not in _OWN_WORDS:
+        for pattern, message in _OLD_DETAILS:
+            if match := pattern.match(detail):
+                values = {
+                    key: int(value)
+                    if key in ("count", "created", "merged", "skipped", "num")
+                    else value
+                    for key, value in match.groupdict().items()
+                }
+                return gettext(message, **values)
+    return detail
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     # The templates' _() and ngettext(), through the per-request lookup above.
@@ -333,7 +474,10 @@ def init_app(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         current_language=language,
     )
-    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["day"] = format_day_text
+    app.jinja_env.filters["method_label"] = method_label
+    app.jinja_env.filters["cadence_words"] = cadence_words
+    app.jinja_env.filters["log_detail"] = format_log_detail
     app.jinja_env.filters["evidence_words"] = describe_evidence
     app.jinja_env.filters["birthday"] = format_birthday
     app.jinja_env.filters["moment"] = format_moment

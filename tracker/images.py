@@ -48,3 +48,28 @@ def image_format(data: bytes) -> str | None:
     """The name of any picture format the bytes are in (JPEG, GIF, HEIC…), else None."""
     found = _signature(data)
     return found[0] if found else None
+
+
+# A phone camera's photo of a card, before it is shrunk (the request as a whole is capped
+# by MAX_CONTENT_LENGTH).
+MAX_PHOTO_BYTES = 12 * 1024 * 1024
+# A card photo is kept this large: its smallest print stays legible, at a tenth of the bytes.
+CARD_PICTURE_SIDE = 2000
+
+
+def card_picture(data: bytes) -> bytes:
+    """A photo of a card as a contact keeps it: decoded as the card reader decodes it
+    (upright as the camera says, a decompression bomb refused), at most CARD_PICTURE_SIDE
+    pixels long, as a JPEG. Raises ValueError for what is no picture."""
+    # Imported here: Pillow and numpy are only needed when a card is photographed.
+    import io
+
+    from PIL import Image
+
+    from tracker.cardreader.images import decode
+
+    picture = Image.fromarray(decode(data))
+    picture.thumbnail((CARD_PICTURE_SIDE, CARD_PICTURE_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=85, optimize=True)
+    return out.getvalue()

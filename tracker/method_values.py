@@ -55,6 +55,34 @@ def normal_address(value: str) -> str:
     return _POSTAL.sub(code, value)
 
 
+# A Japanese postal code as stored: three digits, a hyphen, four digits.
+POSTAL_CODE = re.compile(r"^\d{3}-\d{4}$")
+POSTAL_CODE_LEN = 20
+
+
+def normal_postal_code(value: str) -> str:
+    """A postal code typed on a phone as 183-0022: １８３００２２, 183ー0022, 〒183-0022."""
+    folded = _SPACES.sub("", _fold(value)).lstrip("〒〶")
+    if re.fullmatch(r"\d{7}", folded):
+        return f"{folded[:3]}-{folded[3:]}"
+    return folded
+
+
+def split_postal_code(address: str) -> tuple[str, str]:
+    """An address's postal code (183-0022) and the rest, when it starts with one."""
+    normal = normal_address(address)
+    found = re.match(r"^〒?\s*(\d{3}-\d{4})(?![0-9])\s*", normal)
+    if found is None:
+        return "", normal
+    return found.group(1), normal[found.end() :].strip()
+
+
+def join_postal_code(code: str, address: str) -> str:
+    """One address line from a postal code and the rest: 〒183-0022 東京都府中市…."""
+    code = normal_postal_code(code)
+    return normal_address(f"〒{code} {address}" if code else address).strip()
+
+
 def normal_value(kind: str, value: str) -> str:
     """A contact method's value in its normal form (other kinds only lose outer spaces)."""
     if kind == "phone":

@@ -572,3 +572,51 @@ class SyncedCard(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+# A form draft's token and a spent form token: 32 random bytes, URL-safe (43 characters).
+FORM_TOKEN_LEN = 64
+FORM_PATH_LEN = 300
+
+
+class FormDraft(Base):
+    """What a form held before it could be saved: a business card's photos between reading
+    them and confirming the contact, or a form sent after its session had ended, kept for
+    its user to find filled in after signing in again. Drafts go after a week."""
+
+    __tablename__ = "form_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The secret in the form's address (?draft=…) that brings the draft back.
+    token: Mapped[str] = mapped_column(String(FORM_TOKEN_LEN), unique=True)
+    path: Mapped[str] = mapped_column(String(FORM_PATH_LEN))  # the form's page
+    # "photo" (a card read from its photos) or "kept" (a form sent after its session ended).
+    reason: Mapped[str] = mapped_column(String(10))
+    # The form's fields as JSON: a list of [name, value] pairs, in the order sent.
+    fields: Mapped[str] = mapped_column(Text, default="[]")
+    # What the card reader found (JSON), so a second reading replaces only what it filled.
+    read: Mapped[str] = mapped_column(Text, default="{}")
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    photo_type: Mapped[str | None] = mapped_column(String(20))
+    back: Mapped[bytes | None] = mapped_column(LargeBinary)
+    back_type: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class FormSubmission(Base):
+    """A form's one-time token, spent when the form saved: a resend, a double tap or a
+    second request racing the first finds it (the unique token lets only one insert win)
+    and is sent where the first one went instead of saving again."""
+
+    __tablename__ = "form_submissions"
+    __table_args__ = (Index("ix_form_submissions_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(FORM_TOKEN_LEN), unique=True)
+    target: Mapped[str] = mapped_column(String(FORM_PATH_LEN), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -31,6 +31,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
+from tracker import drafts
 from tracker.api.errors import API_PATH, from_exception, json_error
 from tracker.auth import Throttled
 from tracker.dates import today_in
@@ -120,7 +121,13 @@ def error_message(error: UserError) -> str:
 
 
 def request_id() -> str:
-    return str(g.get("request_id", "-")) if has_request_context() else "-"
+    """This request's reference, made on first use: an error can come before any
+    before_request function has run (a refused CSRF token), and its page still names it."""
+    if not has_request_context():
+        return "-"
+    if "request_id" not in g:
+        g.request_id = uuid.uuid4().hex[:16]
+    return str(g.request_id)
 
 
 def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
@@ -302,13 +309,18 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _request_id() -> None:
-        g.request_id = uuid.uuid4().hex[:16]
+        request_id()
 
     app.after_request(set_headers)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error: CSRFError) -> ResponseReturnValue:
         app.logger.info("400 CSRF refused: %s %s", request.method, request.path)
+        shown = drafts.show_form_again(
+            gettext("The form had expired. What you typed is below: check it and save again.")
+        )
+        if shown is not None:
+            return shown
         return render_error(
             400, gettext("The form had expired or was sent from elsewhere. Please try again.")
         )

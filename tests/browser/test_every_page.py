@@ -37,6 +37,8 @@ NOT_PAGES = {
     "contacts.card_image",
     "contacts.lookup_json",
     "events.series_suggestion",  # JSON for the event form's script
+    "cards.duplicates",
+    "cards.photo",
 }
 # Programs' endpoints (the JSON API, its document, CardDAV): no HTML pages.
 MACHINE_BLUEPRINTS = ("api.", "api-docs.", "carddav.")

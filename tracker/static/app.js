@@ -98,3 +98,20 @@
     }, 250);
   });
 })();
+
+// A contact method's value gets the keyboard of its kind (email, phone, web) when the kind
+// changes; the page already renders each row's value with its kind's type.
+(function () {
+  "use strict";
+  var TYPES = { email: ["email", "email"], phone: ["tel", "tel"], url: ["url", "url"] };
+  document.querySelectorAll("[data-method-row]").forEach(function (row) {
+    var kind = row.querySelector("select");
+    var value = row.querySelector("input[name$='-value']");
+    if (!kind || !value) { return; }
+    kind.addEventListener("change", function () {
+      var type = TYPES[kind.value] || ["text", "text"];
+      value.type = type[0];
+      value.inputMode = type[1];
+    });
+  });
+})();

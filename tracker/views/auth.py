@@ -21,8 +21,9 @@ from werkzeug.security import check_password_hash
 from tracker import auth
 from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, LoginForm, SecondStepForm, SetupForm
+from tracker.i18n import log_detail
 from tracker.models import User
-from tracker.services import ServiceError, two_step
+from tracker.services import N_, ServiceError, two_step
 from tracker.services.security import record
 from tracker.services.users import DUMMY_HASH, create_user, find_by_email, user_count
 from tracker.views.helpers import safe_next
@@ -60,7 +61,7 @@ def setup() -> ResponseReturnValue:
             form.email.errors = [*form.email.errors, error_message(error)]
         else:
             auth.start_session(user, remember=False)
-            record(db, user.id, "login", "account created", auth.client_ip())
+            record(db, user.id, "login", log_detail(N_("account created")), auth.client_ip())
             db.commit()
             flash(_("Your account is ready. Welcome to Jinmyaku."), "success")
             return redirect(url_for("home.index"))
@@ -153,15 +154,21 @@ def second_step() -> ResponseReturnValue:
         db = write_session()
         if not right:
             current_app.logger.info("Second step failed for user %s from %s", account.id, ip)
-            record(db, account.id, "login_failed", "wrong code", ip)
+            record(db, account.id, "login_failed", log_detail(N_("wrong code")), ip)
             db.commit()
             form.code.errors = [*form.code.errors, _("That code is not right.")]
         else:
             left = two_step.recovery_codes_left(db, account.id) if used_recovery else None
             if used_recovery:
-                record(db, account.id, "recovery_code_used", f"{left} left", ip)
+                record(
+                    db,
+                    account.id,
+                    "recovery_code_used",
+                    log_detail(N_("%(num)d left"), num=left),
+                    ip,
+                )
             auth.start_session(account, remember=bool(pending.get("remember")))
-            record(db, account.id, "login", "with two-step sign-in", ip)
+            record(db, account.id, "login", log_detail(N_("with two-step sign-in")), ip)
             db.commit()
             current_app.logger.info("Login succeeded for user %s from %s", account.id, ip)
             if used_recovery:

@@ -32,10 +32,10 @@ from tracker.forms import (
     StageForm,
     field_values,
 )
-from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day
+from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day, log_detail
 from tracker.images import MAX_IMAGE_BYTES, image_type
 from tracker.models import CardImage, Contact
-from tracker.services import ServiceError
+from tracker.services import N_, ServiceError
 from tracker.services.contact_list import contact_list
 from tracker.services.contacts import (
     SORTS,
@@ -68,6 +68,7 @@ from tracker.views.helpers import (
     get_contact_or_404,
     safe_next,
 )
+from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.web import db_int, error_message, page_number, today
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -266,9 +267,9 @@ def _fill(form: ContactForm, contact: Contact) -> None:
 def _edit(contact: Contact | None) -> str | Response:
     session = get_session()
     form = ContactForm()
-    if request.method == "GET" and contact is not None:
+    if form.fresh and contact is not None:
         _fill(form, contact)
-    elif request.method == "GET":
+    elif form.fresh:
         form.methods.entries[1].form.kind.data = "phone"
     finding = bool(form.find_introducer.data)
     picked = [form.introduced_by.data] if form.introduced_by.data else []
@@ -278,23 +279,34 @@ def _edit(contact: Contact | None) -> str | Response:
         found = [choice for choice in found if choice.value != str(contact.id)]
     form.introduced_by.choices = [SelectChoice("", _("Nobody")), *found]
     form.origin_event.choices = event_choices(session, form.origin_event.data, _("None"))
+    give_token(form)
     if not finding and form.validate_on_submit():
+        if contact is None and (done := saved_before(form)) is not None:
+            return done
+        submission = None
         session = write_session()
         try:
             data = _data(form)
             if contact is None:
+                submission = spend_token(form)
                 contact = create_contact(session, auth.user_id(), data, today())
                 message = _("Contact added.")
             else:
                 update_contact(session, contact, data, today())
                 message = _("Contact saved.")
+        except AlreadySpent:
+            session.rollback()
+            return saved_before(form) or redirect(url_for("contacts.index"))
         except ServiceError as error:
             session.rollback()
             form.form_errors.append(error_message(error))
         else:
+            target = url_for("contacts.detail", contact_id=contact.id)
+            if submission is not None:
+                lead_to(submission, target)
             session.commit()
             flash(message, "success")
-            return redirect(url_for("contacts.detail", contact_id=contact.id))
+            return redirect(target)
     return render_template("contacts/form.html", form=form, contact=contact)
 
 
@@ -341,7 +353,8 @@ def delete(contact_id: int) -> str | Response:
         session = write_session()
         name = contact.name
         delete_contact(session, contact, today())
-        record(session, auth.user_id(), "deletion", f"contact {name}", client_ip())
+        detail = log_detail(N_("contact %(name)s"), name=name)
+        record(session, auth.user_id(), "deletion", detail, client_ip())
         session.commit()
         flash(_("%(name)s was moved to the trash.", name=name), "success")
         return redirect(url_for("contacts.index"))

@@ -9,9 +9,10 @@ from tracker import auth
 from tracker.auth import client_ip
 from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, EventForm
+from tracker.i18n import log_detail
 from tracker.models import ORG_LEN, Event
 from tracker.series import suggest_series
-from tracker.services import ServiceError
+from tracker.services import N_, ServiceError
 from tracker.services.events import (
     EventData,
     create_event,
@@ -25,6 +26,7 @@ from tracker.services.events import (
 )
 from tracker.services.security import record
 from tracker.views.helpers import get_owned_or_404
+from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.web import error_message
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -85,9 +87,13 @@ def detail(event_id: int) -> str:
 def _edit(event: Event | None) -> str | Response:
     session = get_session()
     form = EventForm(obj=event)
+    give_token(form)
     if request.method == "GET" and event is not None and not event.series:
         form.series.data = suggest_series(event.name)
     if form.validate_on_submit():
+        if event is None and (done := saved_before(form)) is not None:
+            return done
+        submission = None
         data = EventData(
             name=form.name.data or "",
             kind=form.kind.data or "other",
@@ -99,16 +105,23 @@ def _edit(event: Event | None) -> str | Response:
         session = write_session()
         try:
             if event is None:
+                submission = spend_token(form)
                 event = create_event(session, auth.user_id(), data)
             else:
                 update_event(session, event, data)
+        except AlreadySpent:
+            session.rollback()
+            return saved_before(form) or redirect(url_for("events.index"))
         except ServiceError as error:
             session.rollback()
             form.form_errors.append(error_message(error))
         else:
+            target = url_for("events.detail", event_id=event.id)
+            if submission is not None:
+                lead_to(submission, target)
             session.commit()
             flash(_("Event saved."), "success")
-            return redirect(url_for("events.detail", event_id=event.id))
+            return redirect(target)
     return render_template(
         "events/form.html",
         form=form,
@@ -138,7 +151,13 @@ def delete(event_id: int) -> str | Response:
         session = write_session()
         name = event.name
         delete_event(session, event)
-        record(session, auth.user_id(), "deletion", f"event {name}", client_ip())
+        record(
+            session,
+            auth.user_id(),
+            "deletion",
+            log_detail(N_("event %(name)s"), name=name),
+            client_ip(),
+        )
         session.commit()
         flash(_("Event deleted."), "success")
         return redirect(url_for("events.index"))

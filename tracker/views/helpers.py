@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 from tracker import auth
 from tracker.db import get_session, write_session
 from tracker.forms import IdentityForm
+from tracker.i18n import format_day
 from tracker.models import NAME_LEN, Contact, Event, Referral, Touchpoint
 from tracker.services.contacts import lookup, owned_contacts
 from tracker.services.events import recent_events
@@ -56,7 +57,7 @@ def event_choices(session: Session, selected: int | None, none_label: str) -> li
             events.append(extra)
     labels = [SelectChoice("", none_label)]
     for event in events:
-        when = f" ({event.held_on.isoformat()})" if event.held_on else ""
+        when = f" ({format_day(event.held_on)})" if event.held_on else ""
         labels.append(SelectChoice(str(event.id), f"{event.name}{when}"))
     return labels
 

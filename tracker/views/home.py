@@ -13,6 +13,8 @@ from tracker import auth
 from tracker.auth import client_ip
 from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm
+from tracker.i18n import log_detail
+from tracker.services import N_
 from tracker.services.dashboard import dashboard
 from tracker.services.faded import archive_faded, batch_size, faded_page, restore_batch
 from tracker.services.security import record
@@ -96,7 +98,8 @@ def archive() -> Response:
     if not names:
         flash(_("There is no faded card to archive."), "error")
         return _back()
-    record(session, auth.user_id(), "archive", "faded cards: " + ", ".join(names), client_ip())
+    detail = log_detail(N_("faded cards: %(names)s"), names=", ".join(names))
+    record(session, auth.user_id(), "archive", detail, client_ip())
     session.commit()
     flash(
         ngettext("%(num)d faded card archived.", "%(num)d faded cards archived.", len(names)),
@@ -115,7 +118,8 @@ def restore() -> Response:
     session = write_session()
     count = restore_batch(session, auth.user_id(), stamp)
     if count:
-        record(session, auth.user_id(), "unarchive", f"faded cards: {count}", client_ip())
+        detail = log_detail(N_("faded cards brought back: %(count)d"), count=count)
+        record(session, auth.user_id(), "unarchive", detail, client_ip())
         session.commit()
         flash(
             ngettext(

@@ -9,8 +9,9 @@ from tracker import auth
 from tracker.auth import client_ip
 from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, ReferralForm
+from tracker.i18n import REFERRAL_DIRECTION_SHORT, format_day, log_detail
 from tracker.models import Contact, Referral
-from tracker.services import ServiceError
+from tracker.services import N_, ServiceError
 from tracker.services.contacts import owned
 from tracker.services.referrals import (
     LedgerFilter,
@@ -24,6 +25,7 @@ from tracker.services.referrals import (
 from tracker.services.review import one_way_relationships
 from tracker.services.security import record
 from tracker.views.helpers import contact_choices, get_owned_or_404, safe_next
+from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.vocabulary import REFERRAL_DIRECTIONS, REFERRAL_STATUSES
 from tracker.web import db_int, error_message, page_number, today
 
@@ -75,7 +77,7 @@ def _picked(value: int | None) -> list[int]:
 def _edit(referral: Referral | None) -> str | Response:
     session = get_session()
     form = ReferralForm()
-    if request.method == "GET" and referral is not None:
+    if form.fresh and referral is not None:
         form.referred_on.data = referral.referred_on
         form.direction.data = referral.direction
         form.contact.data = referral.contact_id
@@ -84,7 +86,7 @@ def _edit(referral: Referral | None) -> str | Response:
         form.subject_contact.data = referral.subject_contact_id
         form.status.data = referral.status
         form.notes.data = referral.notes
-    elif request.method == "GET":
+    elif form.fresh:
         form.referred_on.data = today()
         form.contact.data = request.args.get("contact", None, type=db_int)
         if request.args.get("direction") in REFERRAL_DIRECTIONS:
@@ -98,7 +100,11 @@ def _edit(referral: Referral | None) -> str | Response:
     for field, query_field, find in pickers:
         query = (query_field.data or "") if find.data else ""
         field.choices = [nobody, *contact_choices(session, _picked(field.data), query)]
+    give_token(form)
     if not form.finding and form.validate_on_submit():
+        if referral is None and (done := saved_before(form)) is not None:
+            return done
+        submission = None
         data = ReferralData(
             referred_on=form.referred_on.data or today(),
             direction=form.direction.data or "given",
@@ -112,16 +118,23 @@ def _edit(referral: Referral | None) -> str | Response:
         session = write_session()
         try:
             if referral is None:
+                submission = spend_token(form)
                 referral = create_referral(session, auth.user_id(), data, today())
             else:
                 update_referral(session, referral, data, today())
+        except AlreadySpent:
+            session.rollback()
+            return saved_before(form) or redirect(url_for("referrals.index"))
         except ServiceError as error:
             session.rollback()
             form.form_errors.append(error_message(error))
         else:
+            target = safe_next(url_for("referrals.index"))
+            if submission is not None:
+                lead_to(submission, target)
             session.commit()
             flash(_("Referral saved."), "success")
-            return redirect(safe_next(url_for("referrals.index")))
+            return redirect(target)
     return render_template("referrals/form.html", form=form, referral=referral)
 
 
@@ -144,8 +157,12 @@ def delete(referral_id: int) -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         session = write_session()
-        when = referral.referred_on.isoformat()
-        what = f"referral {referral.direction} {when} {referral.contact.name}"
+        what = log_detail(
+            N_("referral %(direction)s %(date)s %(name)s"),
+            direction=str(REFERRAL_DIRECTION_SHORT[referral.direction]),
+            date=format_day(referral.referred_on),
+            name=referral.contact.name,
+        )
         delete_referral(session, referral, today())
         record(session, auth.user_id(), "deletion", what, client_ip())
         session.commit()

@@ -31,7 +31,8 @@ from tracker.forms import (
     TokenForm,
     TwoStepCodeForm,
 )
-from tracker.services import ServiceError, two_step
+from tracker.i18n import log_detail
+from tracker.services import N_, ServiceError, two_step
 from tracker.services.calendar import new_token
 from tracker.services.security import recent_events, record
 from tracker.services.tokens import active_tokens, create_token, revoke_token
@@ -191,7 +192,9 @@ def revoke_api_token(token_id: int) -> ResponseReturnValue:
 def two_step_start() -> ResponseReturnValue:
     """Begin setting up two-step sign-in, after your password: a secret for the app."""
     form = IdentityForm(prefix="twostep")
-    if form.validate_on_submit() and identity_confirmed(form, "two-step sign-in set-up"):
+    if form.validate_on_submit() and identity_confirmed(
+        form, log_detail(N_("two-step sign-in set-up"))
+    ):
         two_step.start(auth.user())
         get_session().commit()
         return redirect(url_for("settings.two_step_page"))
@@ -253,7 +256,7 @@ def recovery_codes() -> ResponseReturnValue:
     form = ask_identity(IdentityForm(prefix="twostep"))
     if not auth.user().totp_secret:
         return redirect(url_for("settings.index"))
-    if form.validate_on_submit() and identity_confirmed(form, "new recovery codes"):
+    if form.validate_on_submit() and identity_confirmed(form, log_detail(N_("new recovery codes"))):
         db = get_session()
         codes = two_step.new_recovery_codes(db, auth.user_id())
         record(db, auth.user_id(), "recovery_codes_renewed", "", auth.client_ip())
@@ -266,7 +269,9 @@ def recovery_codes() -> ResponseReturnValue:
 def two_step_off() -> ResponseReturnValue:
     """Turn two-step sign-in off, after your password or a code."""
     form = ask_identity(IdentityForm(prefix="twostep"))
-    if form.validate_on_submit() and identity_confirmed(form, "turning two-step sign-in off"):
+    if form.validate_on_submit() and identity_confirmed(
+        form, log_detail(N_("turning two-step sign-in off"))
+    ):
         db = get_session()
         two_step.turn_off(db, auth.user())
         record(db, auth.user_id(), "two_step_disabled", "", auth.client_ip())
@@ -280,7 +285,9 @@ def two_step_off() -> ResponseReturnValue:
 def delete_account() -> ResponseReturnValue:
     """Delete your account and everything in it, after your password (or a code)."""
     form = ask_identity(DeleteAccountForm(prefix="delete"))
-    if form.validate_on_submit() and identity_confirmed(form, "deleting the account"):
+    if form.validate_on_submit() and identity_confirmed(
+        form, log_detail(N_("deleting the account"))
+    ):
         db = get_session()
         user_id = auth.user_id()
         current_app.logger.warning("Account %s deleted by its user", user_id)

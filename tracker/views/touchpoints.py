@@ -8,8 +8,9 @@ from tracker import auth
 from tracker.auth import client_ip
 from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, TouchpointForm
+from tracker.i18n import log_detail
 from tracker.models import Touchpoint
-from tracker.services import ServiceError
+from tracker.services import N_, ServiceError
 from tracker.services.security import record
 from tracker.services.touchpoints import (
     TouchpointData,
@@ -18,6 +19,7 @@ from tracker.services.touchpoints import (
     update_touchpoint,
 )
 from tracker.views.helpers import contact_choices, event_choices, get_owned_or_404, safe_next
+from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.vocabulary import TOUCHPOINT_KINDS
 from tracker.web import db_int, error_message, today
 
@@ -42,13 +44,13 @@ def _data(form: TouchpointForm) -> TouchpointData:
 def _edit(touchpoint: Touchpoint | None) -> str | Response:
     session = get_session()
     form = TouchpointForm()
-    if request.method == "GET" and touchpoint is not None:
+    if form.fresh and touchpoint is not None:
         form.contacts.data = [contact.id for contact in touchpoint.contacts]
         for name in ("kind", "occurred_on", "occurred_at", "summary", "notes", "follow_up_on"):
             getattr(form, name).data = getattr(touchpoint, name)
         form.initiated_by.data = touchpoint.initiated_by or ""
         form.event.data = touchpoint.event_id
-    elif request.method == "GET":
+    elif form.fresh:
         form.contacts.data = request.args.getlist("contact", type=db_int)
         if request.args.get("kind") in TOUCHPOINT_KINDS:
             form.kind.data = request.args["kind"]
@@ -58,25 +60,36 @@ def _edit(touchpoint: Touchpoint | None) -> str | Response:
     query = (form.contacts_query.data or "") if finding else ""
     form.contacts.choices = contact_choices(session, list(form.contacts.data or []), query)
     form.event.choices = event_choices(session, form.event.data, _("No event"))
+    give_token(form)
     if not finding and form.validate_on_submit():
+        if touchpoint is None and (done := saved_before(form)) is not None:
+            return done
+        submission = None
         data = _data(form)
         session = write_session()
         try:
             if touchpoint is None:
+                submission = spend_token(form)
                 touchpoint = create_touchpoint(session, auth.user_id(), data, today())
                 message = _("Touchpoint logged.")
             else:
                 update_touchpoint(session, touchpoint, data, today())
                 message = _("Touchpoint saved.")
+        except AlreadySpent:
+            session.rollback()
+            return saved_before(form) or redirect(url_for("home.index"))
         except ServiceError as error:
             session.rollback()
             form.form_errors.append(error_message(error))
         else:
-            session.commit()
-            flash(message, "success")
             # Back to the person the form was opened with (the first one picked).
             first = (form.contacts.data or [touchpoint.contacts[0].id])[0]
-            return redirect(safe_next(url_for("contacts.detail", contact_id=first)))
+            target = safe_next(url_for("contacts.detail", contact_id=first))
+            if submission is not None:
+                lead_to(submission, target)
+            session.commit()
+            flash(message, "success")
+            return redirect(target)
     return render_template("touchpoints/form.html", form=form, touchpoint=touchpoint)
 
 
@@ -104,7 +117,8 @@ def delete(touchpoint_id: int) -> str | Response:
     if form.validate_on_submit():
         session = write_session()
         delete_touchpoint(session, touchpoint, today())
-        record(session, auth.user_id(), "deletion", f"touchpoint {touchpoint.id}", client_ip())
+        detail = log_detail(N_("touchpoint %(id)s"), id=touchpoint.id)
+        record(session, auth.user_id(), "deletion", detail, client_ip())
         session.commit()
         flash(_("The touchpoint was moved to the trash."), "success")
         return redirect(back)

@@ -23,9 +23,10 @@ from tracker import auth, jobs
 from tracker.db import get_session, write_session
 from tracker.exporters.vcard import Version
 from tracker.forms import ConfirmForm, ExportForm, ImportConfirmForm, ImportForm, clean
+from tracker.i18n import format_day, log_detail
 from tracker.importers import Card, ImportFormatError, Problem
 from tracker.models import Contact, ImportDraft, Tag, contact_tags
-from tracker.services import exports
+from tracker.services import N_, exports
 from tracker.services.contacts import delete_contacts
 from tracker.services.imports import Plan, apply, plan
 from tracker.services.security import record
@@ -186,10 +187,11 @@ def confirm(draft_id: int) -> ResponseReturnValue:
         return redirect(url_for("transfer.draft", draft_id=draft_id))
     preview = json.loads(found.summary or "{}")
     policy = form.duplicates.data or "merge"
-    batch_name = f"import {today().isoformat()} #{found.id}"
+    batch_name = _("import %(date)s #%(number)d", date=format_day(today()), number=found.id)
     size = preview.get("new_count", 0) + preview.get("duplicate_count", 0)
     if size > SYNC_LIMIT:
-        record(session, auth.user_id(), "import", f"{size} records, on a thread", auth.client_ip())
+        detail = log_detail(N_("%(count)d records, on a thread"), count=size)
+        record(session, auth.user_id(), "import", detail, auth.client_ip())
         found.status = "running"
         session.commit()
         jobs.start(current_app._get_current_object(), found.id, policy, batch_name, today())  # type: ignore[attr-defined]
@@ -208,8 +210,13 @@ def confirm(draft_id: int) -> ResponseReturnValue:
         session,
         auth.user_id(),
         "import",
-        f"{found.filename}: {summary.created} new, {summary.merged} merged, "
-        f"{summary.skipped} skipped",
+        log_detail(
+            N_("%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped"),
+            file=found.filename,
+            created=summary.created,
+            merged=summary.merged,
+            skipped=summary.skipped,
+        ),
         auth.client_ip(),
     )
     session.commit()
@@ -238,10 +245,20 @@ def delete_batch(tag_id: int) -> ResponseReturnValue:
         deleted = delete_contacts(session, auth.user_id(), ids, today())
         name = tag.name
         record(
-            session, auth.user_id(), "deletion", f"{deleted} contacts of {name}", auth.client_ip()
+            session,
+            auth.user_id(),
+            "deletion",
+            log_detail(N_("%(count)d contacts of %(batch)s"), count=deleted, batch=name),
+            auth.client_ip(),
         )
         session.delete(tag)
-        record(session, auth.user_id(), "deletion", f"tag {name}", auth.client_ip())
+        record(
+            session,
+            auth.user_id(),
+            "deletion",
+            log_detail(N_("tag %(name)s"), name=name),
+            auth.client_ip(),
+        )
         session.commit()
         flash(
             _("%(count)d contacts of the import were moved to the trash.", count=deleted), "success"
@@ -255,7 +272,9 @@ def export() -> ResponseReturnValue:
     """Download your contacts as vCard or CSV, or the whole account as a JSON backup, after
     your password (or a code)."""
     form = ask_identity(ExportForm())
-    if form.validate_on_submit() and identity_confirmed(form, f"export {form.format.data}"):
+    if form.validate_on_submit() and identity_confirmed(
+        form, log_detail(N_("export %(format)s"), format=form.format.data)
+    ):
         user_id = auth.user_id()
         record(get_session(), user_id, "export", str(form.format.data), auth.client_ip())
         get_session().commit()

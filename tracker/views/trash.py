@@ -1,5 +1,8 @@
 """The trash: deleted contacts and touchpoints, restorable for 30 days."""
 
+import json
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -7,8 +10,9 @@ from flask_babel import gettext as _
 from tracker import auth
 from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm
+from tracker.i18n import TOUCHPOINT_KIND_LABELS, format_day, log_detail
 from tracker.models import TrashEntry
-from tracker.services import ServiceError
+from tracker.services import N_, ServiceError
 from tracker.services import trash as trash_service
 from tracker.services.security import record
 from tracker.web import error_message, today
@@ -22,6 +26,22 @@ def _own_entry(entry_id: int) -> TrashEntry:
     if entry is None or entry.user_id != auth.user_id():
         abort(404)
     return entry
+
+
+@bp.app_template_filter("trash_label")
+def entry_label(entry: TrashEntry) -> str:
+    """What a trash entry is, in the user's language: a contact's name; a touchpoint's
+    date, kind and people (the stored label spells the date and kind for logs)."""
+    if entry.kind != "touchpoint":
+        return entry.label
+    try:
+        payload = json.loads(entry.payload)
+        on = date.fromisoformat(payload["occurred_on"])
+        kind = TOUCHPOINT_KIND_LABELS[payload["kind"]]
+    except (ValueError, KeyError, TypeError):
+        return entry.label
+    names = entry.label.partition(" · ")[2]
+    return f"{format_day(on)} {kind} · {names}" if names else f"{format_day(on)} {kind}"
 
 
 @bp.route("")
@@ -48,9 +68,11 @@ def restore(entry_id: int) -> ResponseReturnValue:
             session.rollback()
             flash(error_message(error), "error")
             return redirect(url_for("trash.index"))
-        record(session, auth.user_id(), "restore", f"{kind} {label}", auth.client_ip())
+        message = N_("touchpoint %(name)s") if kind == "touchpoint" else N_("contact %(name)s")
+        detail = log_detail(message, name=entry_label(entry) if kind == "touchpoint" else label)
+        record(session, auth.user_id(), "restore", detail, auth.client_ip())
         session.commit()
-        flash(_("“%(label)s” is back.", label=label), "success")
+        flash(_("“%(label)s” is back.", label=entry_label(entry)), "success")
         if kind in ("contact", "merge", "import_merge"):
             return redirect(url_for("contacts.detail", contact_id=object_id))
     return redirect(url_for("trash.index"))
