@@ -263,6 +263,8 @@ def test_the_bench_measures_every_page(app, user, bench):
     imported = bench.bench_import(app, user, cards=50)
     assert imported["first"]["created"] == 50
     assert imported["again"] == {**imported["again"], "created": 0, "merged": 50}
+    assert imported["first"]["write_transactions"] >= 3  # claim, tags, a batch, the end
+    assert imported["first"]["longest_write_ms"] > 0
     result["import"] = imported
     result["dataset"] = {
         "contacts": 30,

@@ -3,7 +3,7 @@
 import json
 import sqlite3
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -16,16 +16,17 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker import jobs
 from tracker.dates import today_in
-from tracker.db import database, write_transaction
+from tracker.db import database, read_transaction, write_transaction
 from tracker.i18n import localize_digest
 from tracker.importers import Problem
 from tracker.models import User
 from tracker.seeding import seed_command
-from tracker.services import ServiceError, exports
+from tracker.services import ServiceError, exports, import_jobs
 from tracker.services.derived import recompute_stale, recompute_user
 from tracker.services.digest import as_text, digest
-from tracker.services.imports import POLICIES, apply, plan
+from tracker.services.imports import POLICIES, Plan, Summary, plan
 from tracker.services.restore import restore
 from tracker.services.security import record
 from tracker.services.trash import purge
@@ -191,42 +192,59 @@ def _problem_line(problem: Problem) -> str:
 @with_appcontext
 def import_command(path: Path, email: str, duplicates: str, dry_run: bool) -> None:
     """Import a vCard, LinkedIn, Google Contacts or Eight file; nothing is written on error."""
-    with write_transaction() as session:
-        user = user_by_email(session, email)
+    data = path.read_bytes()
+    with read_transaction() as reader:  # reading and matching never hold the write lock
+        user = user_by_email(reader, email)
+        user_id, today = user.id, user_today(user)
         try:
-            found = plan(session, user.id, path.read_bytes())
+            found = plan(reader, user_id, data)
         except ServiceError as error:
             raise click.ClickException(str(error)) from error
-        for warning in found.result.warnings:
-            click.echo(f"warning: {_problem_line(warning)}", err=True)
-        if found.errors:
-            for problem in found.errors:
-                click.echo(f"error: {_problem_line(problem)}", err=True)
-            session.rollback()
-            raise click.ClickException(
-                f"{len(found.errors)} records cannot be imported; nothing was written."
-            )
-        click.echo(
-            f"{len(found.new)} new, {len(found.duplicates)} likely duplicates, "
-            f"{found.merged_in_file} folded together in the file."
+    for warning in found.result.warnings:
+        click.echo(f"warning: {_problem_line(warning)}", err=True)
+    if found.errors:
+        for problem in found.errors:
+            click.echo(f"error: {_problem_line(problem)}", err=True)
+        raise click.ClickException(
+            f"{len(found.errors)} records cannot be imported; nothing was written."
         )
-        if dry_run:
-            session.rollback()
-            click.echo("Dry run: nothing was written.")
-            return
-        summary = apply(
-            session,
-            user.id,
-            found,
-            policy=duplicates,
-            batch_name=f"import {user_today(user).isoformat()} {path.name}",
-            today=user_today(user),
-        )
-        record(session, user.id, "import", f"{path.name}: {summary.created} new (command line)")
+    click.echo(
+        f"{len(found.new)} new, {len(found.duplicates)} likely duplicates, "
+        f"{found.merged_in_file} folded together in the file."
+    )
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+        return
+    summary = _run_import(user_id, path.name, data, found, duplicates, today)
     click.echo(
         f"Imported: {summary.created} created, {summary.merged} merged, {summary.skipped} skipped;"
         f" tagged “{summary.tag_name}”."
     )
+
+
+def _run_import(
+    user_id: int, name: str, data: bytes, found: Plan, policy: str, today: date
+) -> Summary:
+    """Run an import as the web does (a job in its row, written in batches), here inline."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    size = {"new_count": len(found.new), "duplicate_count": len(found.duplicates)}
+    with write_transaction() as session:
+        draft = import_jobs.create_draft(session, user_id, name[:200], data, size)
+        try:
+            token = import_jobs.claim(
+                session, user_id, draft.id, policy, datetime.now(UTC), jobs.stale_after(app)
+            )
+        except import_jobs.ImportBusy as error:
+            raise click.ClickException(
+                f"Another import is running in this account (import #{error.draft_id}); "
+                "nothing was written. Try again when it is done."
+            ) from error
+        assert token is not None
+        record(session, user_id, "import", f"{name}: {sum(size.values())} records (command line)")
+    summary = jobs.run(app, draft.id, token, f"import {today.isoformat()} {name}", today)
+    if summary is None:
+        raise click.ClickException("The import failed; nothing was written (see the log).")
+    return summary
 
 
 @click.command("export")
@@ -240,16 +258,11 @@ def import_command(path: Path, email: str, duplicates: str, dry_run: bool) -> No
 @with_appcontext
 def export_command(email: str, fmt: str, output: Path | None) -> None:
     """Export contacts as vCard 4.0 or CSV, or the whole account as a JSON backup."""
-    with database().sessionmaker() as session:
-        user = user_by_email(session, email)
-        if fmt == "vcf":
-            body = exports.vcards(session, user.id)
-        elif fmt == "csv":
-            body = exports.csv_text(session, user.id)
-        else:
-            body = exports.backup_json(session, user)
-        record(session, user.id, "export", f"{fmt} (command line)")
-        session.commit()
+    with read_transaction() as reader:  # a long read, in one snapshot, never the write lock
+        user_id = user_by_email(reader, email).id
+        body = exports.export(reader, user_id, fmt, date.today().isoformat()).body
+    with write_transaction() as session:
+        record(session, user_id, "export", f"{fmt} (command line)")
     if output is None:
         click.echo(body, nl=False)
     else:
@@ -281,11 +294,16 @@ def restore_command(path: Path, email: str) -> None:
 @click.option("--days", type=int, default=None, help="Keep this many days (TRASH_DAYS by default).")
 @with_appcontext
 def purge_trash_command(days: int | None) -> None:
-    """Delete trash entries older than 30 days (or --days) for good."""
+    """Delete trash entries older than 30 days (or --days) for good, and what interrupted
+    imports had saved."""
     keep = days if days is not None else current_app.config["TRASH_DAYS"]
+    stale = jobs.stale_after(current_app)
     with write_transaction() as session:
         count = purge(session, timedelta(days=keep))
+        interrupted = import_jobs.recover_interrupted(session, datetime.now(UTC), stale)
     click.echo(f"Purged {count} trash entries older than {keep} days.")
+    if interrupted:
+        click.echo(f"Removed what {interrupted} interrupted imports had saved.")
 
 
 @click.command("backup")

@@ -1,11 +1,12 @@
 """Bringing contacts in (import with preview) and taking them out (exports and backup)."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     current_app,
@@ -16,16 +17,13 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
 
 from tracker import auth, jobs
-from tracker.db import get_session
+from tracker.db import get_session, read_transaction, write_transaction
 from tracker.forms import ConfirmForm, ExportForm, ImportConfirmForm, ImportForm, clean
 from tracker.importers import Card, ImportFormatError, Problem
-from tracker.models import ImportDraft, Tag, contact_tags
-from tracker.services import exports
-from tracker.services.contacts import delete_contacts
-from tracker.services.imports import Plan, apply, plan
+from tracker.services import ServiceError, exports, import_jobs
+from tracker.services.imports import Plan, plan
 from tracker.services.security import record
 from tracker.text import display_name
 from tracker.web import error_message, today
@@ -35,7 +33,6 @@ auth.require_login(bp)
 
 PREVIEW_ROWS = 100
 SYNC_LIMIT = 300  # more cards than this import on a thread, with a progress page
-DRAFT_LIFETIME = timedelta(days=1)
 
 
 def _problem(problem: Problem) -> dict[str, Any]:
@@ -81,28 +78,31 @@ def _card_line(card: Card) -> dict[str, Any]:
     }
 
 
-def _own_draft(draft_id: int) -> ImportDraft:
-    draft = get_session().get(ImportDraft, draft_id)
-    if draft is None or draft.user_id != auth.user_id():
+def _own_draft(draft_id: int) -> import_jobs.ImportDraft:
+    draft = import_jobs.owned_draft(get_session(), auth.user_id(), draft_id)
+    if draft is None:
         abort(404)
     return draft
 
 
-def _batches() -> list[tuple[Tag, int]]:
-    rows = get_session().execute(
-        select(Tag, func.count(contact_tags.c.contact_id))
-        .outerjoin(contact_tags, contact_tags.c.tag_id == Tag.id)
-        .where(Tag.user_id == auth.user_id(), Tag.imported_at.is_not(None))
-        .group_by(Tag.id)
-        .order_by(Tag.imported_at.desc())
-    )
-    return [(tag, count) for tag, count in rows]
+def _app() -> Flask:
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+def _running() -> import_jobs.ImportDraft | None:
+    """The account's running import, to point to it."""
+    now = datetime.now(UTC)
+    return import_jobs.running_import(get_session(), auth.user_id(), now, jobs.stale_after(_app()))
+
+
+def _end_request_transaction() -> None:
+    """End the request's transaction before long work, so that it holds no lock meanwhile."""
+    get_session().commit()
 
 
 @bp.route("/import", methods=["GET", "POST"])
 def upload() -> ResponseReturnValue:
     """Upload a vCard or CSV file (LinkedIn, Google Contacts, Eight) to preview it."""
-    session = get_session()
     form = ImportForm()
     if form.validate_on_submit():
         data = form.file.data.read()
@@ -110,27 +110,25 @@ def upload() -> ResponseReturnValue:
         if len(data) > limit:
             form.file.errors = [_("The file is larger than %(size)d MB.", size=limit // 1_000_000)]
         else:
+            _end_request_transaction()
             try:
-                found = plan(session, auth.user_id(), data)
+                # Reading and matching a large file is long: it reads in a snapshot.
+                with read_transaction() as reader:
+                    found = plan(reader, auth.user_id(), data)
             except ImportFormatError as error:
                 form.file.errors = [error_message(error)]
             else:
-                session.execute(
-                    delete(ImportDraft).where(
-                        ImportDraft.user_id == auth.user_id(),
-                        ImportDraft.created_at < datetime.now(UTC) - DRAFT_LIFETIME,
+                with write_transaction() as writer:
+                    draft = import_jobs.create_draft(
+                        writer,
+                        auth.user_id(),
+                        clean(form.file.data.filename or "")[:200],
+                        data,
+                        _preview(found),
                     )
-                )
-                draft = ImportDraft(
-                    user_id=auth.user_id(),
-                    filename=clean(form.file.data.filename or "")[:200],
-                    data=data,
-                    summary=json.dumps(_preview(found), ensure_ascii=False),
-                )
-                session.add(draft)
-                session.commit()
                 return redirect(url_for("transfer.draft", draft_id=draft.id))
-    return render_template("transfer/import.html", form=form, batches=_batches())
+    batches = import_jobs.batches(get_session(), auth.user_id())
+    return render_template("transfer/import.html", form=form, batches=batches, running=_running())
 
 
 @bp.route("/import/<int:draft_id>")
@@ -140,47 +138,47 @@ def draft(draft_id: int) -> ResponseReturnValue:
     data = json.loads(found.summary or "{}")
     if found.status == "previewed":
         return render_template(
-            "transfer/preview.html", draft=found, preview=data, form=ImportConfirmForm()
+            "transfer/preview.html",
+            draft=found,
+            preview=data,
+            form=ImportConfirmForm(),
+            running=_running(),
         )
-    if found.status == "running" and not jobs.interrupted(found):
-        progress = jobs.progress_of(found.id)
+    now = datetime.now(UTC)
+    interrupted = import_jobs.is_interrupted(found, now, jobs.stale_after(_app()))
+    if found.status == "running" and not interrupted:
+        progress = import_jobs.progress_of(found)
         return render_template("transfer/progress.html", draft=found, progress=progress)
     return render_template(
-        "transfer/summary.html", draft=found, summary=data, interrupted=found.status == "running"
+        "transfer/summary.html", draft=found, summary=data, interrupted=interrupted
     )
 
 
 @bp.route("/import/<int:draft_id>/confirm", methods=["POST"])
 def confirm(draft_id: int) -> ResponseReturnValue:
-    """Import a previewed upload, all or nothing."""
+    """Import a previewed upload, all or nothing (one import at a time per account)."""
     session = get_session()
     found = _own_draft(draft_id)
     form = ImportConfirmForm()
-    if found.status not in ("previewed", "failed", "running") or not form.validate_on_submit():
+    if not form.validate_on_submit():
         return redirect(url_for("transfer.draft", draft_id=draft_id))
-    if found.status == "running" and not jobs.interrupted(found):
-        return redirect(url_for("transfer.draft", draft_id=draft_id))
-    preview = json.loads(found.summary or "{}")
+    app, user_id, now = _app(), auth.user_id(), datetime.now(UTC)
     policy = form.duplicates.data or "merge"
-    batch_name = f"import {today().isoformat()} #{found.id}"
-    size = preview.get("new_count", 0) + preview.get("duplicate_count", 0)
-    if size > SYNC_LIMIT:
-        record(session, auth.user_id(), "import", f"{size} records, on a thread", auth.client_ip())
-        found.status = "running"
-        session.commit()
-        jobs.start(current_app._get_current_object(), found.id, policy, batch_name, today())  # type: ignore[attr-defined]
+    try:
+        token = import_jobs.claim(session, user_id, draft_id, policy, now, jobs.stale_after(app))
+    except import_jobs.ImportBusy as busy:
+        flash(error_message(busy), "error")
         return redirect(url_for("transfer.draft", draft_id=draft_id))
-    summary = apply(
-        session,
-        auth.user_id(),
-        plan(session, auth.user_id(), found.data),
-        policy=policy,
-        batch_name=batch_name,
-        today=today(),
-    )
-    found.status, found.tag_id, found.data = "done", summary.tag_id, b""
-    found.summary = json.dumps(summary.as_dict())
-    session.commit()
+    if token is None:  # done, or running already
+        return redirect(url_for("transfer.draft", draft_id=draft_id))
+    size = found.total_count
+    record(session, user_id, "import", f"{size} records", auth.client_ip())
+    _end_request_transaction()
+    batch_name = f"import {today().isoformat()} #{draft_id}"
+    if size > SYNC_LIMIT:
+        jobs.start(app, draft_id, token, batch_name, today())
+    else:
+        jobs.run(app, draft_id, token, batch_name, today())
     return redirect(url_for("transfer.draft", draft_id=draft_id))
 
 
@@ -188,23 +186,19 @@ def confirm(draft_id: int) -> ResponseReturnValue:
 def delete_batch(tag_id: int) -> ResponseReturnValue:
     """Delete every contact an import brought in, after confirmation."""
     session = get_session()
-    tag = session.get(Tag, tag_id)
-    if tag is None or tag.user_id != auth.user_id() or tag.imported_at is None:
+    found = import_jobs.owned_batch(session, auth.user_id(), tag_id)
+    if found is None:
         abort(404)
-    ids = list(
-        session.scalars(select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag.id))
-    )
+    tag, ids = found
     form = ConfirmForm()
     if form.validate_on_submit():
-        deleted = delete_contacts(session, auth.user_id(), ids, today())
+        try:
+            name, deleted = import_jobs.delete_batch(session, auth.user_id(), tag_id, today())
+        except ServiceError:
+            abort(404)
         record(
-            session,
-            auth.user_id(),
-            "deletion",
-            f"{deleted} contacts of {tag.name}",
-            auth.client_ip(),
+            session, auth.user_id(), "deletion", f"{deleted} contacts of {name}", auth.client_ip()
         )
-        session.delete(tag)
         session.commit()
         flash(
             _("%(count)d contacts of the import were moved to the trash.", count=deleted), "success"
@@ -218,30 +212,13 @@ def export() -> ResponseReturnValue:
     """Download your contacts as vCard or CSV, or the whole account as a JSON backup."""
     form = ExportForm()
     if form.validate_on_submit():
-        session = get_session()
-        user = auth.user()
-        stamp = today().isoformat()
-        if form.format.data == "vcf":
-            body, mimetype, name = (
-                exports.vcards(session, user.id),
-                "text/vcard",
-                f"jinmyaku-{stamp}.vcf",
-            )
-        elif form.format.data == "csv":
-            body, mimetype, name = (
-                exports.csv_text(session, user.id),
-                "text/csv",
-                f"jinmyaku-{stamp}.csv",
-            )
-        else:
-            body, mimetype, name = (
-                exports.backup_json(session, user),
-                "application/json",
-                f"jinmyaku-backup-{stamp}.json",
-            )
-        record(session, user.id, "export", str(form.format.data), auth.client_ip())
-        session.commit()
-        response = Response(body, mimetype=mimetype)
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        user_id, fmt = auth.user_id(), str(form.format.data)
+        record(get_session(), user_id, "export", fmt, auth.client_ip())
+        _end_request_transaction()
+        # A large account takes seconds to export: it reads in a snapshot of its own.
+        with read_transaction() as reader:
+            download = exports.export(reader, user_id, fmt, today().isoformat())
+        response = Response(download.body, mimetype=download.mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
         return response
     return render_template("transfer/export.html", form=form)
