@@ -68,6 +68,7 @@ IGNORED_STATEMENTS = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")
 CONTACT_PAGES = 20  # the contacts with the most touchpoints, visited in turn
 POSTING_CONTACTS = 50  # contacts spread over the list, logged with in turn
 SEARCH = "やま"
+PHONE_SEARCH = "452-63"  # a run of a phone number's digits, with a hyphen as typed
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ PAGES = (
     Page("dashboard", "Dashboard `/`", True, "cold_list"),
     Page("contacts", "Contact list `/contacts`", True, "list_first_page"),
     Page("search", f"Search `/contacts?q={SEARCH}`", True, "list_search"),
+    Page("phone_search", f"Search by phone `/contacts?q={PHONE_SEARCH}`", True),
     Page("last_touch", "By last touch `/contacts?sort=last_touch`", True, "list_last_touch"),
     Page(
         "going_cold",
@@ -258,6 +260,7 @@ def page_requests(app: Flask, user_id: int, today: date) -> dict[str, Callable[.
         "dashboard": get("/"),
         "contacts": get("/contacts"),
         "search": get(f"/contacts?q={SEARCH}"),
+        "phone_search": get(f"/contacts?q={PHONE_SEARCH}"),
         "last_touch": get("/contacts?sort=last_touch"),
         "going_cold": get("/contacts?warmth=going_cold&sort=overdue"),
         "contact": contact,
@@ -793,7 +796,7 @@ def targets_text() -> list[str]:
         f"+ {FLOOR_SLACK_MS:.0f} ms.",
         "",
         "✅ meets / ❌ misses the target shown next to it; — means no target applies. The list "
-        "target is applied to all four contact-list variants; the solo tier, the review and "
+        "target is applied to all five contact-list variants; the solo tier, the review and "
         "the places report have no latency target; only the dashboard and the lists have a "
         "raw-SQL floor.",
     ]

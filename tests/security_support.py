@@ -30,6 +30,7 @@ from tests.conftest import PASSWORD, log_in, make_config
 from tracker import create_app
 from tracker.db import database, write_transaction
 from tracker.models import User
+from tracker.services.tokens import create_token
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -44,6 +45,7 @@ ID_KINDS = {
     "tag_id": "tag",
     "draft_id": "draft",
     "entry_id": "trash entry",
+    "token_id": "api token",
 }
 # URL variables that are not row ids: what fills them, and why.
 OTHER_VARIABLES = {
@@ -51,7 +53,37 @@ OTHER_VARIABLES = {
     "token": "the calendar feed's secret address (filled with the user's own token)",
 }
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-SKIPPED_ENDPOINTS = {"static": "public files, no account, no database"}
+SKIPPED_ENDPOINTS = {
+    "static": "public files, no account, no database",
+    # Programs' routes: a token on every request, no cookie, no form, so no CSRF token;
+    # their sign-in, isolation and errors are tested in test_api.py, test_carddav.py and by
+    # schemathesis (test_api_schemathesis.py).
+    **{
+        endpoint: "token-authenticated API"
+        for endpoint in (
+            "api.contacts",
+            "api.create",
+            "api.contact",
+            "api.update",
+            "api.archive",
+            "api.touchpoints",
+            "api.log_touchpoint",
+            "api.touchpoint",
+            "api.referrals",
+            "api.add_referral",
+            "api.referral",
+            "api.events",
+            "api.add_event",
+            "api.event",
+            "api.morning_digest",
+            "api-docs.openapi_json",
+        )
+    },
+    **{
+        endpoint: "CardDAV, token-authenticated"
+        for endpoint in ("carddav.well_known", "carddav.root", "carddav.dav")
+    },
+}
 
 _VARIABLE = re.compile(r"<(?:(?P<converter>[a-zA-Z_]\w*)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 
@@ -496,6 +528,8 @@ def populate(app: Flask, client: FlaskClient, user: User, make: Factories, tag: 
         assert session.get(type(first), first.id) is not None
     assert plain and batches
     trash = owned_ids(app, "trash_entries", user.id)
+    with write_transaction(app) as session:
+        api_token, _secret = create_token(session, user.id, f"{tag} phone")
     return Owned(
         user=user,
         ids={
@@ -506,6 +540,7 @@ def populate(app: Flask, client: FlaskClient, user: User, make: Factories, tag: 
             "tag": [plain[0], batches[0]],
             "draft": [previewed, done],
             "trash entry": trash,
+            "api token": [api_token.id],
         },
         calendar_token=token,
         contact_names=[f"{tag}山田", f"{tag}佐藤"],
@@ -615,6 +650,7 @@ KIND_TABLES = {
     "tag": "tags",
     "draft": "import_drafts",
     "trash entry": "trash_entries",
+    "api token": "api_tokens",
 }
 
 

@@ -32,6 +32,8 @@ from tests.security_support import (
     vcard,
     vcard_value,
 )
+from tracker.db import write_transaction
+from tracker.services.tokens import create_token
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -251,6 +253,9 @@ def store_everywhere(app: Flask, client: FlaskClient, user: Any, s: Stored) -> l
         headers={"User-Agent": s("user agent"), "X-Forwarded-For": s("forwarded for")[:40]},
     )
     set_calendar_token(app, user, "calendar-token-for-escaping-0123456789")
+    # A token for phone sync, named with the payload (Settings and its revoke page show it).
+    with write_transaction(app) as session:
+        create_token(session, user.id, s("token name")[:100])
     return seen
 
 

@@ -10,7 +10,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: config, database, languages, login, views and commands."""
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
 
-    from tracker import auth, cli, config, db, i18n, views, web
+    from tracker import api, auth, cli, config, db, i18n, views, web
 
     config.load(app, test_config)
     db.init_app(app)
@@ -18,5 +18,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     web.init_app(app)
     views.register(app)
+    api.init_app(app)
     cli.register(app)
     return app

@@ -29,6 +29,7 @@ from tracker.services.digest import as_text, digest
 from tracker.services.imports import POLICIES, Plan, Summary, plan
 from tracker.services.restore import restore
 from tracker.services.security import record
+from tracker.services.tokens import create_token
 from tracker.services.trash import purge
 from tracker.services.users import create_user, find_by_email
 
@@ -46,6 +47,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(purge_trash_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(seed_command)
+    app.cli.add_command(create_token_command)
 
 
 def user_by_email(session: Session, email: str) -> User:
@@ -146,6 +148,22 @@ def create_user_command(email: str, name: str, language: str | None, password_st
     except ServiceError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created the account {user.email}.")
+
+
+@click.command("create-token")
+@click.option("--user", "email", required=True, help="The account the token acts for.")
+@click.option("--name", required=True, help="What uses it: a phone, a script.")
+@with_appcontext
+def create_token_command(email: str, name: str) -> None:
+    """Make a token for the JSON API or phone sync and print it (it is shown only once)."""
+    try:
+        with write_transaction() as session:
+            user = user_by_email(session, email)
+            _token, secret = create_token(session, user.id, name)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(secret)
+    click.echo("Keep it now: it is not shown again. Revoke it in Settings.", err=True)
 
 
 @click.command("recompute")

@@ -24,7 +24,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Requests that only read; PROPFIND and REPORT are how CardDAV clients read.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"})
 # Made by migrations alone, not by the models: the search index of 0006 (and the FTS5
 # table's shadow tables) and 0007's index on an expression, which SQLite cannot reflect.
 # Autogenerate and the schema test leave them alone.

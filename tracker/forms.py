@@ -2,6 +2,7 @@
 at the length its column holds."""
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -27,7 +28,9 @@ from wtforms import (
 from wtforms.validators import AnyOf, EqualTo, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker import fields
 from tracker.dates import parse_date
+from tracker.fields import LONG_TEXT_LEN, NAME_LEN, ORG_LEN
 from tracker.i18n import (
     EVENT_KIND_LABELS,
     INITIATOR_LABELS,
@@ -38,16 +41,8 @@ from tracker.i18n import (
     STAGE_LABELS,
     TOUCHPOINT_KIND_LABELS,
 )
-from tracker.models import (
-    CADENCE_LEN,
-    EMAIL_LEN,
-    LABEL_LEN,
-    LONG_TEXT_LEN,
-    METHOD_LEN,
-    NAME_LEN,
-    ORG_LEN,
-    SHORT_TEXT_LEN,
-)
+from tracker.method_values import normal_email, normal_phone
+from tracker.models import CADENCE_LEN, EMAIL_LEN, LABEL_LEN, METHOD_LEN, SHORT_TEXT_LEN
 from tracker.services.users import PASSWORD_MAX, PASSWORD_MIN
 from tracker.text import storable
 from tracker.web import db_int, today
@@ -62,9 +57,24 @@ def clean(value: Any) -> Any:
     return value
 
 
+def text_filter(function: Callable[[str], str]) -> Callable[[Any], Any]:
+    """A form filter applying a text function to a field's text (and leaving None alone)."""
+    return lambda value: function(value) if isinstance(value, str) else value
+
+
 class Text(StringField):
-    def __init__(self, label: Any = None, validators: Any = None, *, max: int, **kw: Any):
-        super().__init__(label, [*(validators or []), Length(max=max)], filters=[clean], **kw)
+    def __init__(
+        self,
+        label: Any = None,
+        validators: Any = None,
+        *,
+        max: int,
+        filters: Any = (),
+        **kw: Any,
+    ):
+        super().__init__(
+            label, [*(validators or []), Length(max=max)], filters=[clean, *filters], **kw
+        )
 
 
 class LongText(TextAreaField):
@@ -144,23 +154,47 @@ class MethodForm(Form):
     value = Text(_l("Value"), max=METHOD_LEN)
 
 
-class ContactForm(FlaskForm):
-    family_name = Text(_l("Family name"), max=NAME_LEN, render_kw={"autocomplete": "off"})
-    given_name = Text(_l("Given name"), max=NAME_LEN, render_kw={"autocomplete": "off"})
-    family_reading = Text(
-        _l("Family name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"}
+def _field(spec: fields.FieldSpec) -> Any:
+    """The form field a contact field is edited with."""
+    label = _l(spec.label)
+    if spec.kind == "date":
+        return LenientDateField(label)
+    if spec.kind == "text":
+        return LongText(label, max=spec.length)
+    return Text(
+        label, max=spec.length, render_kw=None if spec.autocomplete else {"autocomplete": "off"}
     )
-    given_reading = Text(_l("Given name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"})
-    company = Text(_l("Company"), max=ORG_LEN)
-    department = Text(_l("Department"), max=ORG_LEN)
-    title = Text(_l("Title"), max=ORG_LEN)
+
+
+def _add_fields(form: type, specs: tuple[fields.FieldSpec, ...]) -> None:
+    """Give a form class a field for each of these contact fields (in their order, before
+    the fields its subclasses declare)."""
+    for spec in specs:
+        setattr(form, spec.name, _field(spec))
+
+
+def field_values(form: Any, specs: tuple[fields.FieldSpec, ...]) -> dict[str, Any]:
+    """The contact fields' values a submitted form holds (an empty text as "")."""
+    return {spec.name: form[spec.name].data or spec.empty for spec in specs}
+
+
+class ContactFieldsForm(FlaskForm):
+    """The contact fields the full contact form edits (those marked editable)."""
+
+
+class CardFieldsForm(FlaskForm):
+    """The contact fields the quick card form asks (those marked on_card)."""
+
+
+_add_fields(ContactFieldsForm, fields.EDITABLE)
+_add_fields(CardFieldsForm, fields.ON_CARD)
+
+
+class ContactForm(ContactFieldsForm):
     methods = FieldList(
         FormField(MethodForm), label=_l("Contact details"), min_entries=2, max_entries=30
     )
-    expertise = LongText(_l("What they can help with"), max=2_000)
     tags = Text(_l("Tags"), max=TAGS_LEN, description=_l("Separate tags with commas."))
-    notes = LongText(_l("Notes"))
-    first_met_on = LenientDateField(_l("First met on"))
     stage = SelectField(_l("Stage"), choices=choices(STAGE_LABELS), default="card")
     cadence = Text(
         _l("Keep in touch every"),
@@ -173,7 +207,6 @@ class ContactForm(FlaskForm):
     introduced_by = RadioField(_l("Introduced by"), coerce=optional_int, validate_choice=True)
     introducer_query = Text(_l("Find the person who introduced them"), max=NAME_LEN)
     find_introducer = SubmitField(_l("Find"))
-    origin_note = Text(_l("Or, how you met"), max=ORG_LEN)
     save = SubmitField(_l("Save"))
 
     def validate_given_name(self, field: Any) -> None:
@@ -181,18 +214,19 @@ class ContactForm(FlaskForm):
             raise ValidationError(_l("Enter a family name or a given name."))
 
 
-class CardForm(FlaskForm):
-    family_name = Text(_l("Family name"), max=NAME_LEN, render_kw={"autocomplete": "off"})
-    given_name = Text(_l("Given name"), max=NAME_LEN, render_kw={"autocomplete": "off"})
-    family_reading = Text(
-        _l("Family name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"}
+class CardForm(CardFieldsForm):
+    email = Text(
+        _l("Email"),
+        max=METHOD_LEN,
+        filters=[text_filter(normal_email)],
+        render_kw={"type": "email", "autocomplete": "off"},
     )
-    given_reading = Text(_l("Given name reading"), max=NAME_LEN, render_kw={"autocomplete": "off"})
-    company = Text(_l("Company"), max=ORG_LEN)
-    department = Text(_l("Department"), max=ORG_LEN)
-    title = Text(_l("Title"), max=ORG_LEN)
-    email = Text(_l("Email"), max=METHOD_LEN, render_kw={"type": "email", "autocomplete": "off"})
-    phone = Text(_l("Phone"), max=METHOD_LEN, render_kw={"type": "tel", "autocomplete": "off"})
+    phone = Text(
+        _l("Phone"),
+        max=METHOD_LEN,
+        filters=[text_filter(normal_phone)],
+        render_kw={"type": "tel", "autocomplete": "off"},
+    )
     event = SelectField(_l("Event"), coerce=optional_int, validate_choice=True)
     new_event = Text(_l("Or a new event"), max=ORG_LEN)
     met_on = LenientDateField(_l("Date"), [InputRequired()])
@@ -250,6 +284,11 @@ class SettingsForm(FlaskForm):
     )
     time_zone = SelectField(_l("Time zone"), choices=timezone_choices)
     save = SubmitField(_l("Save"))
+
+
+class TokenForm(FlaskForm):
+    name = Text(_l("What will use it"), [InputRequired()], max=NAME_LEN)
+    create = SubmitField(_l("Make a token"))
 
 
 class QuickTouchForm(FlaskForm):

@@ -106,6 +106,8 @@ SECURITY_EVENT_LABELS = {
     "import": lazy_gettext("Import"),
     "deletion": lazy_gettext("Deleted"),
     "restore": lazy_gettext("Restored"),
+    "token_created": lazy_gettext("Token created"),
+    "token_revoked": lazy_gettext("Token revoked"),
 }
 INITIATOR_LABELS = {"me": lazy_gettext("I did"), "them": lazy_gettext("They did")}
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}

@@ -1,6 +1,7 @@
 """The tables, as typed SQLAlchemy 2 models. Every row belongs to one user."""
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -21,24 +22,26 @@ from sqlalchemy import (
 from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from tracker import text
+from tracker import method_values, text
 from tracker.db import Base
+from tracker.fields import BIRTHDAY_LEN, NAME_LEN, ORG_LEN
+from tracker.fields import LONG_TEXT_LEN as LONG_TEXT_LEN  # re-exported: others import it here
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-# Column sizes, shared by the forms so that a form never accepts what the table cannot hold.
-NAME_LEN = 100
-ORG_LEN = 200
+# Column sizes, shared by the forms so that a form never accepts what the table cannot hold
+# (a contact's own fields have theirs in tracker.fields).
 SHORT_TEXT_LEN = 300
-LONG_TEXT_LEN = 10_000
 EMAIL_LEN = 254
 METHOD_LEN = 500
 LABEL_LEN = 60
 TAG_LEN = 60
 CADENCE_LEN = 40
+# A card's file name and UID in the phone address book (phones use UUIDs, about 40).
+SYNC_NAME_LEN = 255
 
 
 class User(Base):
@@ -110,6 +113,9 @@ class Tag(Base):
 
 
 class Contact(Base):
+    """A person. Its own fields (names, work, notes…) are those of tracker.fields, written
+    out so that they are typed; tests/test_fields.py checks that the two agree."""
+
     __tablename__ = "contacts"
     __table_args__ = (
         # The lists show active contacts (archived_at IS NULL): with archived_at in the index
@@ -148,7 +154,7 @@ class Contact(Base):
     expertise: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     first_met_on: Mapped[date | None] = mapped_column(Date)
-    birthday: Mapped[str | None] = mapped_column(String(10))  # YYYY-MM-DD, or --MM-DD
+    birthday: Mapped[str | None] = mapped_column(String(BIRTHDAY_LEN))  # YYYY-MM-DD, or --MM-DD
     origin_event_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
@@ -177,7 +183,7 @@ class Contact(Base):
     strength_level: Mapped[float | None] = mapped_column(Float)
     # Derived from the names (tracker.text), kept by a before-flush hook.
     search_key: Mapped[str] = mapped_column(Text, default="")
-    sort_key: Mapped[str] = mapped_column(String(4 * NAME_LEN + 10), default="")
+    sort_key: Mapped[str] = mapped_column(String(text.SORT_KEY_LEN), default="")
 
     methods: Mapped[list["ContactMethod"]] = relationship(
         back_populates="contact",
@@ -197,25 +203,10 @@ class Contact(Base):
     def reading(self) -> str:
         return text.display_reading(self.family_reading, self.given_reading)
 
-    def name_parts(self) -> text.NameParts:
-        return text.NameParts(
-            family_name=self.family_name or "",
-            given_name=self.given_name or "",
-            family_reading=self.family_reading or "",
-            given_reading=self.given_reading or "",
-            company=self.company or "",
-            department=self.department or "",
-            title=self.title or "",
-            notes=self.notes or "",
-            expertise=self.expertise or "",
-            # An import batch's tag says where a contact came from, not who they are.
-            tags=tuple(tag.name for tag in self.tags if tag.imported_at is None),
-        )
-
     def refresh_keys(self) -> None:
-        parts = self.name_parts()
-        self.search_key = text.search_key(parts)
-        self.sort_key = text.sort_key(parts)[: 4 * NAME_LEN + 10]
+        # An import batch's tag says where a contact came from, not who they are.
+        tags = (tag.name for tag in self.tags if tag.imported_at is None)
+        self.search_key, self.sort_key = text.contact_keys(self, tags)
 
 
 class CardImage(Base):
@@ -232,10 +223,21 @@ class CardImage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+def _method_search_key(context: Any) -> str:
+    """A method's search key from the kind and value it is inserted with (an ORM or a bulk
+    insert alike)."""
+    row = context.get_current_parameters()
+    return method_values.search_key(row["kind"], row["value"])
+
+
 class ContactMethod(Base):
     """An email address, phone number, postal address or web address, with its label."""
 
     __tablename__ = "contact_methods"
+    # The contact search reads the keys from this index alone, without the rows.
+    __table_args__ = (
+        Index("ix_contact_methods_search_key_contact_id", "search_key", "contact_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(
@@ -245,6 +247,10 @@ class ContactMethod(Base):
     label: Mapped[str] = mapped_column(String(LABEL_LEN), default="")
     value: Mapped[str] = mapped_column(String(METHOD_LEN))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # What the contact search looks in: a phone's digits, an email in lower case.
+    search_key: Mapped[str] = mapped_column(
+        String(METHOD_LEN), default=_method_search_key, server_default=""
+    )
 
     contact: Mapped[Contact] = relationship(back_populates="methods")
 
@@ -457,3 +463,39 @@ class TrashEntry(Base):
     label: Mapped[str] = mapped_column(String(SHORT_TEXT_LEN), default="")
     deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     payload: Mapped[str] = mapped_column(Text)  # JSON: the object and everything attached
+
+
+class ApiToken(Base):
+    """A secret that lets a program (the JSON API, a phone's address book) act for a user.
+    Only its hash is kept: the token itself is shown once, when it is made."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SyncedCard(Base):
+    """The card a phone last uploaded for a contact: where it lives in the address book, its
+    UID, the text as sent, and the properties the app has no field for (sent back as they
+    came, so a phone's edit the app cannot show is kept)."""
+
+    __tablename__ = "synced_cards"
+    __table_args__ = (UniqueConstraint("user_id", "href"), Index("ix_synced_cards_uid", "uid"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), unique=True
+    )
+    href: Mapped[str] = mapped_column(String(SYNC_NAME_LEN))
+    uid: Mapped[str] = mapped_column(String(SYNC_NAME_LEN))
+    raw: Mapped[str] = mapped_column(Text, default="")
+    extra: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

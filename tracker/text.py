@@ -3,19 +3,26 @@
 - ``display_name`` puts a name in the order its script expects: 山田 太郎, Jane Smith.
 - ``normalise`` folds text for search: NFKC (half-width ｶﾀｶﾅ and full-width ＡＢＣ become
   their usual forms), katakana to hiragana, case folded, spaces collapsed.
-- ``search_key`` is stored on each contact: its names, readings (also in romaji),
-  company, department, title, expertise, tags and notes, normalised, one per line.
+- ``search_key`` is stored on each contact: its names, readings (also in romaji), the
+  fields the specification marks for search (company, department, title, expertise,
+  notes) and its tags, normalised, one per line.
 - ``query_terms`` turns what a person typed into terms, each with the spellings to try:
   a romaji term such as ``yamada`` also looks for ``やまだ``.
 - ``sort_key`` orders a list as a Japanese address book does: names with a reading
   first in gojūon order, then Latin names A–Z by family name, then the rest by name.
+- ``contact_keys`` builds both from anything that has a contact's fields (a contact, an
+  imported card): the one builder the model and the imports share.
 """
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import jaconv
+
+from tracker import fields
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _LATIN_WORD = re.compile(r"^[a-z'\-]+$")
@@ -65,18 +72,16 @@ def romaji(kana: str) -> str:
     return str(jaconv.kana2alphabet(normalise(kana)))
 
 
-@dataclass(frozen=True)
-class NameParts:
-    family_name: str = ""
-    given_name: str = ""
-    family_reading: str = ""
-    given_reading: str = ""
-    company: str = ""
-    department: str = ""
-    title: str = ""
-    notes: str = ""
-    expertise: str = ""
+@dataclass
+class NameParts(fields.ContactFields):
+    """What the keys are made of: a contact's fields and the names of its tags."""
+
     tags: tuple[str, ...] = ()
+
+
+# The fields searched besides the names, which search_key spells several ways itself.
+_SEARCHED = tuple(spec.name for spec in fields.FIELDS if spec.search and spec.group != "name")
+SORT_KEY_LEN = 4 * fields.NAME_LEN + 10
 
 
 def search_key(parts: NameParts) -> str:
@@ -88,12 +93,8 @@ def search_key(parts: NameParts) -> str:
         reading,
         parts.family_reading + parts.given_reading,
         romaji(reading) if reading else "",
-        parts.company,
-        parts.department,
-        parts.title,
-        parts.expertise,
+        *(getattr(parts, name) for name in _SEARCHED),
         *parts.tags,
-        parts.notes,
     ]
     return "\n".join(normalise(line) for line in lines if line.strip())
 
@@ -134,3 +135,14 @@ def sort_key(parts: NameParts) -> str:
     if name and not has_cjk(name):
         return "1" + name
     return "2" + (name or normalise(parts.company))
+
+
+class Keys(NamedTuple):
+    search_key: str
+    sort_key: str
+
+
+def contact_keys(source: object, tags: Iterable[str]) -> Keys:
+    """The search and sort keys of anything with a contact's fields, and its tags' names."""
+    parts = NameParts(**fields.values(source), tags=tuple(tags))
+    return Keys(search_key(parts), sort_key(parts)[:SORT_KEY_LEN])

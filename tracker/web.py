@@ -16,7 +16,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
+from tracker.api.errors import API_PATH, from_exception, json_error
 from tracker.dates import today_in
+from tracker.method_values import tel_uri
 from tracker.services import ServiceError
 from tracker.services.dashboard import warmth_of
 
@@ -108,6 +110,35 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# Programs, not browsers, call these paths (the JSON API, CardDAV): they sign in on every
+# request with a token, so no cookie is read from them or set on them.
+MACHINE_PATHS = ("/api/", "/dav/", "/.well-known/")
+MACHINE_METHODS = frozenset({"PROPFIND", "PROPPATCH", "REPORT", "MKCOL", "MOVE"})
+
+
+def is_machine_request(environ: dict[str, Any]) -> bool:
+    path = str(environ.get("PATH_INFO", "")) + "/"
+    return path.startswith(MACHINE_PATHS) or environ.get("REQUEST_METHOD") in MACHINE_METHODS
+
+
+class NoCookies:
+    """WSGI middleware: requests to the machine paths neither send nor receive cookies."""
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if not is_machine_request(environ):
+            return self.wsgi_app(environ, start_response)
+        environ.pop("HTTP_COOKIE", None)
+
+        def start(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+            kept = [(name, value) for name, value in headers if name.lower() != "set-cookie"]
+            return start_response(status, kept, *args)
+
+        return self.wsgi_app(environ, start)
+
+
 def set_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -116,8 +147,9 @@ def set_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers["X-Request-Id"] = request_id()
-    signed_in = current_user and current_user.is_authenticated
-    if signed_in or request.endpoint in ("calendar.ics", "auth.login", "auth.setup"):
+    machine = is_machine_request(request.environ)
+    signed_in = not machine and current_user and current_user.is_authenticated
+    if signed_in or machine or request.endpoint in ("calendar.ics", "auth.login", "auth.setup"):
         headers["Cache-Control"] = "no-store"
     if current_app.config["PREFER_HTTPS"]:
         headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
@@ -130,6 +162,7 @@ def init_app(app: Flask) -> None:
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    app.wsgi_app = NoCookies(app.wsgi_app)  # type: ignore[method-assign]
     log_filter = RequestIdFilter()
     app.logger.addFilter(log_filter)
     for handler in app.logger.handlers:
@@ -155,6 +188,8 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         app.logger.info("%s %s %s", error.code, request.method, request.path)
+        if request.path.startswith(API_PATH):
+            return from_exception(error)
         return render_error(error.code)
 
     @app.errorhandler(Exception)
@@ -165,7 +200,10 @@ def init_app(app: Flask) -> None:
             request.path,
             exc_info=(type(error), error, error.__traceback__),
         )
+        if request.path.startswith(API_PATH):
+            return json_error(500, f"Nothing was saved (request {request_id()}).")
         return render_error(500)
 
     app.jinja_env.globals["today"] = today
     app.jinja_env.globals["warmth_of"] = lambda contact: warmth_of(contact, today())
+    app.jinja_env.filters["tel_uri"] = tel_uri

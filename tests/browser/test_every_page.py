@@ -23,6 +23,7 @@ from tracker.services.calendar import new_token
 from tracker.services.contacts import ContactData, MethodData, create_contact, delete_contact
 from tracker.services.events import EventData, create_event
 from tracker.services.referrals import ReferralData, create_referral
+from tracker.services.tokens import create_token
 from tracker.services.touchpoints import TouchpointData, create_touchpoint
 
 PNG = bytes.fromhex(
@@ -31,6 +32,8 @@ PNG = bytes.fromhex(
 )
 # Not HTML pages: a feed, a picture, JSON, files served as they are.
 NOT_PAGES = {"static", "calendar.ics", "contacts.card_image", "contacts.lookup_json"}
+# Programs' endpoints (the JSON API, its document, CardDAV): no HTML pages.
+MACHINE_BLUEPRINTS = ("api.", "api-docs.", "carddav.")
 # Pages that need query arguments: visited with them, below.
 QUERY_PAGES = {"contacts.merge_view"}
 SEVERE = {"serious", "critical"}
@@ -152,8 +155,10 @@ def populate(app, user: User) -> dict[str, Any]:
         )
         delete_contact(session, gone, TODAY)
         session.get(User, user.id).calendar_token = new_token()
+        token, _secret = create_token(session, user.id, "iPhone")
         tag = session.scalars(select(Tag)).first()
         ids.update(
+            token=token.id,
             contact=yamada.id,
             event=event.id,
             touchpoint=touchpoint.id,
@@ -208,6 +213,7 @@ def pages(app, ids: dict[str, Any]) -> list[tuple[str, str]]:
         "tag_id": ids["batch"],
         "draft_id": ids["draft"],
         "entry_id": ids["entry"],
+        "token_id": ids["token"],
     }
     found = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -215,6 +221,7 @@ def pages(app, ids: dict[str, Any]) -> list[tuple[str, str]]:
             "GET" not in rule.methods
             or rule.endpoint in NOT_PAGES | QUERY_PAGES
             or rule.endpoint.startswith("auth.")
+            or rule.endpoint.startswith(MACHINE_BLUEPRINTS)
         ):
             continue
         unknown = set(rule.arguments) - set(by_variable)

@@ -1,4 +1,5 @@
-"""vCard 4.0 (RFC 6350) that phones, address books and this app's own importer read back.
+"""vCard 4.0 (RFC 6350) that phones, address books and this app's own importer read back,
+or vCard 3.0 (RFC 2426) for the phones that want it (iPhones over CardDAV).
 
 Labels the standard knows (work, home, mobile, fax) go in TYPE; any other label goes on an
 Apple-style group (item1.TEL + item1.X-ABLabel), which Apple Contacts shows and the importer
@@ -69,11 +70,12 @@ def fold(line: str) -> str:
     return "\r\n ".join(_fold_ascii(line) if line.isascii() else _fold_text(line))
 
 
-def _name_lines(card: Card) -> Iterator[str]:
+def _name_lines(card: Card, version: str) -> Iterator[str]:
     readings = (card.family_reading, card.given_reading)
     # SORT-AS is a comma-separated list, so a comma inside a reading cannot stay there.
     sort_as = ",".join(reading.replace(",", " ") for reading in readings)
-    sort_param = f";SORT-AS={_param(sort_as)}" if any(readings) else ""
+    # vCard 3.0 has no SORT-AS: the X-PHONETIC lines below carry the readings there.
+    sort_param = f";SORT-AS={_param(sort_as)}" if any(readings) and version == "4.0" else ""
     yield f"N{sort_param}:{escape(card.family_name)};{escape(card.given_name)};;;"
     # FN is required; a company's card shows the company, as Apple Contacts does.
     full_name = display_name(card.family_name, card.given_name) or card.company
@@ -116,41 +118,52 @@ def _method_lines(methods: list[Method]) -> Iterator[str]:
         yield f"item{group}.X-ABLabel:{escape(method.label)}"
 
 
-def _birthday(value: str | None) -> str | None:
-    """The birthday in RFC 6350's basic form: 19801127, or --1127 without a year."""
+def _birthday(value: str | None, version: str) -> str | None:
+    """The birthday in RFC 6350's basic form: 19801127, or --1127 without a year; in 3.0,
+    1980-11-27, or Apple's 1604-11-27 marked as a year left out."""
     found = parse_birthday(value) if value else None
     if not found:
         return None
+    if version == "3.0":
+        return (
+            f";X-APPLE-OMIT-YEAR=1604:1604-{found[2:]}" if found.startswith("--") else f":{found}"
+        )
     if found.startswith("--"):
-        return "--" + found[2:].replace("-", "")
-    return found.replace("-", "")
+        return ":--" + found[2:].replace("-", "")
+    return ":" + found.replace("-", "")
 
 
-def _other_lines(card: Card) -> Iterator[str]:
+def _other_lines(card: Card, version: str) -> Iterator[str]:
     if card.notes:
         yield f"NOTE:{escape(card.notes)}"
     if card.tags:
         yield "CATEGORIES:" + ",".join(escape(tag) for tag in card.tags)
-    birthday = _birthday(card.birthday)
+    birthday = _birthday(card.birthday, version)
     if birthday:
-        yield f"BDAY:{birthday}"
+        yield f"BDAY{birthday}"
     if card.first_met_on:
         yield f"X-JINMYAKU-FIRST-MET-ON:{card.first_met_on.isoformat()}"
     if card.photo and card.photo_type in PHOTO_TYPES:
         data = base64.b64encode(card.photo).decode("ascii")
-        yield f"PHOTO:data:{card.photo_type};base64,{data}"
+        if version == "3.0":
+            yield f"PHOTO;ENCODING=b;TYPE={card.photo_type.split('/')[1].upper()}:{data}"
+        else:
+            yield f"PHOTO:data:{card.photo_type};base64,{data}"
 
 
-def _card_lines(card: Card) -> Iterator[str]:
+def _card_lines(card: Card, version: str) -> Iterator[str]:
     yield "BEGIN:VCARD"
-    yield "VERSION:4.0"
-    yield from _name_lines(card)
+    yield f"VERSION:{version}"
+    yield from _name_lines(card, version)
     yield from _organisation_lines(card)
     yield from _method_lines(card.methods)
-    yield from _other_lines(card)
+    yield from _other_lines(card, version)
     yield "END:VCARD"
 
 
-def write_vcards(cards: Iterable[Card]) -> str:
-    """The cards as one vCard 4.0 text, CRLF line endings, lines folded at 75 octets."""
-    return "".join(fold(line) + "\r\n" for card in cards for line in _card_lines(card))
+def write_vcards(cards: Iterable[Card], version: str = "4.0") -> str:
+    """The cards as one vCard text (4.0, or 3.0), CRLF line endings, lines folded at 75
+    octets."""
+    if version not in ("3.0", "4.0"):
+        raise ValueError(f"vCard version 3.0 or 4.0, not {version!r}")
+    return "".join(fold(line) + "\r\n" for card in cards for line in _card_lines(card, version))

@@ -1,8 +1,9 @@
 """The plain records an import produces: cards with their contact methods, and problems."""
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
+
+from tracker.fields import ContactFields
 
 # The kinds of contact method, as in ``tracker.vocabulary.METHOD_KINDS``.
 METHOD_KINDS = ("email", "phone", "address", "url")
@@ -19,21 +20,12 @@ class Method:
 
 
 @dataclass
-class Card:
-    """One person read from a file."""
+class Card(ContactFields):
+    """One person read from a file: a contact's fields (birthday "YYYY-MM-DD", or "--MM-DD"
+    when the year is unknown), with methods, tags and photo."""
 
-    family_name: str = ""
-    given_name: str = ""
-    family_reading: str = ""
-    given_reading: str = ""
-    company: str = ""
-    department: str = ""
-    title: str = ""
-    notes: str = ""
     methods: list[Method] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    first_met_on: date | None = None
-    birthday: str | None = None  # "YYYY-MM-DD", or "--MM-DD" when the year is unknown
     photo: bytes | None = None
     photo_type: str | None = None  # only "image/jpeg" or "image/png"
     record: int = 0  # 1-based record number in the file

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from tracker.fields import ContactFields
 from tracker.relationships import Referral as RuleReferral
 from tracker.relationships import Touch
 from tracker.seeding.data import (
@@ -86,31 +87,21 @@ TOUCHPOINTS_PER_CONTACT = 10  # when only --contacts is given
 # --- In-memory drafts --------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Person:
-    """One contact being drafted, with its history once it is known."""
+@dataclass(slots=True, kw_only=True)
+class Person(ContactFields):
+    """One contact being drafted (its fields, then how to reach it and where it was met),
+    with its history once it is known."""
 
     archetype: str
     western: bool
-    family_name: str = ""
-    given_name: str = ""
-    family_reading: str = ""
-    given_reading: str = ""
-    company: str = ""
-    department: str = ""
-    title: str = ""
-    expertise: str = ""
-    notes: str = ""
     email: str = ""
     phone: str = ""
-    first_met_on: date | None = None
     last_on: date | None = None
     shape: str = "plain"  # card variants: plain, with_note, no_touch, note_only
     touches_wanted: int = 0
     origin: str = "none"  # event, introducer, note, none
     origin_event: int | None = None  # index into the events
     introduced_by: int | None = None  # index into the people
-    origin_note: str = ""
     cadence: str | None = None
     tags: list[int] = field(default_factory=list)  # indexes into TAGS
     snoozed_until: date | None = None

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from tracker import fields
 from tracker import text as names
 from tracker.db import Base
-from tracker.models import NAME_LEN, Tag
+from tracker.models import Tag
 from tracker.relationships import evidence
 from tracker.seeding.data import HORIZON_DAYS, TAGS
 from tracker.seeding.generator import (
@@ -53,22 +54,7 @@ class SeedCounts:
 
 def name_keys(person: Person, tag_names: list[str]) -> dict[str, str]:
     """The search and sort keys Contact.refresh_keys would store (tags in name order)."""
-    parts = names.NameParts(
-        family_name=person.family_name,
-        given_name=person.given_name,
-        family_reading=person.family_reading,
-        given_reading=person.given_reading,
-        company=person.company,
-        department=person.department,
-        title=person.title,
-        notes=person.notes,
-        expertise=person.expertise,
-        tags=tuple(sorted(tag_names)),
-    )
-    return {
-        "search_key": names.search_key(parts),
-        "sort_key": names.sort_key(parts)[: 4 * NAME_LEN + 10],
-    }
+    return names.contact_keys(person, sorted(tag_names))._asdict()
 
 
 # --- Rows --------------------------------------------------------------------------------
@@ -105,19 +91,9 @@ def contact_rows(
             {
                 "id": person.id,
                 "user_id": user_id,
-                "family_name": person.family_name,
-                "given_name": person.given_name,
-                "family_reading": person.family_reading,
-                "given_reading": person.given_reading,
-                "company": person.company,
-                "department": person.department,
-                "title": person.title,
-                "expertise": person.expertise,
-                "notes": person.notes,
-                "first_met_on": person.first_met_on,
+                **fields.values(person),
                 "origin_event_id": _event_id(draft, person.origin_event),
                 "introduced_by_id": _person_id(draft, person.introduced_by),
-                "origin_note": person.origin_note,
                 "stage": stage,
                 "cadence": person.cadence,
                 "snoozed_until": person.snoozed_until,

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from tracker import fields
 from tracker.models import Contact, Event
 from tracker.services import N_, ServiceError
 from tracker.services.contacts import ContactData, MethodData, create_contact, owned
@@ -12,16 +13,12 @@ from tracker.services.events import find_or_create
 from tracker.services.touchpoints import TouchpointData, create_touchpoint
 
 
-@dataclass
-class CardData:
+@dataclass(kw_only=True)
+class CardData(fields.ContactFields):
+    """A card as the quick form gives it: the contact's fields (the form asks those marked
+    on_card), the day met, which becomes the contact's first_met_on, and what was said."""
+
     met_on: date
-    family_name: str = ""
-    given_name: str = ""
-    family_reading: str = ""
-    given_reading: str = ""
-    company: str = ""
-    department: str = ""
-    title: str = ""
     email: str = ""
     phone: str = ""
     event_id: int | None = None
@@ -54,14 +51,7 @@ def log_card_exchange(session: Session, user_id: int, card: CardData, today: dat
         user_id,
         today=today,
         data=ContactData(
-            family_name=card.family_name,
-            given_name=card.given_name,
-            family_reading=card.family_reading,
-            given_reading=card.given_reading,
-            company=card.company,
-            department=card.department,
-            title=card.title,
-            first_met_on=card.met_on,
+            **{**fields.values(card), "first_met_on": card.met_on},
             origin_event_id=event.id if event else None,
             stage="card",
             methods=[method for method in methods if method.value.strip()],

@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, union
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
-from tracker import text
+from tracker import fields, text
+from tracker.method_values import EMAIL_TERM, normal_email, normal_value, searched_digits
 from tracker.models import (
     TAG_LEN,
     CardImage,
@@ -43,17 +44,10 @@ class MethodData:
 
 
 @dataclass
-class ContactData:
-    family_name: str = ""
-    given_name: str = ""
-    family_reading: str = ""
-    given_reading: str = ""
-    company: str = ""
-    department: str = ""
-    title: str = ""
-    expertise: str = ""
-    notes: str = ""
-    first_met_on: date | None = None
+class ContactData(fields.ContactFields):
+    """A contact as a form gives it: its fields (those marked editable are written), where
+    they were met, its stage and cadence, methods and tags."""
+
     origin_event_id: int | None = None
     introduced_by_id: int | None = None
     origin_note: str = ""
@@ -117,29 +111,31 @@ def check_cadence(phrase: str | None) -> None:
 
 
 def _apply(session: Session, user_id: int, contact: Contact, data: ContactData) -> None:
-    for name in (
-        "family_name",
-        "given_name",
-        "family_reading",
-        "given_reading",
-        "company",
-        "department",
-        "title",
-        "expertise",
-        "notes",
-        "origin_note",
-    ):
-        setattr(contact, name, getattr(data, name).strip())
-    contact.first_met_on = data.first_met_on
+    for name, value in fields.values(data, fields.EDITABLE).items():
+        setattr(contact, name, value.strip() if isinstance(value, str) else value)
     contact.origin_event_id = data.origin_event_id
     contact.introduced_by_id = data.introduced_by_id
     contact.stage = data.stage
     contact.cadence = data.cadence.strip() or None
+    values = [(m, normal_value(m.kind, m.value)) for m in data.methods]
     contact.methods = [
-        ContactMethod(kind=m.kind, value=m.value.strip(), label=m.label.strip(), position=i)
-        for i, m in enumerate(m for m in data.methods if m.value.strip())
+        ContactMethod(kind=m.kind, value=value, label=m.label.strip(), position=i)
+        for i, (m, value) in enumerate(pair for pair in values if pair[1])
     ]
     contact.tags = tags_named(session, user_id, data.tags)
+
+
+def contact_data(contact: Contact) -> ContactData:
+    """A contact's current values, to change some of them and save the rest unchanged."""
+    return ContactData(
+        **fields.values(contact),
+        origin_event_id=contact.origin_event_id,
+        introduced_by_id=contact.introduced_by_id,
+        stage=contact.stage,
+        cadence=contact.cadence or "",
+        methods=[MethodData(m.kind, m.value, m.label) for m in contact.methods],
+        tags=[tag.name for tag in contact.tags],
+    )
 
 
 def create_contact(session: Session, user_id: int, data: ContactData, today: date) -> Contact:
@@ -254,12 +250,41 @@ MAX_QUERY = 200  # characters searched for, at most
 MAX_TERMS = 10
 
 
-def search_filter(query: str) -> list[Any]:
-    """WHERE clauses: every term of the query appears (in one of its spellings) in the key."""
-    clauses = []
-    for spellings in text.query_terms(query[:MAX_QUERY])[:MAX_TERMS]:
-        clauses.append(or_(*(sql.search_key_contains(s) for s in spellings)))
+def search_filter(query: str, *, methods: bool = True) -> list[Any]:
+    """WHERE clauses: every term of the query appears (in one of its spellings) in the key,
+    or (with ``methods``) in an email address, or, as digits, in a phone number; a query
+    that is a phone number with spaces (042 361 1234) is also looked for whole."""
+    query = query[:MAX_QUERY]
+    clauses: list[ColumnElement[bool]] = []
+    terms = text.query_terms(query)[:MAX_TERMS]
+    for spellings in terms:
+        keys = _method_keys(spellings[0]) if methods else []
+        if keys:
+            # One list of ids from both indexes: an OR of the key's test and the methods'
+            # would keep PostgreSQL from using the key's trigram index.
+            in_keys = [select(Contact.id).where(sql.search_key_contains(s)) for s in spellings]
+            clauses.append(Contact.id.in_(union(*in_keys, _having_a_method(keys))))
+        else:
+            clauses.append(or_(*(sql.search_key_contains(s) for s in spellings)))
+    whole = searched_digits(query) if methods and len(terms) > 1 else []
+    if whole:
+        return [or_(and_(*clauses), Contact.id.in_(_having_a_method(whole)))]
     return clauses
+
+
+def _having_a_method(keys: list[str]) -> Select:
+    """The ids of contacts with a method whose search key holds one of these."""
+    holding = or_(*(ContactMethod.search_key.contains(key, autoescape=True) for key in keys))
+    return select(ContactMethod.contact_id).where(holding)
+
+
+def _method_keys(term: str) -> list[str]:
+    """What a search term is looked for as in the methods' search keys: the digits of a
+    piece of a phone number, a piece of an email address."""
+    keys = searched_digits(term)
+    if EMAIL_TERM.match(term):
+        keys.append(normal_email(term).lower())
+    return list(dict.fromkeys(keys))
 
 
 @dataclass(frozen=True)

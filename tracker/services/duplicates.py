@@ -11,8 +11,8 @@ from datetime import date
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from tracker import fields
 from tracker.models import (
-    LONG_TEXT_LEN,
     CardImage,
     Contact,
     ContactMethod,
@@ -25,22 +25,15 @@ from tracker.services.derived import refresh_contacts
 from tracker.services.matching import Index, keys_for
 
 PAIR_LIMIT = 200
+# Filled from the contact that goes where the one that stays has nothing; texts the spec
+# joins (the notes) are joined instead.
 FILLED_FIELDS = (
-    "family_name",
-    "given_name",
-    "family_reading",
-    "given_reading",
-    "company",
-    "department",
-    "title",
-    "expertise",
-    "first_met_on",
-    "birthday",
+    *(spec.name for spec in fields.FIELDS if spec.merge != "join"),
     "origin_event_id",
     "introduced_by_id",
-    "origin_note",
     "cadence",
 )
+JOINED = tuple(spec for spec in fields.FIELDS if spec.merge == "join")
 
 
 @dataclass(frozen=True)
@@ -63,14 +56,7 @@ def likely_duplicates(session: Session, user_id: int) -> list[Pair]:
     index = Index()
     pairs = []
     for contact in contacts:
-        keys = keys_for(
-            family_name=contact.family_name,
-            given_name=contact.given_name,
-            family_reading=contact.family_reading,
-            given_reading=contact.given_reading,
-            company=contact.company,
-            methods=[(m.kind, m.value) for m in contact.methods],
-        )
+        keys = keys_for(contact, [(m.kind, m.value) for m in contact.methods])
         match = index.find(keys)
         if match is not None:
             pairs.append(Pair(match[0], contact, match[1]))  # type: ignore[arg-type]
@@ -90,8 +76,10 @@ def merge(session: Session, keep: Contact, drop: Contact, today: date) -> None:
             setattr(keep, name, getattr(drop, name))
     if keep.introduced_by_id == keep.id:
         keep.introduced_by_id = None
-    if drop.notes and drop.notes not in keep.notes:
-        keep.notes = f"{keep.notes}\n\n{drop.notes}".strip()[:LONG_TEXT_LEN]
+    for spec in JOINED:
+        mine, theirs = getattr(keep, spec.name), getattr(drop, spec.name)
+        if theirs and theirs not in mine:
+            setattr(keep, spec.name, f"{mine}\n\n{theirs}".strip()[: spec.length])
     keep.stage = max((keep.stage, drop.stage), key=stage_rank)
     keep.snoozed_until = keep.snoozed_until or drop.snoozed_until
     have = {(m.kind, m.value) for m in keep.methods}

@@ -73,7 +73,8 @@ def who_can_help(session: Session, user_id: int, query: str, today: date) -> lis
     )
     stmt = (
         select(Contact)
-        .where(Contact.user_id == user_id, sql.active(), *search_filter(query))
+        # What people can help with is in what they do, not in their addresses.
+        .where(Contact.user_id == user_id, sql.active(), *search_filter(query, methods=False))
         .options(selectinload(Contact.tags))
         .order_by(
             sql.stage_rank().desc(),

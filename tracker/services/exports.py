@@ -10,11 +10,13 @@ import base64
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from tracker import fields
 from tracker.exporters import write_csv, write_vcards
 from tracker.importers import Card, Method
 from tracker.models import (
@@ -29,24 +31,17 @@ from tracker.models import (
 )
 
 FORMAT_VERSION = 1
+# Who they are and where they work, their stage and how to reach them, then the rest of
+# their fields, then what the app worked out.
 CSV_COLUMNS = [
-    "family_name",
-    "given_name",
-    "family_reading",
-    "given_reading",
-    "company",
-    "department",
-    "title",
+    *fields.csv_columns(("name", "work")),
     "stage",
     "emails",
     "phones",
     "addresses",
     "urls",
     "tags",
-    "expertise",
-    "notes",
-    "first_met_on",
-    "birthday",
+    *fields.csv_columns(("about", "origin")),
     "last_touch_on",
     "next_due_on",
     "archived",
@@ -84,18 +79,9 @@ def _images(session: Session, user_id: int) -> dict[int, CardImage]:
 
 def to_card(contact: Contact, image: CardImage | None) -> Card:
     return Card(
-        family_name=contact.family_name,
-        given_name=contact.given_name,
-        family_reading=contact.family_reading,
-        given_reading=contact.given_reading,
-        company=contact.company,
-        department=contact.department,
-        title=contact.title,
-        notes=contact.notes,
+        **fields.values(contact),
         methods=[Method(m.kind, m.value, m.label) for m in contact.methods],
         tags=[tag.name for tag in contact.tags],
-        first_met_on=contact.first_met_on,
-        birthday=contact.birthday,
         photo=image.data if image else None,
         photo_type=image.content_type if image else None,
     )
@@ -115,23 +101,13 @@ def csv_text(session: Session, user_id: int) -> str:
 
     def row(contact: Contact) -> dict[str, str]:
         return {
-            "family_name": contact.family_name,
-            "given_name": contact.given_name,
-            "family_reading": contact.family_reading,
-            "given_reading": contact.given_reading,
-            "company": contact.company,
-            "department": contact.department,
-            "title": contact.title,
+            **{spec.csv_column: _cell(value) for spec, value in fields.items(contact) if spec.csv},
             "stage": contact.stage,
             "emails": values(contact, "email"),
             "phones": values(contact, "phone"),
             "addresses": values(contact, "address"),
             "urls": values(contact, "url"),
             "tags": ", ".join(tag.name for tag in contact.tags),
-            "expertise": contact.expertise,
-            "notes": contact.notes,
-            "first_met_on": _iso(contact.first_met_on),
-            "birthday": contact.birthday or "",
             "last_touch_on": _iso(contact.last_touch_on),
             "next_due_on": _iso(contact.next_due_on),
             "archived": "yes" if contact.archived_at else "",
@@ -142,6 +118,11 @@ def csv_text(session: Session, user_id: int) -> str:
 
 def _iso(value: Any) -> str:
     return value.isoformat() if value is not None else ""
+
+
+def _cell(value: Any) -> str:
+    """A field's value as text: a date in ISO form, nothing as ""."""
+    return _iso(value) if isinstance(value, date) else value or ""
 
 
 def _number(rows: list[Any]) -> dict[int, int]:
@@ -208,20 +189,9 @@ def backup(session: Session, user: User) -> dict[str, Any]:
         "contacts": [
             {
                 "id": contact_no[c.id],
-                "family_name": c.family_name,
-                "given_name": c.given_name,
-                "family_reading": c.family_reading,
-                "given_reading": c.given_reading,
-                "company": c.company,
-                "department": c.department,
-                "title": c.title,
-                "expertise": c.expertise,
-                "notes": c.notes,
-                "first_met_on": _iso(c.first_met_on) or None,
-                "birthday": c.birthday,
+                **{spec.backup_key: _cell(value) or spec.empty for spec, value in fields.items(c)},
                 "origin_event": ref(event_no, c.origin_event_id),
                 "introduced_by": ref(contact_no, c.introduced_by_id),
-                "origin_note": c.origin_note,
                 "stage": c.stage,
                 "cadence": c.cadence,
                 "snoozed_until": _iso(c.snoozed_until) or None,

@@ -16,15 +16,13 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker import text
-from tracker.importers import Card, ParseResult, Problem, parse
+from tracker import fields, text
+from tracker.importers import Card, Method, ParseResult, Problem, parse
+from tracker.method_values import normal_value
 from tracker.models import (
     EMAIL_LEN,
     LABEL_LEN,
-    LONG_TEXT_LEN,
     METHOD_LEN,
-    NAME_LEN,
-    ORG_LEN,
     TAG_LEN,
     CardImage,
     Contact,
@@ -34,21 +32,12 @@ from tracker.models import (
 )
 from tracker.services import N_
 from tracker.services.derived import refresh_contacts
-from tracker.services.matching import STRONG, Index, Keys, keys_for
+from tracker.services.matching import PERSON_FIELDS, STRONG, Index, Keys, keys_for
 from tracker.services.tags import TagBook
 
 POLICIES = ("merge", "skip", "new")  # what to do with likely duplicates
 BATCH = 1_000
-LIMITS = {
-    "family_name": NAME_LEN,
-    "given_name": NAME_LEN,
-    "family_reading": NAME_LEN,
-    "given_reading": NAME_LEN,
-    "company": ORG_LEN,
-    "department": ORG_LEN,
-    "title": ORG_LEN,
-    "notes": LONG_TEXT_LEN,
-}
+TEXT = fields.TEXT_FIELDS
 
 
 @dataclass
@@ -84,14 +73,14 @@ class Summary:
 
 def too_long(card: Card) -> Problem | None:
     """A problem when a field is longer than the app keeps (nothing is cut silently)."""
-    fields = [(name, getattr(card, name), limit) for name, limit in LIMITS.items()]
-    fields += [
+    checked = [(spec.name, value, spec.length) for spec, value in fields.items(card, TEXT)]
+    checked += [
         (method.kind, method.value, EMAIL_LEN if method.kind == "email" else METHOD_LEN)
         for method in card.methods
     ]
-    fields += [("label", method.label, LABEL_LEN) for method in card.methods]
-    fields += [("tags", tag, TAG_LEN) for tag in card.tags]
-    for name, value, limit in fields:
+    checked += [("label", method.label, LABEL_LEN) for method in card.methods]
+    checked += [("tags", tag, TAG_LEN) for tag in card.tags]
+    for name, value, limit in checked:
         if len(value) > limit:
             return Problem(
                 card.record,
@@ -102,30 +91,21 @@ def too_long(card: Card) -> Problem | None:
     return None
 
 
+def normalise_methods(card: Card) -> None:
+    """Put the card's emails, phones and postal codes in the form the app stores."""
+    methods = [Method(m.kind, normal_value(m.kind, m.value), m.label) for m in card.methods]
+    card.methods = [method for method in methods if method.value]
+
+
 def card_keys(card: Card) -> Keys:
-    return keys_for(
-        family_name=card.family_name,
-        given_name=card.given_name,
-        family_reading=card.family_reading,
-        given_reading=card.given_reading,
-        company=card.company,
-        methods=[(method.kind, method.value) for method in card.methods],
-    )
+    return keys_for(card, [(method.kind, method.value) for method in card.methods])
 
 
 def existing_index(session: Session, user_id: int) -> tuple[Index, dict[int, str]]:
     """An index of the user's contacts by their keys, and their names by id."""
+    person = [getattr(Contact, name) for name in PERSON_FIELDS]
     contacts = session.execute(
-        select(
-            Contact.id,
-            Contact.family_name,
-            Contact.given_name,
-            Contact.family_reading,
-            Contact.given_reading,
-            Contact.company,
-        )
-        .where(Contact.user_id == user_id)
-        .order_by(Contact.id)
+        select(Contact.id, *person).where(Contact.user_id == user_id).order_by(Contact.id)
     ).all()
     methods: dict[int, list[tuple[str, str]]] = {}
     for contact_id, kind, value in session.execute(
@@ -136,33 +116,40 @@ def existing_index(session: Session, user_id: int) -> tuple[Index, dict[int, str
         methods.setdefault(contact_id, []).append((kind, value))
     index = Index()
     names = {}
-    for contact_id, family, given, family_reading, given_reading, company in contacts:
-        keys = keys_for(
-            family_name=family,
-            given_name=given,
-            family_reading=family_reading,
-            given_reading=given_reading,
-            company=company,
-            methods=methods.get(contact_id, []),
-        )
-        index.add(contact_id, keys)
-        names[contact_id] = text.display_name(family, given) or company
+    for row in contacts:
+        index.add(row.id, keys_for(row, methods.get(row.id, [])))
+        names[row.id] = text.display_name(row.family_name, row.given_name) or row.company
     return index, names
+
+
+def _adds(spec: fields.FieldSpec, mine: Any, theirs: Any) -> bool:
+    """Whether a second record's value of a field adds to the first's, as the spec merges."""
+    if spec.merge == "join":
+        return bool(theirs) and theirs not in mine
+    if spec.merge == "earliest":
+        return theirs is not None and (mine is None or theirs < mine)
+    return not mine and bool(theirs)
+
+
+def _merge_fields(target: object, extra: object, *, cut: bool) -> None:
+    """Fill, join or keep the earlier of each field of the target from the extra record
+    (joined texts cut to their length when ``cut``)."""
+    for spec, theirs in fields.items(extra):
+        mine = getattr(target, spec.name)
+        if not _adds(spec, mine, theirs):
+            continue
+        if spec.merge == "join":
+            theirs = f"{mine or ''}\n{theirs}".strip()
+            theirs = theirs[: spec.length] if cut else theirs
+        setattr(target, spec.name, theirs)
 
 
 def merge_cards(target: Card, extra: Card) -> None:
     """Fold a second record of one person into the first (within one file)."""
-    for name in LIMITS:
-        if not getattr(target, name) and getattr(extra, name):
-            setattr(target, name, getattr(extra, name))
-    if extra.notes and extra.notes not in target.notes:
-        target.notes = f"{target.notes}\n{extra.notes}".strip()
+    _merge_fields(target, extra, cut=False)
     seen = {(m.kind, m.value) for m in target.methods}
     target.methods += [m for m in extra.methods if (m.kind, m.value) not in seen]
     target.tags += [tag for tag in extra.tags if tag not in target.tags]
-    dates = [d for d in (target.first_met_on, extra.first_met_on) if d]
-    target.first_met_on = min(dates) if dates else None
-    target.birthday = target.birthday or extra.birthday
     if target.photo is None:
         target.photo, target.photo_type = extra.photo, extra.photo_type
 
@@ -177,6 +164,7 @@ def plan(session: Session, user_id: int, data: bytes) -> Plan:
     existing, names = existing_index(session, user_id)
     in_file = Index(STRONG)
     for card in result.cards:
+        normalise_methods(card)
         problem = too_long(card)
         if problem:
             found.errors.append(problem)
@@ -221,12 +209,10 @@ def _describe_additions(session: Session, duplicates: list[Duplicate]) -> None:
 
 def _additions(contact: Contact, card: Card) -> list[str]:
     added = [
-        name
-        for name in LIMITS
-        if name != "notes" and not getattr(contact, name) and getattr(card, name)
+        spec.name
+        for spec, value in fields.items(card, TEXT)
+        if _adds(spec, getattr(contact, spec.name), value)
     ]
-    if card.notes and card.notes not in contact.notes:
-        added.append("notes")
     have = {(m.kind, m.value) for m in contact.methods}
     added += [f"{m.kind}: {m.value}" for m in card.methods if (m.kind, m.value) not in have]
     tags = {tag.name for tag in contact.tags}
@@ -235,11 +221,7 @@ def _additions(contact: Contact, card: Card) -> list[str]:
 
 
 def _merge_into(contact: Contact, card: Card, book: TagBook, batch_tag: Tag) -> None:
-    for name in LIMITS:
-        if name != "notes" and not getattr(contact, name) and getattr(card, name):
-            setattr(contact, name, getattr(card, name))
-    if card.notes and card.notes not in contact.notes:
-        contact.notes = f"{contact.notes}\n{card.notes}".strip()[:LONG_TEXT_LEN]
+    _merge_fields(contact, card, cut=True)
     have = {(m.kind, m.value) for m in contact.methods}
     position = len(contact.methods)
     for method in card.methods:
@@ -252,47 +234,19 @@ def _merge_into(contact: Contact, card: Card, book: TagBook, batch_tag: Tag) -> 
             position += 1
     wanted = [*(tag.name for tag in contact.tags), *card.tags, batch_tag.name]
     contact.tags = book.get(wanted)
-    if card.first_met_on and (
-        contact.first_met_on is None or card.first_met_on < contact.first_met_on
-    ):
-        contact.first_met_on = card.first_met_on
-    contact.birthday = contact.birthday or card.birthday
 
 
 def _contact_row(
     user_id: int, card: Card, tag_names: tuple[str, ...], now: datetime
 ) -> dict[str, Any]:
-    parts = text.NameParts(
-        family_name=card.family_name,
-        given_name=card.given_name,
-        family_reading=card.family_reading,
-        given_reading=card.given_reading,
-        company=card.company,
-        department=card.department,
-        title=card.title,
-        notes=card.notes,
-        tags=tag_names,
-    )
     return {
         "user_id": user_id,
-        "family_name": card.family_name,
-        "given_name": card.given_name,
-        "family_reading": card.family_reading,
-        "given_reading": card.given_reading,
-        "company": card.company,
-        "department": card.department,
-        "title": card.title,
-        "expertise": "",
-        "notes": card.notes,
-        "first_met_on": card.first_met_on,
-        "birthday": card.birthday,
-        "origin_note": "",
+        **fields.values(card),
         "stage": "card",
         "evidence_stage": "card",
         "created_at": now,
         "updated_at": now,
-        "search_key": text.search_key(parts),
-        "sort_key": text.sort_key(parts)[: 4 * NAME_LEN + 10],
+        **text.contact_keys(card, tag_names)._asdict(),
     }
 
 

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tracker import text
 
@@ -50,26 +51,33 @@ class Keys:
             yield "name", self.name_only
 
 
-def keys_for(
-    *,
-    family_name: str,
-    given_name: str,
-    family_reading: str,
-    given_reading: str,
-    company: str,
-    methods: Iterable[tuple[str, str]],
-) -> Keys:
+class Person(Protocol):
+    """What identifies a person's record: a contact, a card, a row of them."""
+
+    family_name: str
+    given_name: str
+    family_reading: str
+    given_reading: str
+    company: str
+
+
+# The columns to read for a Person (the rest of a contact does not say who it is).
+PERSON_FIELDS = tuple(Person.__annotations__)
+
+
+def keys_for(person: Person, methods: Iterable[tuple[str, str]]) -> Keys:
     """The keys of one person's record; methods are (kind, value) pairs."""
-    name = text.normalise(family_name + given_name).replace(" ", "")
-    company_key = text.normalise(company).replace(" ", "")
-    reading = text.normalise(family_reading + given_reading).replace(" ", "")
+    name = text.normalise(person.family_name + person.given_name).replace(" ", "")
+    company_key = text.normalise(person.company).replace(" ", "")
+    readings = (person.family_reading, person.given_reading)
+    reading = text.normalise("".join(readings)).replace(" ", "")
     emails = {key for kind, value in methods if kind == "email" and (key := email_key(value))}
     phones = {key for kind, value in methods if kind == "phone" and (key := phone_key(value))}
     return Keys(
         emails=frozenset(emails),
         phones=frozenset(phones),
         name_company=f"{name}|{company_key}" if name and company_key else None,
-        reading=reading if len(reading) >= 3 and family_reading and given_reading else None,
+        reading=reading if len(reading) >= 3 and all(readings) else None,
         name_only=name if name and not company_key else None,
     )
 

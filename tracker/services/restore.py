@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from tracker import fields
 from tracker.models import (
     CardImage,
     Contact,
@@ -28,7 +29,6 @@ from tracker.models import (
 from tracker.services import N_, ServiceError
 from tracker.services.derived import recompute_user
 from tracker.services.exports import FORMAT_VERSION
-from tracker.text import NameParts, search_key, sort_key
 from tracker.uploads import image_type
 from tracker.vocabulary import (
     EVENT_KINDS,
@@ -85,6 +85,16 @@ def _text(row: dict[str, Any], name: str, where: str, limit: int | None = None) 
     if not isinstance(value, str) or (limit is not None and len(value) > limit):
         raise _fail(where, f"{name} is not text of at most {limit} characters")
     return value
+
+
+def _field(row: dict[str, Any], spec: fields.FieldSpec, where: str) -> Any:
+    """A contact field's value from a backup row, checked as its column holds it."""
+    if spec.kind == "date":
+        return _day(row.get(spec.backup_key), where)
+    if spec.kind == "birthday":
+        return row.get(spec.backup_key) or None
+    limit = spec.length if spec.kind == "line" else None
+    return _text(row, spec.backup_key, where, limit)
 
 
 def _items(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
@@ -195,47 +205,22 @@ def _restore_contacts(
     event_ids: dict[int, int],
 ) -> dict[int, int]:
     ids: dict[int, int] = {}
-    tag_names = {
-        new: tag.name for new, tag in ((i, session.get(Tag, i)) for i in tag_ids.values()) if tag
-    }
-    imported = {i for i in tag_ids.values() if (tag := session.get(Tag, i)) and tag.imported_at}
     for row in rows:
         where = f"contacts[{row.get('id')}]"
-        names = {
-            n: _text(row, n, where, 100)
-            for n in ("family_name", "given_name", "family_reading", "given_reading")
-        }
-        orgs = {
-            n: _text(row, n, where, 200) for n in ("company", "department", "title", "origin_note")
-        }
         tags = [
             t for tag in row.get("tags") or [] if (t := _lookup(tag_ids, tag, where)) is not None
         ]
-        parts = NameParts(
-            **names,
-            company=orgs["company"],
-            department=orgs["department"],
-            title=orgs["title"],
-            notes=_text(row, "notes", where),
-            expertise=_text(row, "expertise", where),
-            tags=tuple(tag_names[t] for t in tags if t not in imported),
-        )
+        # The model works out the search and sort keys; recompute_user refreshes them once
+        # the tags are linked.
         contact = Contact(
             user_id=user_id,
-            **names,
-            **orgs,
-            expertise=parts.expertise,
-            notes=parts.notes,
-            first_met_on=_day(row.get("first_met_on"), where),
-            birthday=(row.get("birthday") or None),
+            **{spec.name: _field(row, spec, where) for spec in fields.FIELDS},
             origin_event_id=_lookup(event_ids, row.get("origin_event"), where),
             stage=_choice(row.get("stage"), STAGES, where),
             cadence=row.get("cadence") or None,
             snoozed_until=_day(row.get("snoozed_until"), where),
             archived_at=_moment(row.get("archived_at"), where),
             **_stamps(row, where),
-            search_key=search_key(parts),
-            sort_key=sort_key(parts)[:410],
         )
         ids[row.get("id")] = _new_id(session, contact)  # type: ignore[index]
         methods = [

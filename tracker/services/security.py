@@ -18,6 +18,8 @@ EVENT_KINDS = (
     "import",
     "deletion",
     "restore",
+    "token_created",
+    "token_revoked",
 )
 
 

@@ -3,13 +3,14 @@
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.models import Contact, Event, Touchpoint, touchpoint_contacts
 from tracker.services import N_, ServiceError
 from tracker.services.contacts import owned, owned_contacts
 from tracker.services.derived import refresh_contacts
+from tracker.services.pages import Page
 from tracker.services.trash import trash_touchpoint
 from tracker.vocabulary import INITIATORS, TOUCHPOINT_KINDS
 
@@ -93,3 +94,32 @@ def timeline(session: Session, contact: Contact, *, limit: int | None = None) ->
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+def list_touchpoints(
+    session: Session,
+    user_id: int,
+    *,
+    contact_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page[Touchpoint]:
+    """The user's touchpoints (one contact's, when given), newest first, a page at a time."""
+    stmt = select(Touchpoint).where(Touchpoint.user_id == user_id)
+    if contact_id is not None:
+        stmt = stmt.where(
+            Touchpoint.id.in_(
+                select(touchpoint_contacts.c.touchpoint_id).where(
+                    touchpoint_contacts.c.contact_id == contact_id
+                )
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page = max(1, page)
+    items = session.scalars(
+        stmt.options(selectinload(Touchpoint.contacts))
+        .order_by(Touchpoint.occurred_on.desc(), Touchpoint.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(items), number=page, per_page=per_page, total=total)

@@ -5,6 +5,7 @@ from flask import Flask
 from tracker.views import (
     auth,
     calendar,
+    carddav,
     cards,
     contacts,
     events,
@@ -34,5 +35,6 @@ def register(app: Flask) -> None:
         calendar,
         trash,
         settings,
+        carddav,
     ):
         app.register_blueprint(module.bp)

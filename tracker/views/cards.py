@@ -9,7 +9,8 @@ from werkzeug.wrappers import Response
 from tracker import auth
 from tracker.dates import parse_date
 from tracker.db import get_session
-from tracker.forms import CardForm
+from tracker.fields import ON_CARD
+from tracker.forms import CardForm, field_values
 from tracker.services import ServiceError
 from tracker.services.cards import CardData, log_card_exchange
 from tracker.views.helpers import event_choices
@@ -32,14 +33,8 @@ def new() -> str | Response:
     form.event.choices = event_choices(session, form.event.data, _("No event"))
     if form.validate_on_submit():
         card = CardData(
+            **field_values(form, ON_CARD),
             met_on=form.met_on.data or today(),
-            family_name=form.family_name.data or "",
-            given_name=form.given_name.data or "",
-            family_reading=form.family_reading.data or "",
-            given_reading=form.given_reading.data or "",
-            company=form.company.data or "",
-            department=form.department.data or "",
-            title=form.title.data or "",
             email=form.email.data or "",
             phone=form.phone.data or "",
             event_id=form.event.data,

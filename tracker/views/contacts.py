@@ -22,6 +22,7 @@ from wtforms import SelectChoice
 from tracker import auth
 from tracker.auth import client_ip
 from tracker.db import get_session
+from tracker.fields import EDITABLE
 from tracker.forms import (
     CardImageForm,
     ConfirmForm,
@@ -29,6 +30,7 @@ from tracker.forms import (
     QuickTouchForm,
     SnoozeForm,
     StageForm,
+    field_values,
 )
 from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day
 from tracker.models import CardImage, Contact
@@ -241,19 +243,9 @@ def quick_touch(contact_id: int) -> Response:
 
 def _data(form: ContactForm) -> ContactData:
     return ContactData(
-        family_name=form.family_name.data or "",
-        given_name=form.given_name.data or "",
-        family_reading=form.family_reading.data or "",
-        given_reading=form.given_reading.data or "",
-        company=form.company.data or "",
-        department=form.department.data or "",
-        title=form.title.data or "",
-        expertise=form.expertise.data or "",
-        notes=form.notes.data or "",
-        first_met_on=form.first_met_on.data,
+        **field_values(form, EDITABLE),
         origin_event_id=form.origin_event.data,
         introduced_by_id=form.introduced_by.data,
-        origin_note=form.origin_note.data or "",
         stage=form.stage.data or "card",
         cadence=form.cadence.data or "",
         methods=[
@@ -270,21 +262,9 @@ def _data(form: ContactForm) -> ContactData:
 
 def _fill(form: ContactForm, contact: Contact) -> None:
     """Put a contact's values into the form (for GET)."""
-    for name in (
-        "family_name",
-        "given_name",
-        "family_reading",
-        "given_reading",
-        "company",
-        "department",
-        "title",
-        "expertise",
-        "notes",
-        "first_met_on",
-        "stage",
-        "origin_note",
-    ):
-        getattr(form, name).data = getattr(contact, name)
+    for spec in EDITABLE:
+        form[spec.name].data = getattr(contact, spec.name)
+    form.stage.data = contact.stage
     form.origin_event.data = contact.origin_event_id
     form.introduced_by.data = contact.introduced_by_id
     form.tags.data = ", ".join(tag.name for tag in contact.tags)
