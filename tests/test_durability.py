@@ -71,7 +71,9 @@ class Browser:
 
     def token(self, path: str = "/cards/new") -> str:
         _status, page, _ = self.request("GET", path)
-        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        assert found is not None, path
+        return found.group(1)
 
     def log_in(self, email: str) -> None:
         token = self.token("/login")
@@ -314,7 +316,7 @@ def _import_state(app, draft_id: int, prefix: str) -> tuple[ImportDraft, int]:
 def test_an_online_backup_under_write_load(app, runner, user, make_contact, tmp_path):
     people = [make_contact(family_name=f"人{i}") for i in range(5)]
     stop = threading.Event()
-    written = Counter()
+    written: Counter[str] = Counter()
 
     def writer() -> None:
         n = 0

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from tests.conftest import TODAY, log_in
+from tests.conftest import TODAY, log_in, stored
 from tracker.db import write_transaction
 from tracker.importers import parse
 from tracker.models import Contact, Referral, Touchpoint, User
@@ -92,7 +92,7 @@ def test_csv_export_has_one_row_per_contact_and_neutralises_formulas(signed_in, 
 
 def backup_of(app, user) -> str:
     with write_transaction(app) as session:
-        return exports.backup_json(session, session.get(User, user.id))
+        return exports.backup_json(session, stored(session, User, user.id))
 
 
 def test_backup_restore_backup_is_identical(
@@ -121,7 +121,7 @@ def test_backup_restore_backup_is_identical(
     )
     other = make_user()
     with write_transaction(app) as session:
-        counts = restore(session, session.get(User, other.id), data, TODAY)
+        counts = restore(session, stored(session, User, other.id), data, TODAY)
     assert counts == {"tags": 2, "events": 1, "contacts": 2, "touchpoints": 1, "referrals": 2}
     assert backup_of(app, other) == first
     with write_transaction(app) as session:
@@ -143,7 +143,7 @@ def test_restore_refuses_a_non_empty_account_and_bad_backups(app, user, make_con
     make_contact()
     data = json.loads(backup_of(app, user))
     with pytest.raises(RestoreError, match="empty account"), write_transaction(app) as session:
-        restore(session, session.get(User, user.id), data, TODAY)
+        restore(session, stored(session, User, user.id), data, TODAY)
 
 
 @pytest.mark.parametrize(
@@ -166,7 +166,7 @@ def test_a_damaged_backup_writes_nothing(
     damage(data)
     other = make_user()
     with pytest.raises(RestoreError), write_transaction(app) as session:
-        restore(session, session.get(User, other.id), data, TODAY)
+        restore(session, stored(session, User, other.id), data, TODAY)
     with write_transaction(app) as session:
         assert (
             session.scalar(
@@ -228,7 +228,7 @@ def test_export_restore_export_is_identical_for_generated_accounts(
     first = backup_of(app, owner)
     target = make_user()
     with write_transaction(app) as session:
-        restore(session, session.get(User, target.id), json.loads(first), TODAY)
+        restore(session, stored(session, User, target.id), json.loads(first), TODAY)
     assert backup_of(app, target) == first
 
 
@@ -241,7 +241,7 @@ def test_calendar_feed_lists_follow_ups_and_due_dates(
     assert client.get("/calendar/" + "x" * 43 + ".ics").status_code == 404
     client.post("/settings/calendar")
     with write_transaction(app) as session:
-        token = session.get(User, user.id).calendar_token
+        token = stored(session, User, user.id).calendar_token
     assert token and len(token) >= 40
     client.post("/logout")
     response = client.get(f"/calendar/{token}.ics")
@@ -257,7 +257,7 @@ def test_calendar_feed_lists_follow_ups_and_due_dates(
     assert client.get(f"/calendar/{token}.ics").status_code == 404
     client.post("/settings/calendar/off")
     with write_transaction(app) as session:
-        assert session.get(User, user.id).calendar_token is None
+        assert stored(session, User, user.id).calendar_token is None
 
 
 def test_merging_duplicates_keeps_everything_of_both(
@@ -287,7 +287,7 @@ def test_merging_duplicates_keeps_everything_of_both(
     signed_in.post(f"/contacts/merge?keep={a.id}&drop={b.id}")
     with write_transaction(app) as session:
         assert session.get(Contact, b.id) is None
-        kept = session.get(Contact, a.id)
+        kept = stored(session, Contact, a.id)
         assert kept.company == "山田事務所" and "二人目" in kept.notes
         assert sorted(t.name for t in kept.tags) == ["乙", "甲"]
         assert sorted(m.value for m in kept.methods) == ["090", "T@Y.jp", "t@y.jp"]

@@ -60,7 +60,7 @@ def upload(client, data: bytes) -> int:
 
 def contacts(app) -> int:
     with write_transaction(app) as session:
-        return session.scalar(select(func.count()).select_from(Contact))
+        return session.scalars(select(func.count()).select_from(Contact)).one()
 
 
 def job(app, draft_id: int) -> ImportDraft:
