@@ -1,6 +1,7 @@
 """Benchmark the main pages on seeded datasets and write docs/benchmarks.{md,json}.
 
     .venv/bin/python scripts/bench.py [--tiers solo,heavy,firm] [--requests 200]
+                                      [--cards 60] [--card-seed 2]
                                       [--output docs/benchmarks.md]
 
 Each tier gets a throwaway database (a SQLite file in a temporary directory; or, when
@@ -12,6 +13,10 @@ ROLLBACK and PRAGMA. Two pages also have a raw-SQL floor: one hand-written query
 returns the rows the page shows, timed the same way on the DBAPI connection. The parse of
 10,000 vCards is timed once, without a database. Speed targets live here, never in the
 tests: the report marks each figure against its target.
+
+The card reader is measured on a generated set of photographed cards (scripts/cards.py,
+scored by scripts/cardbench.py): the time of one read per image, and the share of the
+printed fields and of the QR codes' fields read right.
 """
 
 import argparse
@@ -60,6 +65,10 @@ from tracker.services import import_jobs  # noqa: E402
 from tracker.services.contacts import ContactFilter, list_contacts  # noqa: E402
 from tracker.services.dashboard import LIST_LIMIT, cold_list, counts  # noqa: E402
 from tracker.services.imports import plan  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import cardbench  # noqa: E402
+from bench_parsers import bench_parsers, markdown  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 P95_TARGETS_MS = {"heavy": 30.0, "firm": 60.0}  # for the pages with a latency target
@@ -864,6 +873,9 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"{again['created']} created, {again['merged']:,} matched, longest write "
                 f"transaction {again['longest_write_ms']} ms.",
             ]
+    cards = report.get("card_reading")
+    if cards:
+        lines += ["", *cardbench.markdown(cards)]
     lines += ["", "## Raw-SQL floors", ""]
     first = next(iter(report["tiers"].values()), None)
     if first:
@@ -882,7 +894,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=200, help="measured requests per page")
     parser.add_argument("--warmup", type=int, default=20, help="unmeasured requests first")
     parser.add_argument("--seed", type=int, default=1, help="the dataset's random seed")
+    parser.add_argument("--cards", type=int, default=60, help="generated cards to read (0: none)")
+    # Seed 1 is the set the field rules were developed on; 2 is a set they never saw.
+    parser.add_argument("--card-seed", type=int, default=2, help="the card set's random seed")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="the markdown file")
+    parser.add_argument(
+        "--parsers-only", action="store_true", help="only the parsers' growth, no tiers"
+    )
     args = parser.parse_args(argv)
     args.tiers = [tier.strip() for tier in args.tiers.split(",") if tier.strip()]
     unknown = [tier for tier in args.tiers if tier not in TIERS]
@@ -913,6 +931,11 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_info("postgresql" if use_postgres else "sqlite"),
         "tiers": {},
     }
+    print("Parsers: 1, 2, 4 and 8 MB of pathological input", flush=True)
+    report["parsers"] = bench_parsers()
+    if args.parsers_only:  # the pages' report on file stays as it is
+        print("\n".join(markdown(report["parsers"])))
+        return 0
     report["parse"] = bench_parse()
     print("\n".join(parse_text(report["parse"])), flush=True)
     with tempfile.TemporaryDirectory(prefix="jinmyaku-bench-") as workdir:
@@ -922,8 +945,13 @@ def main(argv: list[str] | None = None) -> int:
             result["verdicts"] = assess(tier, result)
             report["tiers"][tier] = result
             print("\n".join(tier_table(tier, result)), flush=True)
+    if args.cards:
+        print(f"[cards] reading {args.cards} generated cards …", flush=True)
+        report["card_reading"] = cardbench.bench(args.cards, args.card_seed)
+        print("\n".join(cardbench.markdown(report["card_reading"])), flush=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(render_markdown(report), encoding="utf-8")
+    text = render_markdown(report) + "\n" + "\n".join(markdown(report["parsers"]))
+    args.output.write_text(text, encoding="utf-8")
     json_path = args.output.with_suffix(".json")
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"Wrote {args.output} and {json_path}.")

@@ -28,7 +28,11 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 def marked_strings() -> set[str]:
     """Every string the code and templates mark for translation."""
     found = set()
-    method_map = [("tracker/**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [
+        ("tracker/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+        ("templates/**.txt", "jinja2"),
+    ]
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map=method_map, keywords=KEYWORDS
     ):

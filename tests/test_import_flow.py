@@ -96,7 +96,7 @@ def test_a_duplicate_of_an_existing_contact_is_merged_not_doubled(signed_in, app
     preview, _summary = preview_and_import(
         signed_in, (FIXTURES / "vcard30_android.vcf").read_bytes()
     )
-    assert "same email address" in preview
+    assert "same name and email address: ichiro.suzuki@example.jp" in preview
     with write_transaction(app) as session:
         (ichiro,) = session.scalars(select(Contact).where(Contact.family_name == "鈴木")).all()
         assert ichiro.company == "株式会社サンプル商事"  # an empty field was filled

@@ -70,7 +70,9 @@ def test_google_contacts_current_format() -> None:
         Method("url", "https://sample.example.co.jp/sato", "Profile"),
     ]
     assert (sato.record, sato.line) == (1, 2)
-    assert (garcia.family_name, garcia.given_name) == ("Garcia", "Maria Luisa")
+    # The middle name is kept apart from the given name.
+    assert (garcia.family_name, garcia.given_name) == ("Garcia", "Maria")
+    assert garcia.additional_name == "Luisa"
     assert garcia.birthday == "--05-20"
     assert garcia.tags == ["Designers"]
     assert garcia.methods == [

@@ -7,7 +7,6 @@ import zlib
 import pytest
 
 from tracker.importers import ImportFormatError, parse
-from tracker.services import ServiceError
 
 SAMPLES = {
     "vcard": (
@@ -173,13 +172,20 @@ def test_text_in_no_known_format_is_refused(text: str) -> None:
     with pytest.raises(ImportFormatError) as raised:
         parse(text.encode())
     assert raised.value.message == (
-        "unknown format: export your contacts as vCard, or as a Google, LinkedIn or Eight CSV"
+        "unknown format: export your contacts as vCard, or as a CSV of Google Contacts, "
+        "LinkedIn, Eight, Outlook or Thunderbird"
     )
 
 
-def test_the_error_is_a_service_error() -> None:
+def test_the_error_is_the_importers_own() -> None:
     with pytest.raises(ImportFormatError) as raised:
         parse(b"")
     error = raised.value
-    assert isinstance(error, ServiceError) and isinstance(error, ValueError)
-    assert str(error) == "the file is empty"
+    # The importers depend on no service: their error is a ValueError of their own.
+    assert isinstance(error, ValueError)
+    assert type(error).__module__ == "tracker.importers.errors"
+    assert (str(error), error.message, error.params) == (
+        "the file is empty",
+        "the file is empty",
+        {},
+    )

@@ -68,7 +68,8 @@ def test_vcard21_quoted_printable_shift_jis() -> None:
     ]
     assert yamada.birthday == "1975-04-12"
     assert (yamada.record, yamada.line) == (1, 1)
-    assert (smith.family_name, smith.given_name) == ("Smith", "Jane Q.")
+    assert (smith.family_name, smith.given_name) == ("Smith", "Jane")
+    assert smith.additional_name == "Q."
     assert (smith.company, smith.department, smith.title) == ("Acme Corp", "Legal", "Counsel")
     assert smith.methods == [
         Method("phone", "+1-555-0100", "home"),
@@ -123,7 +124,7 @@ def test_vcard30_android() -> None:
     assert brown.birthday == "1988-02-29"
     assert brown.photo is None and brown.photo_type is None
     [warning] = result.warnings
-    assert warning.message == "the photo is not a JPEG or PNG image and was left out"
+    assert warning.message == "the photo is not a JPEG, PNG or WebP image and was left out"
     assert (warning.record, warning.line) == (2, 35)
 
     assert (takahashi.family_name, takahashi.given_name) == ("高橋", "")

@@ -169,7 +169,7 @@ def test_an_import_matches_a_full_width_phone_to_the_contact_that_has_it(
         family_name="佐藤", given_name="花子", methods=[{"kind": "phone", "value": "080-1111-2222"}]
     )
     preview, _summary = preview_and_import(signed_in, VCARD.encode("utf-8"))
-    assert "same phone number" in preview
+    assert "same name and phone number: 08011112222" in preview
     with write_transaction(app) as session:
         assert len(session.scalars(select(Contact).where(Contact.family_name == "佐藤")).all()) == 1
 

@@ -37,7 +37,7 @@ from tests.security_support import (
     vcard,
 )
 from tracker.db import database
-from tracker.uploads import image_type
+from tracker.images import image_type
 
 RULES = app_rules(rule_app())
 POST_RULES = [rule for rule in RULES if "POST" in methods(rule)]

@@ -440,12 +440,22 @@ def template_problems(source: str) -> list[str]:
     return problems
 
 
+# The morning mail's HTML is read in mail programs, not served under the CSP: they drop style
+# elements, so its styles are inline attributes (tests/test_mail_digest.py checks the rest).
+INLINE_STYLE_ALLOWED = {"mail/digest.html"}
+
+
 def test_no_template_has_inline_script_style_or_handlers():
     templates = sorted(TEMPLATES.rglob("*.html"))
     assert len(templates) >= 20
     found = {
-        str(path.relative_to(TEMPLATES)): template_problems(path.read_text(encoding="utf-8"))
+        name: [
+            problem
+            for problem in template_problems(path.read_text(encoding="utf-8"))
+            if not (name in INLINE_STYLE_ALLOWED and problem.startswith("style attribute"))
+        ]
         for path in templates
+        for name in [str(path.relative_to(TEMPLATES))]
     }
     assert {name: p for name, p in found.items() if p} == {}
 

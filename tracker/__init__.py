@@ -11,6 +11,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
 
     from tracker import api, auth, cli, config, db, i18n, views, web
+    from tracker.mail import commands as mail_commands
 
     config.load(app, test_config)
     db.init_app(app)
@@ -20,4 +21,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     views.register(app)
     api.init_app(app)
     cli.register(app)
+    mail_commands.register(app)
     return app

@@ -20,7 +20,10 @@ from tracker import jobs
 from tracker.dates import today_in
 from tracker.db import database, read_transaction, write_transaction
 from tracker.i18n import localize_digest
-from tracker.importers import Problem
+from tracker.importers import ImportFormatError, Problem
+from tracker.mail.digest import digest_mail
+from tracker.mail.settings import MailSettings, mail_settings
+from tracker.mail.smtp import MailError, send
 from tracker.models import User
 from tracker.seeding import seed_command
 from tracker.services import ServiceError, exports, import_jobs
@@ -48,6 +51,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(create_token_command)
+    app.cli.add_command(read_card_command)
 
 
 def user_by_email(session: Session, email: str) -> User:
@@ -178,13 +182,40 @@ def recompute_command(email: str | None, today: str | None) -> None:
     click.echo(f"Recomputed {total} contacts.")
 
 
+def mail_settings_or_exit() -> MailSettings:
+    try:
+        return mail_settings()
+    except MailError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def send_digest_now(email: str, today: str | None) -> str:
+    """Mail a user's digest to them now: the address it went to, once the server took it."""
+    settings = mail_settings_or_exit()
+    with database().sessionmaker() as session:
+        user = user_by_email(session, email)
+        message = digest_mail(session, user, user_today(user, today), settings)
+    # The session is closed: nothing of the database is held while the server is waited on.
+    try:
+        send(settings.server, message, timeout=settings.timeout)
+    except MailError as error:
+        raise click.ClickException(str(error)) from None
+    return user.email
+
+
 @click.command("digest")
 @click.option("--user", "email", required=True, help="The account to report on.")
 @click.option("--today", help="Report as of this date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--send", "send_mail", is_flag=True, help="Mail it to the user (see SMTP_URL).")
 @with_appcontext
-def digest_command(email: str, today: str | None, as_json: bool) -> None:
-    """Print the morning digest: who is going cold, first follow-ups, what is due."""
+def digest_command(email: str, today: str | None, as_json: bool, send_mail: bool) -> None:
+    """Print the morning digest (or mail it): who is going cold, first follow-ups, what is due."""
+    if send_mail:
+        if as_json:
+            raise click.UsageError("--send mails the digest and --json prints it: choose one.")
+        click.echo(f"Sent the digest to {send_digest_now(email, today)}.")
+        return
     with database().sessionmaker() as session:
         user = user_by_email(session, email)
         data = digest(session, user.id, user_today(user, today))
@@ -202,38 +233,66 @@ def _problem_line(problem: Problem) -> str:
     return f"{where}: {problem.message % problem.params if problem.params else problem.message}"
 
 
+def _not_kept_line(not_kept: dict[str, int]) -> str:
+    parts = [f"{name} ({count})" for name, count in sorted(not_kept.items())]
+    return "not kept (no field for them): " + ", ".join(parts)
+
+
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--user", "email", required=True, help="The account to import into.")
 @click.option("--duplicates", type=click.Choice(POLICIES), default="merge", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Only report what would be imported.")
+@click.option("--strict", is_flag=True, help="Import nothing when any record cannot be imported.")
 @with_appcontext
-def import_command(path: Path, email: str, duplicates: str, dry_run: bool) -> None:
-    """Import a vCard, LinkedIn, Google Contacts or Eight file; nothing is written on error."""
+def import_command(path: Path, email: str, duplicates: str, dry_run: bool, strict: bool) -> None:
+    """Import a vCard or a contacts CSV; records that cannot be read are skipped and listed."""
     data = path.read_bytes()
     with read_transaction() as reader:  # reading and matching never hold the write lock
         user = user_by_email(reader, email)
         user_id, today = user.id, user_today(user)
         try:
             found = plan(reader, user_id, data)
-        except ServiceError as error:
+        except (ServiceError, ImportFormatError) as error:
             raise click.ClickException(str(error)) from error
     for warning in found.result.warnings:
         click.echo(f"warning: {_problem_line(warning)}", err=True)
-    if found.errors:
-        for problem in found.errors:
-            click.echo(f"error: {_problem_line(problem)}", err=True)
+    for problem in found.skipped:
+        click.echo(f"skipped: {_problem_line(problem)}", err=True)
+    for folded in found.folded:
+        click.echo(
+            f"folded: record {folded.record} into record {folded.into_record}"
+            f" ({folded.reason}: {folded.shared})",
+            err=True,
+        )
+    for dup in found.duplicates:
+        click.echo(
+            f"duplicate: record {dup.card.record} is contact #{dup.contact_id}"
+            f" {dup.contact_name} ({dup.reason}: {dup.shared})",
+            err=True,
+        )
+    if found.result.not_kept:
+        click.echo(_not_kept_line(found.result.not_kept), err=True)
+    if found.skipped and strict:
         raise click.ClickException(
-            f"{len(found.errors)} records cannot be imported; nothing was written."
+            f"{len(found.skipped)} records cannot be imported; nothing was written (--strict)."
         )
     click.echo(
         f"{len(found.new)} new, {len(found.duplicates)} likely duplicates, "
-        f"{found.merged_in_file} folded together in the file."
+        f"{found.merged_in_file} folded together in the file, {len(found.skipped)} skipped."
     )
     if dry_run:
         click.echo("Dry run: nothing was written.")
         return
     summary = _run_import(user_id, path.name, data, found, duplicates, today)
+    with write_transaction() as session:
+        record(
+            session,
+            user_id,
+            "import",
+            f"{path.name}: {summary.created} new, {summary.merged} merged,"
+            f" {len(found.skipped)} skipped (command line)",
+        )
     click.echo(
         f"Imported: {summary.created} created, {summary.merged} merged, {summary.skipped} skipped;"
         f" tagged “{summary.tag_name}”."
@@ -258,7 +317,6 @@ def _run_import(
                 "nothing was written. Try again when it is done."
             ) from error
         assert token is not None
-        record(session, user_id, "import", f"{name}: {sum(size.values())} records (command line)")
     summary = jobs.run(app, draft.id, token, f"import {today.isoformat()} {name}", today)
     if summary is None:
         raise click.ClickException("The import failed; nothing was written (see the log).")
@@ -267,7 +325,13 @@ def _run_import(
 
 @click.command("export")
 @click.option("--user", "email", required=True, help="The account to export.")
-@click.option("--format", "fmt", type=click.Choice(["vcf", "csv", "json"]), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["vcf", "vcf3", "csv", "json"]),
+    required=True,
+    help="vcf is vCard 4.0; vcf3 is vCard 3.0, for older phones and iOS.",
+)
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -275,7 +339,7 @@ def _run_import(
 )
 @with_appcontext
 def export_command(email: str, fmt: str, output: Path | None) -> None:
-    """Export contacts as vCard 4.0 or CSV, or the whole account as a JSON backup."""
+    """Export contacts as vCard 4.0 or 3.0 or CSV, or the whole account as a JSON backup."""
     with read_transaction() as reader:  # a long read, in one snapshot, never the write lock
         user_id = user_by_email(reader, email).id
         body = exports.export(reader, user_id, fmt, date.today().isoformat()).body
@@ -352,3 +416,38 @@ def backup_command(path: Path) -> None:
     if result is None or result[0] != "ok":
         raise click.ClickException(f"The copy failed its integrity check: {result}")
     click.echo(f"Backed up {source_path} to {path} (integrity check: ok).")
+
+
+@click.command("read-card")
+@click.argument("images", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per image.")
+def read_card_command(images: tuple[Path, ...], as_json: bool) -> None:
+    """Read business cards from photos: a QR code exactly, else the printed text."""
+    # Imported here: numpy and the reader are not needed by the other commands.
+    from tracker import cardreader
+
+    results: list[dict[str, object]] = []
+    failed = False
+    for path in images:
+        entry: dict[str, object] = {"file": str(path)}
+        try:
+            entry.update(cardreader.read_card([path.read_bytes()]).as_dict())
+        except (OSError, cardreader.ImageError) as error:
+            failed = True
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            entry.update(cardreader.CardFields().as_dict(), error=reason or str(error))
+            click.echo(f"error: {path}: {entry['error']}", err=True)
+        results.append(entry)
+    if not cardreader.ocr_status().available:
+        click.echo(f"warning: OCR is off: {cardreader.ocr_status().reason}", err=True)
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        for entry in results:
+            click.echo(f"{entry['file']} ({entry['source']})")
+            for key, value in entry.items():
+                if key not in ("file", "source") and value and isinstance(value, str | list):
+                    shown = ", ".join(value) if isinstance(value, list) else value
+                    click.echo(f"  {key}: {shown}")
+    if failed:
+        raise SystemExit(1)

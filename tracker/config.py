@@ -11,7 +11,17 @@ from flask import Flask
 
 # Plain environment variables a deployment sets (also accepted with the FLASK_ prefix).
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-ENV_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "PREFER_HTTPS", "DEFAULT_TIMEZONE", "PROXY_COUNT")
+ENV_SETTINGS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "PREFER_HTTPS",
+    "DEFAULT_TIMEZONE",
+    "PROXY_COUNT",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "PUBLIC_URL",
+    "SMTP_TIMEOUT",
+)
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
@@ -49,6 +59,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # How many proxies in front of the app set X-Forwarded-For / -Proto (0: none).
         "PROXY_COUNT": 0,
         "TRASH_DAYS": 30,
+        # The morning mail (see README): smtp://host:port, smtp+starttls://user:pass@host:587
+        # or smtps://user:pass@host:465; the From address; the address users reach the app
+        # at, for the links in the mail; seconds to wait for the mail server.
+        "SMTP_URL": None,
+        "MAIL_FROM": None,
+        "PUBLIC_URL": None,
+        "SMTP_TIMEOUT": 20,
     }
 
 
@@ -66,6 +83,7 @@ def load(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if isinstance(app.config["PREFER_HTTPS"], str):
         app.config["PREFER_HTTPS"] = app.config["PREFER_HTTPS"].lower() in TRUE_WORDS
     app.config["PROXY_COUNT"] = int(app.config["PROXY_COUNT"])
+    app.config["SMTP_TIMEOUT"] = float(app.config["SMTP_TIMEOUT"])
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=app.config["REMEMBER_DAYS"])
     if app.config["PREFER_HTTPS"]:
         # __Host- cookies must be Secure, have Path=/ and no Domain: bound to this host.

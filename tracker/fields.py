@@ -25,6 +25,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Annotated, Any, Literal, get_type_hints
 
+from tracker.messages import N_
+
 # Column sizes, shared by the forms so that a form never accepts what the table cannot hold.
 NAME_LEN = 100
 ORG_LEN = 200
@@ -40,11 +42,6 @@ Group = Literal["name", "work", "about", "origin"]
 # How a merge combines two records: fill an empty value from the other record, join two
 # texts, or keep the earlier date.
 Merge = Literal["fill", "join", "earliest"]
-
-
-def N_(message: str) -> str:
-    """Mark a label for translation (``make messages`` extracts it); the forms translate it."""
-    return message
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,17 @@ class ContactFields:
     given_name: Annotated[str, replace(_NAME, label=N_("Given name"))] = ""
     family_reading: Annotated[str, replace(_NAME, label=N_("Family name reading"))] = ""
     given_reading: Annotated[str, replace(_NAME, label=N_("Given name reading"))] = ""
+    # Middle names, kept apart from the given name (N's additional names, Google's Middle Name).
+    additional_name: Annotated[
+        str, replace(_NAME, label=N_("Middle name"), on_card=False, search=True)
+    ] = ""
+    nickname: Annotated[str, replace(_NAME, label=N_("Nickname"), on_card=False, search=True)] = ""
     company: Annotated[str, replace(_WORK, label=N_("Company"))] = ""
+    # The company's reading (X-PHONETIC-ORG, Eight's 会社名よみ): sorts a company's card in
+    # 五十音 order and finds it by kana.
+    company_reading: Annotated[
+        str, replace(_WORK, label=N_("Company reading"), on_card=False, autocomplete=False)
+    ] = ""
     department: Annotated[str, replace(_WORK, label=N_("Department"))] = ""
     title: Annotated[str, replace(_WORK, label=N_("Title"))] = ""
     expertise: Annotated[
@@ -111,6 +118,9 @@ class ContactFields:
     # Read from imports and kept in exports; no form edits it yet.
     birthday: Annotated[
         str | None, FieldSpec(N_("Birthday"), "birthday", BIRTHDAY_LEN, editable=False)
+    ] = None
+    anniversary: Annotated[
+        str | None, FieldSpec(N_("Anniversary"), "birthday", BIRTHDAY_LEN, editable=False)
     ] = None
     origin_note: Annotated[str, FieldSpec(N_("Or, how you met"), group="origin", csv=False)] = ""
 

@@ -286,6 +286,19 @@ class SettingsForm(FlaskForm):
     save = SubmitField(_l("Save"))
 
 
+class DigestForm(FlaskForm):
+    """The morning mail: on or off, and the hour of the user's day it goes out after."""
+
+    enabled = BooleanField(_l("Mail me the morning digest"))
+    hour = SelectField(
+        _l("Send it after"),
+        choices=[SelectChoice(hour, f"{hour:02d}:00") for hour in range(24)],
+        coerce=int,
+        default=7,
+    )
+    save = SubmitField(_l("Save"))
+
+
 class TokenForm(FlaskForm):
     name = Text(_l("What will use it"), [InputRequired()], max=NAME_LEN)
     create = SubmitField(_l("Make a token"))
@@ -393,6 +406,7 @@ class ExportForm(FlaskForm):
         _l("Format"),
         choices=[
             SelectChoice("vcf", _l("vCard 4.0 (.vcf): for phones and address books")),
+            SelectChoice("vcf3", _l("vCard 3.0 (.vcf): for older phones and iPhone")),
             SelectChoice("csv", _l("CSV (.csv): one row per contact, for spreadsheets")),
             SelectChoice("json", _l("JSON backup (.json): the whole account, to restore later")),
         ],

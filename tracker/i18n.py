@@ -49,6 +49,8 @@ METHOD_KIND_LABELS = {
     "phone": lazy_gettext("Phone"),
     "address": lazy_gettext("Address"),
     "url": lazy_gettext("Web"),
+    "im": lazy_gettext("Chat / call"),
+    "related": lazy_gettext("Related person"),
 }
 REFERRAL_DIRECTION_LABELS = {
     "given": lazy_gettext("I referred someone to them"),
@@ -83,11 +85,12 @@ REASON_LABELS = {
     "name": lazy_gettext("Name"),
 }
 MATCH_REASONS = {
-    "email": lazy_gettext("same email address"),
-    "phone": lazy_gettext("same phone number"),
+    "name_email": lazy_gettext("same name and email address"),
+    "name_phone": lazy_gettext("same name and phone number"),
     "name_company": lazy_gettext("same name and company"),
-    "reading": lazy_gettext("same reading"),
-    "name": lazy_gettext("same name"),
+    "no_name_email": lazy_gettext("no name, same email address"),
+    "no_name_phone": lazy_gettext("no name, same phone number"),
+    "name": lazy_gettext("same name, neither has a company"),
 }
 FORMAT_LABELS = {
     "vcard": lazy_gettext("vCard"),
@@ -106,6 +109,7 @@ SECURITY_EVENT_LABELS = {
     "import": lazy_gettext("Import"),
     "deletion": lazy_gettext("Deleted"),
     "restore": lazy_gettext("Restored"),
+    "merge": lazy_gettext("Merged two contacts"),
     "token_created": lazy_gettext("Token created"),
     "token_revoked": lazy_gettext("Token revoked"),
 }

@@ -11,8 +11,8 @@ error and heartbeat are in the draft's row.
 3. New contacts are inserted a batch at a time, each batch in a write transaction of its
    own that first writes the progress (and checks that the run still owns its import);
    the rows of a batch, keys included, are built before its transaction begins.
-4. The likely duplicates are merged, the batch tag becomes an import batch and the import
-   is marked done in a last short transaction.
+4. The likely duplicates are merged and the import is marked done in a last short
+   transaction.
 
 A heartbeat thread keeps the row's heartbeat fresh while the run lasts, so a heartbeat that
 stops means the process died. If the run fails it removes what it saved (abandon).
@@ -30,7 +30,6 @@ from tracker.services.import_jobs import JobLost
 from tracker.services.imports import (
     Summary,
     contact_rows,
-    finish_tags,
     insert_contacts,
     merge_duplicates,
     plan,
@@ -94,12 +93,11 @@ def _carry_out(app: Flask, draft_id: int, token: str, batch_name: str, today: da
         done += len(cards)
         with write_transaction(app) as session:
             import_jobs.record_progress(session, draft_id, token, done_count=done)
-            made = insert_contacts(session, cards, rows, tags, now)
+            made = insert_contacts(session, cards, rows, tags, now, today, work.exchanges)
             import_jobs.note_contacts(session, draft_id, made)
     with write_transaction(app) as session:
         import_jobs.record_progress(session, draft_id, token)
         merged = merge_duplicates(session, user_id, work.merge, tags, today)
-        finish_tags(session, tags, datetime.now(UTC))
         summary = summary_of(work, merged, tags)
         import_jobs.finish(session, draft_id, token, summary)
     return summary

@@ -56,6 +56,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The secret in the address of the user's calendar feed; None when there is no feed.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The morning mail goes out after this hour (0–23) of the user's own day; None: off.
+    digest_hour: Mapped[int | None] = mapped_column(Integer)
 
     # Flask-Login's user protocol, spelled out so that the models import nothing of Flask.
     is_authenticated = True
@@ -148,13 +150,17 @@ class Contact(Base):
     given_name: Mapped[str] = mapped_column(String(NAME_LEN), default="")
     family_reading: Mapped[str] = mapped_column(String(NAME_LEN), default="")
     given_reading: Mapped[str] = mapped_column(String(NAME_LEN), default="")
+    additional_name: Mapped[str] = mapped_column(String(NAME_LEN), default="", server_default="")
+    nickname: Mapped[str] = mapped_column(String(NAME_LEN), default="", server_default="")
     company: Mapped[str] = mapped_column(String(ORG_LEN), default="")
+    company_reading: Mapped[str] = mapped_column(String(ORG_LEN), default="", server_default="")
     department: Mapped[str] = mapped_column(String(ORG_LEN), default="")
     title: Mapped[str] = mapped_column(String(ORG_LEN), default="")
     expertise: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     first_met_on: Mapped[date | None] = mapped_column(Date)
     birthday: Mapped[str | None] = mapped_column(String(BIRTHDAY_LEN))  # YYYY-MM-DD, or --MM-DD
+    anniversary: Mapped[str | None] = mapped_column(String(BIRTHDAY_LEN))  # as birthday
     origin_event_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
@@ -463,6 +469,24 @@ class TrashEntry(Base):
     label: Mapped[str] = mapped_column(String(SHORT_TEXT_LEN), default="")
     deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     payload: Mapped[str] = mapped_column(Text)  # JSON: the object and everything attached
+
+
+class DigestMail(Base):
+    """One day's morning mail to one user: claimed before it is sent, so that two runs of
+    ``flask send-digests`` never both send it (the unique key decides which run sends)."""
+
+    __tablename__ = "digest_mails"
+    __table_args__ = (UniqueConstraint("user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)  # the user's own date the mail is for
+    # sending (claimed), sent, failed (not accepted: tried again), unknown (maybe accepted)
+    status: Mapped[str] = mapped_column(String(10), default="sending")
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str] = mapped_column(String(SHORT_TEXT_LEN), default="")
 
 
 class ApiToken(Base):

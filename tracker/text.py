@@ -80,7 +80,8 @@ class NameParts(fields.ContactFields):
 
 
 # The fields searched besides the names, which search_key spells several ways itself.
-_SEARCHED = tuple(spec.name for spec in fields.FIELDS if spec.search and spec.group != "name")
+_SPELLED = ("family_name", "given_name", "family_reading", "given_reading")
+_SEARCHED = tuple(spec.name for spec in fields.FIELDS if spec.search and spec.name not in _SPELLED)
 SORT_KEY_LEN = 4 * fields.NAME_LEN + 10
 
 
@@ -93,6 +94,7 @@ def search_key(parts: NameParts) -> str:
         reading,
         parts.family_reading + parts.given_reading,
         romaji(reading) if reading else "",
+        romaji(parts.company_reading) if parts.company_reading else "",
         *(getattr(parts, name) for name in _SEARCHED),
         *parts.tags,
     ]
@@ -134,6 +136,10 @@ def sort_key(parts: NameParts) -> str:
     name = normalise(parts.family_name + " " + parts.given_name)
     if name and not has_cjk(name):
         return "1" + name
+    # A company's own card (no person's name) sorts by the company's reading when it has one.
+    company_reading = normalise(parts.company_reading)
+    if not name and company_reading:
+        return "0" + _gojuon(company_reading)
     return "2" + (name or normalise(parts.company))
 
 

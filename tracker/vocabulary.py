@@ -24,7 +24,9 @@ INITIATORS = ("me", "them")
 
 EVENT_KINDS = ("networking", "seminar", "community", "client", "introduction", "other")
 
-METHOD_KINDS = ("email", "phone", "address", "url")
+# An "im" is a chat or internet-call address (its label names the service: Skype, LINE,
+# sip…); a "related" entry names a person related to the contact (its label says how).
+METHOD_KINDS = ("email", "phone", "address", "url", "im", "related")
 
 REFERRAL_DIRECTIONS = ("given", "received", "introduction")
 

@@ -18,8 +18,8 @@ from werkzeug.wrappers import Response
 
 from tracker.api.errors import API_PATH, from_exception, json_error
 from tracker.dates import today_in
+from tracker.messages import UserError
 from tracker.method_values import tel_uri
-from tracker.services import ServiceError
 from tracker.services.dashboard import warmth_of
 
 csrf = CSRFProtect()
@@ -85,8 +85,8 @@ def today() -> date:
     return today_in(time_zone, current_app.config.get("TODAY"))
 
 
-def error_message(error: ServiceError) -> str:
-    """A service's message, translated into the user's language."""
+def error_message(error: UserError) -> str:
+    """A service's or an importer's message, translated into the user's language."""
     return gettext(error.message, **error.params)
 
 

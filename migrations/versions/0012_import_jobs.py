@@ -1,7 +1,7 @@
 """Import jobs as rows: status, progress, error and heartbeat in the draft's row
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0015
 
 An import's progress lived in the memory of the process that ran it; now the draft's row
 holds it (done_count of total_count, error, heartbeat_at), written by that process, so every
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,26 +1,73 @@
-"""vCard 4.0 (RFC 6350) that phones, address books and this app's own importer read back,
-or vCard 3.0 (RFC 2426) for the phones that want it (iPhones over CardDAV).
+"""vCard 4.0 (RFC 6350) and 3.0 (RFC 2426) that phones, address books and this app read back.
 
-Labels the standard knows (work, home, mobile, fax) go in TYPE; any other label goes on an
-Apple-style group (item1.TEL + item1.X-ABLabel), which Apple Contacts shows and the importer
-reads back as the same label.
+4.0 is the default. 3.0 is for older phones and for iOS and CardDAV clients that still
+expect it: readings go in Apple's X-PHONETIC-* properties (3.0 has no SORT-AS), the photo
+is inline base64 with ENCODING=b, and a birthday without a year uses Apple's
+X-APPLE-OMIT-YEAR. Labels the standard knows (work, home, mobile, fax) go in TYPE; any
+other label goes on an Apple-style group (item1.TEL + item1.X-ABLabel), which Apple
+Contacts shows and the importer reads back as the same label.
 """
 
 import base64
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
 
 from tracker.importers.records import PHOTO_TYPES, Card, Method
 from tracker.importers.values import parse_birthday
 from tracker.text import display_name
 
-_FOLD_AT = 75  # octets per line, CRLF excluded (RFC 6350 section 3.2)
-_PROPERTIES = {"email": "EMAIL", "phone": "TEL", "address": "ADR", "url": "URL"}
+Version = Literal["4.0", "3.0"]
+VERSIONS: tuple[Version, ...] = ("4.0", "3.0")
+
+_FOLD_AT = 75  # octets per line, CRLF excluded (RFC 6350 section 3.2, RFC 2425 5.8.1)
+_PROPERTIES = {"email": "EMAIL", "phone": "TEL", "address": "ADR", "url": "URL", "im": "IMPP"}
 _TYPES = {
     "phone": {"work": "work", "home": "home", "mobile": "cell", "fax": "fax", "pager": "pager"},
     "email": {"work": "work", "home": "home"},
     "address": {"work": "work", "home": "home"},
     "url": {"work": "work", "home": "home"},
+    "im": {},
 }
+# IM services whose URI scheme is settled; the importer takes the label back from
+# X-SERVICE-TYPE. Any other service is written Apple's way, as x-apple:handle.
+IM_SCHEMES = {
+    "aim": "aim",
+    "facebook": "xmpp",
+    "gadu-gadu": "x-apple",
+    "google talk": "xmpp",
+    "gtalk": "xmpp",
+    "icq": "aim",
+    "jabber": "xmpp",
+    "msn": "msnim",
+    "qq": "x-apple",
+    "sip": "sip",
+    "skype": "skype",
+    "xmpp": "xmpp",
+    "yahoo": "ymsgr",
+}
+# RFC 6350's RELATED types; any other relation is written as a labelled group.
+RELATED_TYPES = frozenset(
+    {
+        *("contact", "acquaintance", "friend", "met", "co-worker", "colleague", "co-resident"),
+        *("neighbor", "child", "parent", "sibling", "spouse", "kin", "muse", "crush", "date"),
+        *("sweetheart", "me", "agent", "emergency"),
+    }
+)
+_PHOTO_TYPE_NAMES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+@dataclass(frozen=True)
+class _Dialect:
+    version: Version
+
+    @property
+    def v4(self) -> bool:
+        return self.version == "4.0"
+
+    def type_param(self, value: str) -> str:
+        # TYPE values are case-insensitive in both versions; phone sync's tests expect these.
+        return f";TYPE={value}"
 
 
 def escape(value: str) -> str:
@@ -70,26 +117,35 @@ def fold(line: str) -> str:
     return "\r\n ".join(_fold_ascii(line) if line.isascii() else _fold_text(line))
 
 
-def _name_lines(card: Card, version: str) -> Iterator[str]:
-    readings = (card.family_reading, card.given_reading)
-    # SORT-AS is a comma-separated list, so a comma inside a reading cannot stay there.
-    sort_as = ",".join(reading.replace(",", " ") for reading in readings)
-    # vCard 3.0 has no SORT-AS: the X-PHONETIC lines below carry the readings there.
-    sort_param = f";SORT-AS={_param(sort_as)}" if any(readings) and version == "4.0" else ""
-    yield f"N{sort_param}:{escape(card.family_name)};{escape(card.given_name)};;;"
+def _sort_as(*readings: str) -> str:
+    """A SORT-AS parameter: one value per component, so a comma cannot stay in a reading."""
+    if not any(readings):
+        return ""
+    return f";SORT-AS={_param(','.join(reading.replace(',', ' ') for reading in readings))}"
+
+
+def _name_lines(card: Card, dialect: _Dialect) -> Iterator[str]:
+    sort_param = _sort_as(card.family_reading, card.given_reading) if dialect.v4 else ""
+    names = (card.family_name, card.given_name, card.additional_name)
+    yield f"N{sort_param}:{';'.join(escape(name) for name in names)};;"
     # FN is required; a company's card shows the company, as Apple Contacts does.
-    full_name = display_name(card.family_name, card.given_name) or card.company
+    full_name = display_name(card.family_name, card.given_name) or card.company or card.nickname
     yield f"FN:{escape(full_name)}"
     if card.family_reading:
         yield f"X-PHONETIC-LAST-NAME:{escape(card.family_reading)}"
     if card.given_reading:
         yield f"X-PHONETIC-FIRST-NAME:{escape(card.given_reading)}"
+    if card.nickname:
+        yield f"NICKNAME:{escape(card.nickname)}"
 
 
-def _organisation_lines(card: Card) -> Iterator[str]:
+def _organisation_lines(card: Card, dialect: _Dialect) -> Iterator[str]:
     if card.company or card.department:
         department = f";{escape(card.department)}" if card.department else ""
-        yield f"ORG:{escape(card.company)}{department}"
+        sort_param = _sort_as(card.company_reading) if dialect.v4 else ""
+        yield f"ORG{sort_param}:{escape(card.company)}{department}"
+    if card.company_reading:
+        yield f"X-PHONETIC-ORG:{escape(card.company_reading)}"
     if card.title:
         yield f"TITLE:{escape(card.title)}"
 
@@ -98,72 +154,111 @@ def _method_value(method: Method) -> str:
     if method.kind == "address":
         # One readable line is all the app keeps, so it goes whole in the street component.
         return f";;{escape(method.value)};;;;"
+    if method.kind == "im":
+        # The label decides the URI's scheme; the value is escaped as text is, which the
+        # importer undoes, so a handle with a comma or semicolon comes back whole.
+        return f"{IM_SCHEMES.get(method.label.casefold(), 'x-apple')}:{escape(method.value)}"
     return escape(method.value)
 
 
-def _method_lines(methods: list[Method]) -> Iterator[str]:
+def _related_line(method: Method, dialect: _Dialect) -> tuple[str, bool]:
+    """A related person (RELATED in 4.0, Apple's X-ABRELATEDNAMES in 3.0), and whether its
+    label needs a group of its own."""
+    if dialect.v4 and method.label in RELATED_TYPES:
+        return f"RELATED;VALUE=text;TYPE={method.label}:{escape(method.value)}", False
+    name = "RELATED;VALUE=text" if dialect.v4 else "X-ABRELATEDNAMES"
+    return f"{name}:{escape(method.value)}", bool(method.label)
+
+
+def _method_line(method: Method, dialect: _Dialect) -> tuple[str, bool] | None:
+    """The content line of a method, and whether its label needs a group of its own."""
+    if method.kind == "related":
+        return _related_line(method, dialect)
+    name = _PROPERTIES.get(method.kind)
+    if not name:
+        return None
+    value = _method_value(method)
+    known = _TYPES[method.kind].get(method.label)
+    if known or not method.label:
+        return f"{name}{dialect.type_param(known) if known else ''}:{value}", False
+    if method.kind == "im" and method.label.casefold() in IM_SCHEMES:
+        return f"{name};X-SERVICE-TYPE={method.label}:{value}", False
+    return f"{name}:{value}", True
+
+
+def _method_lines(methods: list[Method], dialect: _Dialect) -> Iterator[str]:
     group = 0
     for method in methods:
-        name = _PROPERTIES.get(method.kind)
-        if not name or not method.value:
+        found = _method_line(method, dialect) if method.value else None
+        if found is None:
             continue
-        value = _method_value(method)
-        known = _TYPES[method.kind].get(method.label)
-        if known or not method.label:
-            type_param = f";TYPE={known}" if known else ""
-            yield f"{name}{type_param}:{value}"
-            continue
-        group += 1
-        yield f"item{group}.{name}:{value}"
-        yield f"item{group}.X-ABLabel:{escape(method.label)}"
+        line, grouped = found
+        if grouped:
+            group += 1
+            yield f"item{group}.{line}"
+            yield f"item{group}.X-ABLabel:{escape(method.label)}"
+        else:
+            yield line
 
 
-def _birthday(value: str | None, version: str) -> str | None:
-    """The birthday in RFC 6350's basic form: 19801127, or --1127 without a year; in 3.0,
-    1980-11-27, or Apple's 1604-11-27 marked as a year left out."""
+def _date_line(name: str, value: str | None, dialect: _Dialect) -> str | None:
+    """A birthday or anniversary: 19801127 or --1127 in 4.0, 1980-11-27 in 3.0.
+
+    3.0 has no form for a date without a year, so it is written as Apple does: the year
+    1604 and X-APPLE-OMIT-YEAR=1604.
+    """
     found = parse_birthday(value) if value else None
     if not found:
         return None
-    if version == "3.0":
-        return (
-            f";X-APPLE-OMIT-YEAR=1604:1604-{found[2:]}" if found.startswith("--") else f":{found}"
-        )
+    if dialect.v4:
+        basic = found.replace("-", "")  # 19801127, or 1127 for --11-27
+        return f"{name}:{'--' + basic if found.startswith('--') else basic}"
     if found.startswith("--"):
-        return ":--" + found[2:].replace("-", "")
-    return ":" + found.replace("-", "")
+        return f"{name};X-APPLE-OMIT-YEAR=1604:1604{found[1:]}"
+    return f"{name}:{found}"
 
 
-def _other_lines(card: Card, version: str) -> Iterator[str]:
+def _photo_line(card: Card, dialect: _Dialect) -> str | None:
+    if not card.photo or card.photo_type not in PHOTO_TYPES:
+        return None
+    data = base64.b64encode(card.photo).decode("ascii")
+    if dialect.v4:
+        return f"PHOTO:data:{card.photo_type};base64,{data}"
+    return f"PHOTO;ENCODING=b;TYPE={_PHOTO_TYPE_NAMES[card.photo_type]}:{data}"
+
+
+def _other_lines(card: Card, dialect: _Dialect) -> Iterator[str]:
     if card.notes:
         yield f"NOTE:{escape(card.notes)}"
     if card.tags:
         yield "CATEGORIES:" + ",".join(escape(tag) for tag in card.tags)
-    birthday = _birthday(card.birthday, version)
-    if birthday:
-        yield f"BDAY{birthday}"
+    anniversary = "ANNIVERSARY" if dialect.v4 else "X-ANNIVERSARY"
+    for line in (
+        _date_line("BDAY", card.birthday, dialect),
+        _date_line(anniversary, card.anniversary, dialect),
+    ):
+        if line:
+            yield line
     if card.first_met_on:
         yield f"X-JINMYAKU-FIRST-MET-ON:{card.first_met_on.isoformat()}"
-    if card.photo and card.photo_type in PHOTO_TYPES:
-        data = base64.b64encode(card.photo).decode("ascii")
-        if version == "3.0":
-            yield f"PHOTO;ENCODING=b;TYPE={card.photo_type.split('/')[1].upper()}:{data}"
-        else:
-            yield f"PHOTO:data:{card.photo_type};base64,{data}"
+    photo = _photo_line(card, dialect)
+    if photo:
+        yield photo
 
 
-def _card_lines(card: Card, version: str) -> Iterator[str]:
+def _card_lines(card: Card, dialect: _Dialect) -> Iterator[str]:
     yield "BEGIN:VCARD"
-    yield f"VERSION:{version}"
-    yield from _name_lines(card, version)
-    yield from _organisation_lines(card)
-    yield from _method_lines(card.methods)
-    yield from _other_lines(card, version)
+    yield f"VERSION:{dialect.version}"
+    yield from _name_lines(card, dialect)
+    yield from _organisation_lines(card, dialect)
+    yield from _method_lines(card.methods, dialect)
+    yield from _other_lines(card, dialect)
     yield "END:VCARD"
 
 
-def write_vcards(cards: Iterable[Card], version: str = "4.0") -> str:
-    """The cards as one vCard text (4.0, or 3.0), CRLF line endings, lines folded at 75
-    octets."""
-    if version not in ("3.0", "4.0"):
-        raise ValueError(f"vCard version 3.0 or 4.0, not {version!r}")
-    return "".join(fold(line) + "\r\n" for card in cards for line in _card_lines(card, version))
+def write_vcards(cards: Iterable[Card], version: Version = "4.0") -> str:
+    """The cards as one vCard text (4.0 or 3.0), CRLF line endings, lines folded at 75 octets."""
+    if version not in VERSIONS:
+        raise ValueError(f"unknown vCard version: {version!r}")
+    dialect = _Dialect(version)
+    return "".join(fold(line) + "\r\n" for card in cards for line in _card_lines(card, dialect))

@@ -8,18 +8,24 @@ error in the result, with its record number and line, and the others are still r
 
 import re
 
-from tracker.importers import eight, google, linkedin
+from tracker.importers import eight, google, linkedin, mailers
 from tracker.importers.detect import decode
-from tracker.importers.errors import ImportFormatError
+from tracker.importers.errors import N_, ImportFormatError
 from tracker.importers.records import Card, Method, ParseResult, Problem
 from tracker.importers.tabular import open_table, read_table
 from tracker.importers.vcard import looks_like_vcard, parse_vcards
-from tracker.services import N_
 
 __all__ = ["Card", "ImportFormatError", "Method", "ParseResult", "Problem", "parse"]
 
-# LinkedIn before Google: both have "First Name" and "Last Name" columns.
-CSV_READERS = (linkedin.READER, google.LEGACY, google.CURRENT, eight.READER)
+# LinkedIn before the others: they all have "First Name" and "Last Name" columns.
+CSV_READERS = (
+    linkedin.READER,
+    google.LEGACY,
+    google.CURRENT,
+    eight.READER,
+    mailers.OUTLOOK,
+    mailers.THUNDERBIRD,
+)
 
 
 _STARTS_AS_VCARD = re.compile(r"\s*BEGIN[ \t]*:[ \t]*VCARD[ \t]*(\r|\n|$)", re.IGNORECASE)
@@ -34,7 +40,10 @@ def _parse_text(text: str, encoding: str) -> ParseResult:
     if looks_like_vcard(text):
         return parse_vcards(text, encoding)
     raise ImportFormatError(
-        N_("unknown format: export your contacts as vCard, or as a Google, LinkedIn or Eight CSV")
+        N_(
+            "unknown format: export your contacts as vCard, or as a CSV of Google Contacts, "
+            "LinkedIn, Eight, Outlook or Thunderbird"
+        )
     )
 
 

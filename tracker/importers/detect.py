@@ -20,25 +20,12 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
-from tracker.importers.errors import ImportFormatError
+from tracker.images import image_format
+from tracker.importers.errors import N_, ImportFormatError
 from tracker.importers.records import Problem
-from tracker.services import N_
 
 _SAMPLE = 8192
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_IMAGES = (
-    (0, b"\x89PNG\r\n\x1a\n", "PNG"),
-    (0, b"\xff\xd8\xff", "JPEG"),
-    (0, b"GIF87a", "GIF"),
-    (0, b"GIF89a", "GIF"),
-    (0, b"II*\x00", "TIFF"),
-    (0, b"MM\x00*", "TIFF"),
-    (8, b"WEBP", "WebP"),
-    (4, b"ftypheic", "HEIC"),
-    (4, b"ftypheix", "HEIC"),
-    (4, b"ftypmif1", "HEIF"),
-    (4, b"ftypavif", "AVIF"),
-)
 _DOCUMENTS = (
     (b"%PDF-", "PDF"),
     (b"PK\x03\x04", "ZIP (an Excel .xlsx or Numbers file?)"),
@@ -50,6 +37,7 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b")
 _CHARSET = re.compile(rb";CHARSET=([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# Every name Shift_JIS goes by is read as cp932, the Shift_JIS that phones and Windows write.
 _SJIS_NAMES = {"shift_jis", "shift-jis", "sjis", "x-sjis", "ms932", "windows-31j", "cp932"}
 
 
@@ -66,11 +54,9 @@ def _refuse_non_text(data: bytes) -> None:
     """Raise for an empty file or one whose signature says it is an image or a document."""
     if not data.strip(b" \t\r\n\x00") or data.strip() in _BOMS:
         raise ImportFormatError(N_("the file is empty"))
-    for offset, magic, kind in _IMAGES:
-        if data[offset : offset + len(magic)] == magic and (offset != 8 or data[:4] == b"RIFF"):
-            raise ImportFormatError(
-                N_("the file is a %(kind)s image, not a contacts file"), kind=kind
-            )
+    kind = image_format(data)
+    if kind:
+        raise ImportFormatError(N_("the file is a %(kind)s image, not a contacts file"), kind=kind)
     for magic, kind in _DOCUMENTS:
         if data.startswith(magic):
             raise ImportFormatError(
@@ -123,18 +109,21 @@ def _strict(data: bytes, codec: str) -> str | None:
     return text
 
 
-def _declared_codec(line: bytes) -> str | None:
-    """The codec a vCard line's CHARSET parameter names, if it names one Python knows."""
-    match = _CHARSET.search(line)
-    if not match:
-        return None
-    name = match[1].decode("ascii").lower()
+def codec_for(charset: str) -> str | None:
+    """The Python codec for a charset name a file gives, or None when there is none."""
+    name = charset.strip().lower()
     if name in _SJIS_NAMES:
         return "cp932"
     try:
         return codecs.lookup(name).name
     except LookupError:
         return None
+
+
+def _declared_codec(line: bytes) -> str | None:
+    """The codec a vCard line's CHARSET parameter names, if it names one Python knows."""
+    match = _CHARSET.search(line)
+    return codec_for(match[1].decode("ascii")) if match else None
 
 
 def _decode_line(line: bytes) -> tuple[str, str]:

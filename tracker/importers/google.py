@@ -1,7 +1,8 @@
 """Google Contacts CSV exports, in the current layout and in the legacy "Google CSV" one.
 
 Both put several values in one cell, separated by " ::: ", and mark system groups and the
-primary value with a leading "* ".
+primary value with a leading "* ". Numbered groups of columns ("Phone 1 - Value",
+"Relation 2 - Label") hold the contact methods, related people, dates and IM addresses.
 """
 
 import re
@@ -9,13 +10,33 @@ from functools import lru_cache
 
 from tracker.importers.records import Card
 from tracker.importers.tabular import Reader, Row
-from tracker.importers.values import add_method, join_address, label_for, split_full_name
+from tracker.importers.values import (
+    add_method,
+    clean,
+    join_address,
+    label_for,
+    parse_birthday,
+    split_full_name,
+)
 
 _SEPARATOR = " ::: "
-_NUMBERED = re.compile(r"(e-mail|phone|address|website) (\d+) - (value|formatted)")
-_KINDS = {"e-mail": "email", "phone": "phone", "address": "address", "website": "url"}
+_NUMBERED = re.compile(
+    r"(e-mail|phone|address|website|relation|im|event|custom field) (\d+) - "
+    r"(value|formatted|label|type|service)"
+)
+_KINDS = {
+    "e-mail": "email",
+    "phone": "phone",
+    "address": "address",
+    "website": "url",
+    "relation": "related",
+    "im": "im",
+}
 # In the order of join_address's parameters.
 _ADDRESS_PARTS = ("street", "city", "region", "postal code", "country", "extended address")
+_ANNIVERSARY = {"anniversary", "記念日"}
+# The file's own bookkeeping: how Google files the name, and its initials.
+_IGNORED = frozenset({"file as", "initials", "sensitivity", "priority"})
 
 
 def _split(cell: str) -> list[str]:
@@ -24,28 +45,48 @@ def _split(cell: str) -> list[str]:
 
 @lru_cache(maxsize=16)
 def _slots(columns: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """The numbered contact-method columns of a header, as (kind, "phone 1") pairs, in order."""
+    """The numbered groups of a header, as (what, "phone 1") pairs, in order."""
     slots: dict[tuple[str, str], None] = {}
     for key in columns:
         if match := _NUMBERED.fullmatch(key):
-            slots.setdefault((_KINDS[match[1]], f"{match[1]} {match[2]}"), None)
+            slots.setdefault((match[1], f"{match[1]} {match[2]}"), None)
     return tuple(slots)
 
 
 def _address(row: Row, prefix: str) -> str:
     formatted = row.get(f"{prefix} - formatted")
-    if formatted:
-        return formatted
-    parts = [row.get(f"{prefix} - {part}") for part in _ADDRESS_PARTS]
-    return join_address(*parts)
+    street, city, region, code, country, extended = (
+        row.get(f"{prefix} - {part}") for part in _ADDRESS_PARTS
+    )
+    po_box = row.get(f"{prefix} - po box")
+    return formatted or join_address(street, city, region, code, country, extended, po_box)
 
 
-def _add_methods(card: Card, row: Row) -> None:
-    for kind, prefix in _slots(row.columns):
-        raw = _address(row, prefix) if kind == "address" else row.get(f"{prefix} - value")
-        label = label_for(row.get(f"{prefix} - label", f"{prefix} - type"))
-        for value in _split(raw) if raw else ():
-            add_method(card, kind, value, label)
+def _add_slot(card: Card, row: Row, what: str, prefix: str) -> None:
+    label = label_for(row.get(f"{prefix} - label", f"{prefix} - type"))
+    if what == "event":
+        day = parse_birthday(row.get(f"{prefix} - value"))
+        if label.casefold() in _ANNIVERSARY and day:
+            card.anniversary = card.anniversary or day
+        else:
+            row.read.discard(f"{prefix} - value")  # another kind of date: not kept
+        return
+    if what == "custom field":
+        value = row.get(f"{prefix} - value")
+        if value.strip():
+            # A field the user made up in Google: the notes keep it, with its name.
+            card.notes = "\n".join(part for part in (card.notes, f"{label}: {value}") if part)
+        return
+    if what == "im":
+        label = clean(row.get(f"{prefix} - service")) or label
+    raw = _address(row, prefix) if what == "address" else row.get(f"{prefix} - value")
+    for value in _split(raw) if raw else ():
+        add_method(card, _KINDS[what], value, label)
+
+
+def _add_slots(card: Card, row: Row) -> None:
+    for what, prefix in _slots(row.columns):
+        _add_slot(card, row, what, prefix)
 
 
 def _groups(cell: str) -> list[str]:
@@ -66,16 +107,19 @@ def _matches_current(columns: frozenset[str]) -> bool:
 def _read_current(row: Row) -> Card:
     card = Card(
         family_name=row.get("last name"),
-        given_name=_joined(row.get("first name"), row.get("middle name")),
+        given_name=row.get("first name"),
+        additional_name=row.get("middle name"),
         family_reading=row.get("phonetic last name"),
-        given_reading=_joined(row.get("phonetic first name"), row.get("phonetic middle name")),
+        given_reading=row.get("phonetic first name"),
+        nickname=row.get("nickname"),
         company=row.get("organization name", "organization 1 - name"),
+        company_reading=row.get("organization phonetic name", "organization 1 - yomi name"),
         department=row.get("organization department", "organization 1 - department"),
         title=row.get("organization title", "organization 1 - title"),
         notes=row.get("notes"),
         tags=_groups(row.get("labels", "group membership")),
     )
-    _add_methods(card, row)
+    _add_slots(card, row)
     card.birthday = row.birthday("birthday")
     return card
 
@@ -88,28 +132,33 @@ def _matches_legacy(columns: frozenset[str]) -> bool:
 
 def _read_legacy(row: Row) -> Card:
     family = row.get("family name")
-    given = _joined(row.get("given name"), row.get("additional name"))
+    given = row.get("given name")
     if not (family or given):
         family, given = split_full_name(row.get("name"))
+    else:
+        row.get("name")  # the same name, whole
     family_reading = row.get("family name yomi")
-    given_reading = _joined(row.get("given name yomi"), row.get("additional name yomi"))
+    given_reading = row.get("given name yomi")
     if not (family_reading or given_reading):
         family_reading, given_reading = split_full_name(row.get("yomi name"))
     card = Card(
         family_name=family,
         given_name=given,
+        additional_name=row.get("additional name"),
         family_reading=family_reading,
         given_reading=given_reading,
+        nickname=row.get("nickname"),
         company=row.get("organization 1 - name"),
+        company_reading=row.get("organization 1 - yomi name"),
         department=row.get("organization 1 - department"),
         title=row.get("organization 1 - title"),
         notes=row.get("notes"),
         tags=_groups(row.get("group membership")),
     )
-    _add_methods(card, row)
+    _add_slots(card, row)
     card.birthday = row.birthday("birthday")
     return card
 
 
-CURRENT = Reader("google", _matches_current, _read_current)
-LEGACY = Reader("google_legacy", _matches_legacy, _read_legacy)
+CURRENT = Reader("google", _matches_current, _read_current, ignored=_IGNORED)
+LEGACY = Reader("google_legacy", _matches_legacy, _read_legacy, ignored=_IGNORED)

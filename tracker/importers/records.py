@@ -1,18 +1,22 @@
 """The plain records an import produces: cards with their contact methods, and problems."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from tracker.fields import ContactFields
 
-# The kinds of contact method, as in ``tracker.vocabulary.METHOD_KINDS``.
-METHOD_KINDS = ("email", "phone", "address", "url")
-PHOTO_TYPES = ("image/jpeg", "image/png")
+# The kinds of contact method, as in ``tracker.vocabulary.METHOD_KINDS``: an "im" is an
+# instant-messaging or internet-call address (its label names the service), a "related"
+# entry names a person related to the contact (its label says how: spouse, child, assistant).
+METHOD_KINDS = ("email", "phone", "address", "url", "im", "related")
+# The pictures the app keeps, as ``tracker.images.KEPT`` lists them.
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
 @dataclass
 class Method:
-    """One email address, phone number, postal address or web address, with its label."""
+    """One email address, phone number, postal address, web or IM address, or related person."""
 
     kind: str
     value: str
@@ -27,7 +31,7 @@ class Card(ContactFields):
     methods: list[Method] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     photo: bytes | None = None
-    photo_type: str | None = None  # only "image/jpeg" or "image/png"
+    photo_type: str | None = None  # one of PHOTO_TYPES
     record: int = 0  # 1-based record number in the file
     line: int | None = None  # 1-based line where the record starts
 
@@ -49,5 +53,11 @@ class ParseResult:
     format: str
     encoding: str
     cards: list[Card]
-    errors: list[Problem]
+    errors: list[Problem]  # records that cannot be imported, each with its line and reason
     warnings: list[Problem]
+    # What the file holds that the app has no place for: vCard property or CSV column, and
+    # how many records had it. The preview lists it, so nothing is dropped in silence.
+    not_kept: Counter[str] = field(default_factory=Counter)
+    # True when each card's first_met_on is the day business cards were exchanged (Eight):
+    # the import then logs a card exchange that day.
+    card_exchanges: bool = False

@@ -9,10 +9,10 @@ from datetime import date
 from itertools import islice
 
 from tracker.importers import values
+from tracker.importers.errors import N_
 from tracker.importers.records import Card, ParseResult, Problem
-from tracker.services import N_
 
-# LinkedIn puts a few lines of notes above its header; no export puts more than this.
+# LinkedIn and Eight put a few lines of notes above their header; none puts more than this.
 _HEADER_SEARCH_ROWS = 30
 
 
@@ -23,32 +23,51 @@ def column_key(name: str) -> str:
 
 @dataclass
 class Row:
-    """One data row: its cells by column key, where it is, and what was wrong in it."""
+    """One data row: its cells by column key, where it is, and what was wrong in it.
+
+    The row remembers which columns the reader looked at, so that a cell no reader asked
+    for is counted as not kept instead of dropped in silence.
+    """
 
     cells: dict[str, str]
     columns: tuple[str, ...]
     record: int
     line: int
     warnings: list[Problem] = field(default_factory=list)
+    read: set[str] = field(default_factory=set)
+    skipped: str = ""  # why the row is no person, when the reader says so
 
     def get(self, *keys: str) -> str:
         """The first non-empty cell among these columns, or ""."""
+        self.read.update(keys)
         for key in keys:
             value = self.cells.get(key, "")
             if value.strip():
                 return value
         return ""
 
+    def unread(self, ignored: frozenset[str]) -> list[str]:
+        """The non-empty cells no reader asked for, by column (what the app does not keep)."""
+        return [
+            key
+            for key, value in self.cells.items()
+            if value.strip() and key not in self.read and key not in ignored and key
+        ]
+
+    def skip(self, message: str) -> None:
+        """Say that this row is no person, and why; the reader then returns None."""
+        self.skipped = message
+
     def warn(self, message: str, **params: object) -> None:
         """Note a problem with this row that does not stop it being imported."""
         self.warnings.append(Problem(self.record, self.line, message, dict(params)))
 
-    def date(self, *keys: str) -> date | None:
+    def date(self, *keys: str, month_first: bool = False) -> date | None:
         """The date in the first non-empty of these columns; a warning when it is no date."""
         raw = self.get(*keys)
         if not raw:
             return None
-        found = values.parse_day(raw)
+        found = values.parse_day(raw, month_first=month_first)
         if found is None:
             message = N_("%(column)s: %(value)s is not a valid date")
             self.warn(message, column=keys[0], value=values.quoted(raw))
@@ -67,11 +86,19 @@ class Row:
 
 @dataclass(frozen=True)
 class Reader:
-    """One CSV export: how to recognise its header, and how to read a row of it."""
+    """One CSV export: how to recognise its header, and how to read a row of it.
+
+    ``read`` returns None for a row that is no person (a LinkedIn member who hides their
+    profile), after ``row.skip`` said why. ``ignored`` are the columns that say nothing
+    about the person (a writer's own bookkeeping). ``card_exchanges`` says that each row's
+    first-met date is the day business cards were exchanged.
+    """
 
     format: str
     matches: Callable[[frozenset[str]], bool]
-    read: Callable[[Row], Card]
+    read: Callable[[Row], Card | None]
+    ignored: frozenset[str] = frozenset()
+    card_exchanges: bool = False
 
 
 @dataclass
@@ -138,6 +165,10 @@ def _read_row(table: Table, row: Row) -> tuple[Card | None, Problem | None]:
     except Exception:  # one odd row must not cost the user the whole preview
         message = N_("the record could not be read")
         return None, Problem(row.record, row.line, message)
+    if card is None:
+        return None, Problem(
+            row.record, row.line, row.skipped or N_("the record could not be read")
+        )
     card.record, card.line = row.record, row.line
     return (None, problem) if (problem := values.finish(card)) else (card, None)
 
@@ -153,6 +184,7 @@ def _refused_row(record: int, line: int, complaint: str) -> Problem:
 def read_table(table: Table, encoding: str) -> ParseResult:
     """Every data row of a table as a card, or as a problem when it cannot be one."""
     result = ParseResult(table.reader.format, encoding, [], [], [])
+    result.card_exchanges = table.reader.card_exchanges
     record = 0
     for line, raw in table.rows:
         if not isinstance(raw, str) and not any(cell.strip() for cell in raw):
@@ -166,6 +198,7 @@ def read_table(table: Table, encoding: str) -> ParseResult:
         result.warnings.extend(row.warnings)
         if card:
             result.cards.append(card)
+            result.not_kept.update(row.unread(table.reader.ignored))
         if problem:
             result.errors.append(problem)
     return result

@@ -4,8 +4,8 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from tracker.importers.errors import N_
 from tracker.importers.records import Card, Method, Problem
-from tracker.services import N_
 from tracker.text import has_cjk
 
 MAX_FIELD = 10_000
@@ -26,9 +26,13 @@ _MONTHS = {
 }
 _YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T ].*)?")
 _YMD_BASIC = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T.*)?")
-_DMY_NAMED = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3,})\.?[ -](\d{4})")
+_DMY_NAMED = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3,})\.?,?[ -](\d{4})(?:,?\s+\d{1,2}:\d{2}.*)?")
 _MDY_NAMED = re.compile(r"([A-Za-z]{3,})\.? (\d{1,2}),? (\d{4})")
-_NO_YEAR = re.compile(r"--(\d{2})-?(\d{2})")
+# 1/8/18, 6:14 PM (LinkedIn until 2019) or 12/31/2025: month first when the caller says so.
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:,?\s+\d{1,2}:\d{2}.*)?")
+_NO_YEAR = re.compile(r"(?:--|0000-?)(\d{2})-?(\d{2})(?:T.*)?")
+# Apple and Thunderbird (CardBook) write a birthday without a year in the year 1604.
+NO_YEAR = 1604
 
 # Labels that files spell in English, folded to the ones the app knows; others are kept.
 _LABELS = {
@@ -80,9 +84,13 @@ def _day(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def parse_day(value: str) -> date | None:
-    """A date as 2025-12-07, 2025/12/07, 20251207, 2025年12月7日, 07 Dec 2025 or Dec 7, 2025."""
+def parse_day(value: str, *, month_first: bool = False) -> date | None:
+    """A date as 2025-12-07, 2025/12/07, 20251207, 2025年12月7日, 07 Dec 2025 or Dec 7, 2025;
+    with ``month_first``, also 1/8/18 or 1/8/2018 (January 8) as US exports write it."""
     value = value.strip()
+    if month_first and (match := _SLASHED.fullmatch(value)):
+        year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+        return _day(year, int(match[1]), int(match[2]))
     if match := _YMD.fullmatch(value) or _YMD_BASIC.fullmatch(value):
         return _day(int(match[1]), int(match[2]), int(match[3]))
     if match := _DMY_NAMED.fullmatch(value):
@@ -94,14 +102,16 @@ def parse_day(value: str) -> date | None:
     return None
 
 
-def parse_birthday(value: str) -> str | None:
+def parse_birthday(value: str, *, month_first: bool = False) -> str | None:
     """A birthday as "YYYY-MM-DD", or "--MM-DD" when the file gives no year; None if invalid."""
     value = value.strip()
     if match := _NO_YEAR.fullmatch(value):
         month, day = int(match[1]), int(match[2])
         # A leap year, so that --02-29 is a real birthday.
         return f"--{month:02d}-{day:02d}" if _day(2000, month, day) else None
-    found = parse_day(value)
+    found = parse_day(value, month_first=month_first)
+    if found and found.year == NO_YEAR:
+        return f"--{found.month:02d}-{found.day:02d}"
     return found.isoformat() if found else None
 
 
@@ -171,7 +181,10 @@ def _text_fields(card: Card) -> Iterator[tuple[str, str]]:
         ("given_name", card.given_name),
         ("family_reading", card.family_reading),
         ("given_reading", card.given_reading),
+        ("additional_name", card.additional_name),
+        ("nickname", card.nickname),
         ("company", card.company),
+        ("company_reading", card.company_reading),
         ("department", card.department),
         ("title", card.title),
         ("notes", card.notes),
@@ -183,21 +196,40 @@ def _text_fields(card: Card) -> Iterator[tuple[str, str]]:
         yield "tags", tag
 
 
+def method_key(method: Method) -> tuple[str, str]:
+    """What makes two methods of a card the same: kind and value (a phone by its digits)."""
+    # A number written twice in two ways (03-0000-1111 and 0300001111) is one number.
+    if method.kind == "phone" and any(char.isdigit() for char in method.value):
+        return method.kind, "".join(char for char in method.value if char.isdigit())
+    return method.kind, method.value.casefold() if method.kind == "email" else method.value
+
+
+def _distinct(methods: Iterable[Method]) -> list[Method]:
+    """The methods, each value once: the first one listed keeps its label."""
+    seen: dict[tuple[str, str], Method] = {}
+    for method in methods:
+        seen.setdefault(method_key(method), method)
+    return list(seen.values())
+
+
 def tidy(card: Card) -> None:
     """Clean every text field of a card in place, whatever the parser left in it."""
     card.family_name = clean(card.family_name)
     card.given_name = clean(card.given_name)
     card.family_reading = clean(card.family_reading)
     card.given_reading = clean(card.given_reading)
+    card.additional_name = clean(card.additional_name)
+    card.nickname = clean(card.nickname)
     card.company = clean(card.company)
+    card.company_reading = clean(card.company_reading)
     card.department = clean(card.department)
     card.title = clean(card.title)
     card.notes = clean_note(card.notes)
-    card.methods = [
+    card.methods = _distinct(
         Method(method.kind, clean(method.value), clean(method.label))
         for method in card.methods
         if clean(method.value)
-    ]
+    )
     card.tags = unique(card.tags)
 
 
@@ -211,7 +243,7 @@ def check(card: Card) -> Problem | None:
                 N_("field too long: %(field)s has more than %(limit)s characters"),
                 {"field": name, "limit": MAX_FIELD},
             )
-    if not (card.family_name or card.given_name or card.company or card.methods):
+    if not (card.family_name or card.given_name or card.company or card.nickname or card.methods):
         return Problem(
             card.record, card.line, N_("the record has no name, company or contact details")
         )

@@ -4,18 +4,10 @@ They import nothing of Flask. A message meant for the user is marked with ``N_``
 translation catalogue picks it up, and the view translates it when it shows it.
 """
 
-from typing import Any
+from tracker.messages import N_, UserError
+
+__all__ = ["N_", "ServiceError"]
 
 
-def N_(message: str) -> str:
-    """Mark a message for translation without translating it here."""
-    return message
-
-
-class ServiceError(ValueError):
+class ServiceError(UserError):
     """A request the data cannot honour; ``message % params`` is shown to the user."""
-
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.params = params

@@ -1,17 +1,18 @@
 """Likely duplicates inside an account, and merging two contacts into one.
 
 A merge keeps everything of both: every touchpoint, referral, tag and contact method of the
-contact that goes is moved to the one that stays; empty fields of the one that stays are
-filled from the other, and notes are joined.
+contact that goes is moved to the one that stays, and its fields are merged as
+``tracker.services.merging`` merges every record. The contact that goes is put in the
+trash, so that the merge can be undone, and the merge is written to the security log.
 """
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from tracker import fields
 from tracker.models import (
     CardImage,
     Contact,
@@ -23,17 +24,12 @@ from tracker.relationships import stage_rank
 from tracker.services import N_, ServiceError
 from tracker.services.derived import refresh_contacts
 from tracker.services.matching import Index, keys_for
+from tracker.services.merging import CONTACT_ONLY, apply_changes, changes, undo_of
+from tracker.services.security import record
+from tracker.services.trash import trash_merged
 
 PAIR_LIMIT = 200
-# Filled from the contact that goes where the one that stays has nothing; texts the spec
-# joins (the notes) are joined instead.
-FILLED_FIELDS = (
-    *(spec.name for spec in fields.FIELDS if spec.merge != "join"),
-    "origin_event_id",
-    "introduced_by_id",
-    "cadence",
-)
-JOINED = tuple(spec for spec in fields.FIELDS if spec.merge == "join")
+_REFERRAL_COLUMNS = ("contact_id", "other_contact_id", "subject_contact_id")
 
 
 @dataclass(frozen=True)
@@ -41,6 +37,7 @@ class Pair:
     first: Contact
     second: Contact
     reason: str
+    shared: str  # the email, number, company or name the two share
 
 
 def likely_duplicates(session: Session, user_id: int) -> list[Pair]:
@@ -59,7 +56,7 @@ def likely_duplicates(session: Session, user_id: int) -> list[Pair]:
         keys = keys_for(contact, [(m.kind, m.value) for m in contact.methods])
         match = index.find(keys)
         if match is not None:
-            pairs.append(Pair(match[0], contact, match[1]))  # type: ignore[arg-type]
+            pairs.append(Pair(match[0], contact, match[1].reason, match[1].shared))  # type: ignore[arg-type]
             if len(pairs) >= PAIR_LIMIT:
                 break
         else:
@@ -68,78 +65,65 @@ def likely_duplicates(session: Session, user_id: int) -> list[Pair]:
 
 
 def merge(session: Session, keep: Contact, drop: Contact, today: date) -> None:
-    """Merge drop into keep, keeping every touchpoint, referral, tag and method of both."""
+    """Merge drop into keep, keeping every touchpoint, referral, tag and method of both.
+
+    The contact that goes is put in the trash first, whole, with what the merge changed on
+    the one that stays, so that restoring it from the trash undoes the merge.
+    """
     if keep.id == drop.id or keep.user_id != drop.user_id:
         raise ServiceError(N_("Choose two different contacts of yours."))
-    for name in FILLED_FIELDS:
-        if not getattr(keep, name) and getattr(drop, name):
-            setattr(keep, name, getattr(drop, name))
-    if keep.introduced_by_id == keep.id:
-        keep.introduced_by_id = None
-    for spec in JOINED:
-        mine, theirs = getattr(keep, spec.name), getattr(drop, spec.name)
-        if theirs and theirs not in mine:
-            setattr(keep, spec.name, f"{mine}\n\n{theirs}".strip()[: spec.length])
+    found = changes(
+        keep,
+        drop,
+        extra=CONTACT_ONLY,
+        into_tags=[tag.name for tag in keep.tags],
+        source_tags=[tag.name for tag in drop.tags],
+    )
+    if found.fields.get("introduced_by_id") == keep.id:
+        del found.fields["introduced_by_id"]
+    undo = {
+        **undo_of(keep, found),
+        "touchpoints": _moved_touchpoints(session, keep.id, drop.id),
+        "referrals": _referral_moves(session, keep.id, drop.id),
+        "introduced": list(
+            session.scalars(select(Contact.id).where(Contact.introduced_by_id == drop.id))
+        ),
+        "image_moved": _image_moves(session, keep.id, drop.id),
+    }
+    trash_merged(session, keep.user_id, drop.id, undo, f"{drop.name} → {keep.name}")
+    apply_changes(keep, found, cut=True)
     keep.stage = max((keep.stage, drop.stage), key=stage_rank)
     keep.snoozed_until = keep.snoozed_until or drop.snoozed_until
-    have = {(m.kind, m.value) for m in keep.methods}
-    for method in drop.methods:
-        if (method.kind, method.value) not in have:
-            keep.methods.append(
-                ContactMethod(
-                    kind=method.kind,
-                    label=method.label,
-                    value=method.value,
-                    position=len(keep.methods),
-                )
-            )
+    for kind, value, label in found.methods:
+        keep.methods.append(
+            ContactMethod(kind=kind, label=label, value=value, position=len(keep.methods))
+        )
     keep.tags = list({tag.id: tag for tag in [*keep.tags, *drop.tags]}.values())
     session.flush()
     _move_links(session, keep.id, drop.id)
     partners = _referral_partners(session, drop.id)
-    session.execute(
-        update(Referral).where(Referral.contact_id == drop.id).values(contact_id=keep.id)
-    )
-    session.execute(
-        update(Referral)
-        .where(Referral.other_contact_id == drop.id)
-        .values(other_contact_id=keep.id)
-    )
-    session.execute(
-        update(Referral)
-        .where(Referral.subject_contact_id == drop.id)
-        .values(subject_contact_id=keep.id)
-    )
-    # An introduction of the two to each other becomes one with only the contact that stays.
-    session.execute(
-        update(Referral)
-        .where(Referral.contact_id == keep.id, Referral.other_contact_id == keep.id)
-        .values(other_contact_id=None)
-    )
+    for referral_id, column, _before, after in undo["referrals"]:
+        session.execute(update(Referral).where(Referral.id == referral_id).values({column: after}))
     session.execute(
         update(Contact).where(Contact.introduced_by_id == drop.id).values(introduced_by_id=keep.id)
     )
-    session.execute(
-        update(Contact)
-        .where(Contact.id == keep.id, Contact.introduced_by_id == keep.id)
-        .values(introduced_by_id=None)
-    )
-    if session.scalar(select(CardImage.id).where(CardImage.contact_id == keep.id)) is None:
+    if undo["image_moved"]:
         session.execute(
             update(CardImage).where(CardImage.contact_id == drop.id).values(contact_id=keep.id)
         )
     session.expire_all()
     session.delete(session.get(Contact, drop.id))
     session.flush()
+    record(session, keep.user_id, "merge", f"{drop.name} → {keep.name} (#{drop.id} → #{keep.id})")
     refresh_contacts(session, {keep.id, *partners} - {drop.id}, today)
 
 
-def _move_links(session: Session, keep_id: int, drop_id: int) -> None:
-    """Move drop's touchpoints to keep (a touchpoint with both keeps one link)."""
+def _moved_touchpoints(session: Session, keep_id: int, drop_id: int) -> list[int]:
+    """Drop's touchpoints that keep is not on (the ones the merge moves)."""
     shared = select(touchpoint_contacts.c.touchpoint_id).where(
         touchpoint_contacts.c.contact_id == keep_id
     )
-    moved = list(
+    return list(
         session.scalars(
             select(touchpoint_contacts.c.touchpoint_id).where(
                 touchpoint_contacts.c.contact_id == drop_id,
@@ -147,6 +131,35 @@ def _move_links(session: Session, keep_id: int, drop_id: int) -> None:
             )
         )
     )
+
+
+def _referral_moves(session: Session, keep_id: int, drop_id: int) -> list[list[Any]]:
+    """[referral id, column, before, after] for each reference to drop the merge changes."""
+    moves = []
+    for referral in session.scalars(
+        select(Referral).where(
+            or_(*(getattr(Referral, column) == drop_id for column in _REFERRAL_COLUMNS))
+        )
+    ):
+        for column in _REFERRAL_COLUMNS:
+            if getattr(referral, column) == drop_id:
+                # An introduction of the two to each other keeps only the contact that stays.
+                partner = referral.contact_id if column == "other_contact_id" else None
+                after = None if partner == keep_id else keep_id
+                moves.append([referral.id, column, drop_id, after])
+    return moves
+
+
+def _image_moves(session: Session, keep_id: int, drop_id: int) -> bool:
+    """Whether drop's card image goes to keep (keep has none of its own)."""
+    has_own = session.scalar(select(CardImage.id).where(CardImage.contact_id == keep_id))
+    theirs = session.scalar(select(CardImage.id).where(CardImage.contact_id == drop_id))
+    return has_own is None and theirs is not None
+
+
+def _move_links(session: Session, keep_id: int, drop_id: int) -> None:
+    """Move drop's touchpoints to keep (a touchpoint with both keeps one link)."""
+    moved = _moved_touchpoints(session, keep_id, drop_id)
     session.execute(delete(touchpoint_contacts).where(touchpoint_contacts.c.contact_id == drop_id))
     if moved:
         session.execute(

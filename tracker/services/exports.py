@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker import fields
 from tracker.exporters import write_csv, write_vcards
+from tracker.exporters.vcard import Version
 from tracker.importers import Card, Method
 from tracker.models import (
     CardImage,
@@ -87,10 +88,11 @@ def to_card(contact: Contact, image: CardImage | None) -> Card:
     )
 
 
-def vcards(session: Session, user_id: int) -> str:
-    """Every contact as vCard 4.0."""
+def vcards(session: Session, user_id: int, version: Version = "4.0") -> str:
+    """Every contact as vCard 4.0, or 3.0 for older phones and iOS."""
     images = _images(session, user_id)
-    return write_vcards(to_card(c, images.get(c.id)) for c in _contacts(session, user_id))
+    cards = (to_card(c, images.get(c.id)) for c in _contacts(session, user_id))
+    return write_vcards(cards, version)
 
 
 def csv_text(session: Session, user_id: int) -> str:
@@ -259,17 +261,20 @@ class Download:
     filename: str
 
 
-FORMATS = ("vcf", "csv", "json")
+FORMATS = ("vcf", "vcf3", "csv", "json")
 
 
 def export(session: Session, user_id: int, fmt: str, stamp: str) -> Download:
-    """Export a user's contacts as vCard or CSV, or the whole account as a JSON backup.
+    """Export a user's contacts as vCard (4.0, or 3.0 with vcf3) or CSV, or the whole
+    account as a JSON backup.
 
     It reads the whole account: give it a read transaction of its own
     (tracker.db.read_transaction), so that it never holds the write lock.
     """
-    if fmt == "vcf":
-        return Download(vcards(session, user_id), "text/vcard", f"jinmyaku-{stamp}.vcf")
+    if fmt in ("vcf", "vcf3"):
+        version: Version = "3.0" if fmt == "vcf3" else "4.0"
+        body = vcards(session, user_id, version)
+        return Download(body, "text/vcard", f"jinmyaku-{stamp}.vcf")
     if fmt == "csv":
         return Download(csv_text(session, user_id), "text/csv", f"jinmyaku-{stamp}.csv")
     if fmt == "json":

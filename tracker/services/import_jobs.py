@@ -22,7 +22,7 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import Select, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -266,12 +266,25 @@ def _give_up(session: Session, draft: ImportDraft, error: str) -> None:
     session.flush()
 
 
+def _running_batches(user_id: int) -> Select[Any]:
+    """The batch tags of the user's running imports: no batch to review or remove yet."""
+    return select(ImportDraft.tag_id).where(
+        ImportDraft.user_id == user_id,
+        ImportDraft.status == "running",
+        ImportDraft.tag_id.is_not(None),
+    )
+
+
 def batches(session: Session, user_id: int) -> list[tuple[Tag, int]]:
     """The user's finished import batches, newest first, with their number of contacts."""
     rows = session.execute(
         select(Tag, func.count(contact_tags.c.contact_id))
         .outerjoin(contact_tags, contact_tags.c.tag_id == Tag.id)
-        .where(Tag.user_id == user_id, Tag.imported_at.is_not(None))
+        .where(
+            Tag.user_id == user_id,
+            Tag.imported_at.is_not(None),
+            Tag.id.not_in(_running_batches(user_id)),
+        )
         .group_by(Tag.id)
         .order_by(Tag.imported_at.desc())
     )
@@ -279,12 +292,20 @@ def batches(session: Session, user_id: int) -> list[tuple[Tag, int]]:
 
 
 def owned_batch(session: Session, user_id: int, tag_id: int) -> tuple[Tag, list[int]] | None:
-    """One of the user's import batches and its contacts' ids, or None."""
+    """One of the user's finished import batches and the ids of the contacts it created
+    (a contact it merged into was the user's before: its merge is undone from the trash
+    instead), or None."""
     tag = session.get(Tag, tag_id)
     if tag is None or tag.user_id != user_id or tag.imported_at is None:
         return None
+    if tag.id in set(session.scalars(_running_batches(user_id))):
+        return None
     ids = list(
-        session.scalars(select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag.id))
+        session.scalars(
+            select(contact_tags.c.contact_id)
+            .join(Contact, Contact.id == contact_tags.c.contact_id)
+            .where(contact_tags.c.tag_id == tag.id, Contact.created_at >= tag.imported_at)
+        )
     )
     return tag, ids
 

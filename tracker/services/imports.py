@@ -9,8 +9,9 @@ removed together. tracker.jobs runs these steps, each batch in a short write tra
 of its own, and tracker.services.import_jobs keeps the import all or nothing.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -28,25 +29,46 @@ from tracker.models import (
     Contact,
     ContactMethod,
     Tag,
+    Touchpoint,
     contact_tags,
+    touchpoint_contacts,
 )
 from tracker.services import N_
 from tracker.services.derived import refresh_contacts
 from tracker.services.matching import PERSON_FIELDS, STRONG, Index, Keys, keys_for
+from tracker.services.merging import Changes, apply_changes, changes, undo_of
 from tracker.services.tags import TagBook
+from tracker.services.trash import trash_import_merge
 
 POLICIES = ("merge", "skip", "new")  # what to do with likely duplicates
+# The name of a file's source, as a touchpoint it gives is summarised.
+FORMAT_NAMES = {"eight": "Eight"}
 BATCH = 1_000
 TEXT = fields.TEXT_FIELDS
 
 
 @dataclass
 class Duplicate:
+    """A record of the file that is a contact you have, and why."""
+
     card: Card
     contact_id: int
     contact_name: str
-    reason: str  # email, phone, name_company, reading, name
+    reason: str  # one of matching.REASONS
+    shared: str  # the email, number, company or name the two share
     additions: list[str]  # what merging would add to the existing contact
+
+
+@dataclass
+class Folded:
+    """A record folded into an earlier record of the same person in the file, and why."""
+
+    record: int
+    line: int | None
+    into_record: int
+    name: str
+    reason: str
+    shared: str
 
 
 @dataclass
@@ -54,8 +76,12 @@ class Plan:
     result: ParseResult
     new: list[Card] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    merged_in_file: int = 0  # records merged into another record of the same file
+    skipped: list[Problem] = field(default_factory=list)  # records that cannot be imported
+    folded: list[Folded] = field(default_factory=list)
+
+    @property
+    def merged_in_file(self) -> int:
+        return len(self.folded)
 
 
 @dataclass
@@ -81,7 +107,7 @@ def too_long(card: Card) -> Problem | None:
     checked += [("label", method.label, LABEL_LEN) for method in card.methods]
     checked += [("tags", tag, TAG_LEN) for tag in card.tags]
     for name, value, limit in checked:
-        if len(value) > limit:
+        if len(value or "") > limit:
             return Problem(
                 card.record,
                 card.line,
@@ -122,79 +148,71 @@ def existing_index(session: Session, user_id: int) -> tuple[Index, dict[int, str
     return index, names
 
 
-def _adds(spec: fields.FieldSpec, mine: Any, theirs: Any) -> bool:
-    """Whether a second record's value of a field adds to the first's, as the spec merges."""
-    if spec.merge == "join":
-        return bool(theirs) and theirs not in mine
-    if spec.merge == "earliest":
-        return theirs is not None and (mine is None or theirs < mine)
-    return not mine and bool(theirs)
-
-
-def _merge_fields(target: object, extra: object, *, cut: bool) -> None:
-    """Fill, join or keep the earlier of each field of the target from the extra record
-    (joined texts cut to their length when ``cut``)."""
-    for spec, theirs in fields.items(extra):
-        mine = getattr(target, spec.name)
-        if not _adds(spec, mine, theirs):
-            continue
-        if spec.merge == "join":
-            theirs = f"{mine or ''}\n{theirs}".strip()
-            theirs = theirs[: spec.length] if cut else theirs
-        setattr(target, spec.name, theirs)
-
-
 def merge_cards(target: Card, extra: Card) -> None:
     """Fold a second record of one person into the first (within one file)."""
-    _merge_fields(target, extra, cut=False)
-    seen = {(m.kind, m.value) for m in target.methods}
-    target.methods += [m for m in extra.methods if (m.kind, m.value) not in seen]
-    target.tags += [tag for tag in extra.tags if tag not in target.tags]
+    found = changes(target, extra, into_tags=target.tags, source_tags=extra.tags)
+    apply_changes(target, found)
+    target.methods += [Method(kind, value, label) for kind, value, label in found.methods]
+    target.tags += found.tags
     if target.photo is None:
         target.photo, target.photo_type = extra.photo, extra.photo_type
 
 
+def _name_the_nameless(card: Card) -> None:
+    """Every contact has a name: a card without one is named after what it has."""
+    if not (card.family_name or card.given_name):
+        first_method = card.methods[0].value if card.methods else ""
+        card.family_name = card.company or card.nickname or first_method
+
+
 def plan(session: Session, user_id: int, data: bytes) -> Plan:
-    """Read a file and sort its records: new, likely duplicates, and errors.
+    """Read a file and sort its records: new, likely duplicates, folded, and skipped.
 
     Raises ImportFormatError when the file cannot be read at all.
     """
     result = parse(data)
-    found = Plan(result=result, errors=list(result.errors))
+    found = Plan(result=result, skipped=list(result.errors))
     existing, names = existing_index(session, user_id)
     in_file = Index(STRONG)
     for card in result.cards:
         normalise_methods(card)
         problem = too_long(card)
         if problem:
-            found.errors.append(problem)
+            found.skipped.append(problem)
             continue
-        if not (card.family_name or card.given_name):
-            # Every contact has a name: a card of a company alone is named after it.
-            card.family_name = card.company or (card.methods[0].value if card.methods else "")
         keys = card_keys(card)
-        match = existing.find(keys)
-        if match is not None:
-            contact_id = int(match[0])  # type: ignore[call-overload]
+        _name_the_nameless(card)
+        hit = existing.find(keys)
+        if hit is not None:
+            contact_id = int(hit[0])  # type: ignore[call-overload]
             found.duplicates.append(
-                Duplicate(card, contact_id, names[contact_id], match[1], additions=[])
+                Duplicate(card, contact_id, names[contact_id], hit[1].reason, hit[1].shared, [])
             )
             continue
         earlier = in_file.find(keys)
         if earlier is not None:
-            merge_cards(earlier[0], card)  # type: ignore[arg-type]
-            found.merged_in_file += 1
+            first: Card = earlier[0]  # type: ignore[assignment]
+            found.folded.append(
+                Folded(
+                    card.record,
+                    card.line,
+                    first.record,
+                    text.display_name(card.family_name, card.given_name),
+                    earlier[1].reason,
+                    earlier[1].shared,
+                )
+            )
+            merge_cards(first, card)
             continue
         in_file.add(card, keys)
         found.new.append(card)
-    found.errors.sort(key=lambda problem: problem.record)
+    found.skipped.sort(key=lambda problem: problem.record)
     _describe_additions(session, found.duplicates)
     return found
 
 
-def _describe_additions(session: Session, duplicates: list[Duplicate]) -> None:
-    """Say, for each likely duplicate, what a merge would add to the existing contact."""
-    ids = sorted({dup.contact_id for dup in duplicates})
+def _existing_contacts(session: Session, ids: Iterable[int]) -> dict[int, Contact]:
+    ids = sorted(set(ids))
     contacts: dict[int, Contact] = {}
     for start in range(0, len(ids), BATCH):
         for contact in session.scalars(
@@ -203,37 +221,39 @@ def _describe_additions(session: Session, duplicates: list[Duplicate]) -> None:
             .options(selectinload(Contact.methods), selectinload(Contact.tags))
         ):
             contacts[contact.id] = contact
+    return contacts
+
+
+def _card_changes(contact: Contact, card: Card) -> Changes:
+    return changes(
+        contact,
+        card,
+        into_tags=[tag.name for tag in contact.tags],
+        source_tags=card.tags,
+    )
+
+
+def _describe_additions(session: Session, duplicates: list[Duplicate]) -> None:
+    """Say, for each likely duplicate, what a merge would add to the existing contact."""
+    contacts = _existing_contacts(session, (dup.contact_id for dup in duplicates))
     for dup in duplicates:
-        dup.additions = _additions(contacts[dup.contact_id], dup.card)
-
-
-def _additions(contact: Contact, card: Card) -> list[str]:
-    added = [
-        spec.name
-        for spec, value in fields.items(card, TEXT)
-        if _adds(spec, getattr(contact, spec.name), value)
-    ]
-    have = {(m.kind, m.value) for m in contact.methods}
-    added += [f"{m.kind}: {m.value}" for m in card.methods if (m.kind, m.value) not in have]
-    tags = {tag.name for tag in contact.tags}
-    added += [f"tag: {tag}" for tag in card.tags if tag not in tags]
-    return added
+        dup.additions = _card_changes(contacts[dup.contact_id], dup.card).describe()
 
 
 def _merge_into(contact: Contact, card: Card, book: TagBook, batch_tag: Tag) -> None:
-    _merge_fields(contact, card, cut=True)
-    have = {(m.kind, m.value) for m in contact.methods}
+    """Merge a record into a contact you have; the trash keeps what it takes to undo it."""
+    found = _card_changes(contact, card)
+    name = text.display_name(card.family_name, card.given_name) or card.company
+    label = f"{name} → {contact.name} ({batch_tag.name})"
+    trash_import_merge(contact, undo_of(contact, found, [batch_tag.name]), label)
+    apply_changes(contact, found, cut=True)
     position = len(contact.methods)
-    for method in card.methods:
-        if (method.kind, method.value) not in have:
-            contact.methods.append(
-                ContactMethod(
-                    kind=method.kind, value=method.value, label=method.label, position=position
-                )
-            )
-            position += 1
-    wanted = [*(tag.name for tag in contact.tags), *card.tags, batch_tag.name]
-    contact.tags = book.get(wanted)
+    for kind, value, label in found.methods:
+        contact.methods.append(
+            ContactMethod(kind=kind, value=value, label=label, position=position)
+        )
+        position += 1
+    contact.tags = book.get([*(tag.name for tag in contact.tags), *found.tags, batch_tag.name])
 
 
 def _contact_row(
@@ -258,6 +278,7 @@ class Work:
     merge: list[Duplicate]
     skipped: int
     errors: int
+    exchanges: str = ""  # the app the cards come from, when each is a card exchange
 
     @property
     def total(self) -> int:
@@ -275,11 +296,15 @@ def work_for(found: Plan, policy: str) -> Work:
     create = list(found.new)
     if policy == "new":
         create += [dup.card for dup in found.duplicates]
+    # Eight holds business cards: the day on each is a card exchange, which starts the
+    # first-follow-up clock (and makes an old card a faded one).
+    source = FORMAT_NAMES.get(found.result.format, "") if found.result.card_exchanges else ""
     return Work(
         create=create,
         merge=found.duplicates if policy == "merge" else [],
         skipped=len(found.duplicates) if policy == "skip" else 0,
-        errors=len(found.errors),
+        errors=len(found.skipped),
+        exchanges=source,
     )
 
 
@@ -287,6 +312,7 @@ def work_for(found: Plan, policy: str) -> Work:
 class BatchTags:
     """An import's batch tag, the ids of the tags its cards carry, and the tags it made."""
 
+    user_id: int
     batch_id: int
     batch_name: str
     ids: dict[str, int]  # by normalised name
@@ -298,9 +324,12 @@ def prepare_tags(session: Session, user_id: int, batch_name: str, cards: list[Ca
     book = TagBook(session, user_id)
     had = set(book.by_key)
     batch_tag = book.get([batch_name[:TAG_LEN]])[0]
+    # The contacts made since are the batch's own (those merged into were there before).
+    batch_tag.imported_at = datetime.now(UTC)
     tags = book.get(sorted({tag for card in cards for tag in card.tags}))
     session.flush()
     return BatchTags(
+        user_id=user_id,
         batch_id=batch_tag.id,
         batch_name=batch_tag.name,
         ids={text.normalise(tag.name): tag.id for tag in tags},
@@ -319,8 +348,12 @@ def insert_contacts(
     rows: list[dict[str, Any]],
     tags: BatchTags,
     now: datetime,
+    today: date,
+    exchanges: str = "",
 ) -> list[int]:
-    """Insert a batch of new contacts with their methods, tags and card images; their ids."""
+    """Insert a batch of new contacts with their methods, tags and card images; with
+    ``exchanges`` (the app the cards come from), a card exchange on each first-met day.
+    Their ids."""
     ids = list(
         session.scalars(
             insert(Contact).returning(Contact.id, sort_by_parameter_order=True), rows
@@ -355,7 +388,48 @@ def insert_contacts(
     for table, values in ((ContactMethod, methods), (contact_tags, links), (CardImage, images)):
         if values:
             session.execute(insert(table), values)
+    if exchanges:
+        exchanged = _card_exchanges(session, tags.user_id, ids, cards, exchanges, now)
+        refresh_contacts(session, exchanged, today)
     return ids
+
+
+def _card_exchanges(
+    session: Session,
+    user_id: int,
+    ids: Iterable[int],
+    cards: list[Card],
+    source: str,
+    now: datetime,
+) -> list[int]:
+    """A card_exchange touchpoint on each card's first-met day; the contacts that got one."""
+    met = [(contact_id, card.first_met_on) for contact_id, card in zip(ids, cards, strict=True)]
+    met = [(contact_id, day) for contact_id, day in met if day is not None]
+    if not met:
+        return []
+    rows = [
+        {
+            "user_id": user_id,
+            "occurred_on": day,
+            "kind": "card_exchange",
+            "summary": source,
+            "notes": "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for _contact_id, day in met
+    ]
+    touch_ids = session.scalars(
+        insert(Touchpoint).returning(Touchpoint.id, sort_by_parameter_order=True), rows
+    ).all()
+    session.execute(
+        insert(touchpoint_contacts),
+        [
+            {"touchpoint_id": touch_id, "contact_id": contact_id}
+            for touch_id, (contact_id, _day) in zip(touch_ids, met, strict=True)
+        ],
+    )
+    return [contact_id for contact_id, _day in met]
 
 
 def _ids(tag_ids: dict[str, int], names: list[str]) -> list[int]:
@@ -408,14 +482,6 @@ def merge_duplicates(
         session.flush()
     refresh_contacts(session, merged_ids, today)
     return len(unchanged | set(merged_ids))
-
-
-def finish_tags(session: Session, tags: BatchTags, now: datetime) -> None:
-    """Make the batch tag an import batch, which can be reviewed or removed together (a new
-    batch tag is no batch until then: it is not offered for removal while it grows)."""
-    batch_tag = session.get(Tag, tags.batch_id)
-    assert batch_tag is not None
-    batch_tag.imported_at = now
 
 
 def summary_of(work: Work, merged: int, tags: BatchTags) -> Summary:

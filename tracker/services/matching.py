@@ -1,8 +1,13 @@
-"""Likely duplicates: the keys two records of one person share, and an index to find them.
+"""Likely duplicates: when two records are one person, and an index to find them.
 
-Two records are likely the same person when they share an email address, a phone number
-(compared by its digits, +81 read as a leading 0), a name and company, or a full reading.
-A record with a name and no company also matches the same name with no company.
+A shared email address or phone number alone is never a match: a company's main number, a
+shared mailbox (info@, admin@) and a family's landline belong to several people. Two
+records are one person when their names agree — the same name once script, width, case
+and spacing are folded, the same reading, or a Latin name that is the romaji of the other's
+reading — and something else agrees too: an email address, a phone number (compared by its
+digits, +81 read as a leading 0) or the company. A record with no name matches a record
+that shares an email address or a phone number with it. Two records whose names agree and
+that have no company either are still a likely pair ("name"), for the user to decide.
 """
 
 import re
@@ -13,10 +18,13 @@ from typing import Protocol
 
 from tracker import text
 
-REASONS = ("email", "phone", "name_company", "reading", "name")
+# Why two records are one person, strongest first.
+REASONS = ("name_email", "name_phone", "name_company", "no_name_email", "no_name_phone", "name")
 # Strong enough to fold two records of one file together without asking.
-STRONG = frozenset({"email", "phone", "name_company"})
+STRONG = frozenset(REASONS) - {"name"}
 _DIGITS = re.compile(r"\d+")
+_LONG_VOWELS = (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"), ("ii", "i"), ("ee", "e"))
+_CANDIDATES = 50  # records looked at per name; more people than this never share one
 
 
 def email_key(value: str) -> str | None:
@@ -31,24 +39,50 @@ def phone_key(value: str) -> str | None:
     return digits if len(digits) >= 7 else None
 
 
+def _squeezed(value: str) -> str:
+    return text.normalise(value).replace(" ", "")
+
+
+def _plain_romaji(latin: str) -> str:
+    """Romaji as people write it in Latin letters: long vowels single (Tarou, Taroo: Taro)."""
+    for long, short in _LONG_VOWELS:
+        latin = latin.replace(long, short)
+    return "ローマ字:" + latin
+
+
+def name_forms(family: str, given: str, family_reading: str, given_reading: str) -> frozenset[str]:
+    """Every spelling under which a name may agree with another: as written (either order,
+    for Latin names), its reading, and the romaji of its reading."""
+    forms = set()
+    if (family + given).strip():
+        forms.add(_squeezed(family + given))
+        if not text.has_cjk(family + given):
+            for latin in (_squeezed(family + given), _squeezed(given + family)):
+                forms.update((latin, _plain_romaji(latin)))
+    reading = family_reading + given_reading
+    if reading.strip():
+        forms.add("よみ:" + _squeezed(reading))
+        for first, second in ((family_reading, given_reading), (given_reading, family_reading)):
+            romaji = _squeezed(text.romaji(first + " " + second))
+            if romaji.isascii() and romaji:
+                forms.add(_plain_romaji(romaji))
+    forms.discard("")
+    return frozenset(forms)
+
+
 @dataclass(frozen=True)
 class Keys:
+    """What matching compares of one record."""
+
+    names: frozenset[str] = field(default_factory=frozenset)
     emails: frozenset[str] = field(default_factory=frozenset)
     phones: frozenset[str] = field(default_factory=frozenset)
-    name_company: str | None = None
-    reading: str | None = None
-    name_only: str | None = None
+    company: str = ""
+    label: str = ""  # the name as shown, for the preview's "why"
 
-    def pairs(self) -> Iterable[tuple[str, str]]:
-        """(reason, key) for every key, strongest reasons first."""
-        yield from (("email", key) for key in sorted(self.emails))
-        yield from (("phone", key) for key in sorted(self.phones))
-        if self.name_company:
-            yield "name_company", self.name_company
-        if self.reading:
-            yield "reading", self.reading
-        if self.name_only:
-            yield "name", self.name_only
+    @property
+    def named(self) -> bool:
+        return bool(self.names)
 
 
 class Person(Protocol):
@@ -67,36 +101,84 @@ PERSON_FIELDS = tuple(Person.__annotations__)
 
 def keys_for(person: Person, methods: Iterable[tuple[str, str]]) -> Keys:
     """The keys of one person's record; methods are (kind, value) pairs."""
-    name = text.normalise(person.family_name + person.given_name).replace(" ", "")
-    company_key = text.normalise(person.company).replace(" ", "")
-    readings = (person.family_reading, person.given_reading)
-    reading = text.normalise("".join(readings)).replace(" ", "")
-    emails = {key for kind, value in methods if kind == "email" and (key := email_key(value))}
-    phones = {key for kind, value in methods if kind == "phone" and (key := phone_key(value))}
+    methods = list(methods)
+    family_name, given_name = person.family_name, person.given_name
+    family_reading, given_reading = person.family_reading, person.given_reading
     return Keys(
-        emails=frozenset(emails),
-        phones=frozenset(phones),
-        name_company=f"{name}|{company_key}" if name and company_key else None,
-        reading=reading if len(reading) >= 3 and all(readings) else None,
-        name_only=name if name and not company_key else None,
+        names=name_forms(family_name, given_name, family_reading, given_reading),
+        emails=frozenset(k for kind, v in methods if kind == "email" and (k := email_key(v))),
+        phones=frozenset(k for kind, v in methods if kind == "phone" and (k := phone_key(v))),
+        company=_squeezed(person.company),
+        label=text.display_name(family_name, given_name),
     )
 
 
+@dataclass(frozen=True)
+class Match:
+    """Why two records are taken for one person: the reason, and what they share."""
+
+    reason: str
+    shared: str  # the email address, number, company or name they share
+
+
+def match(first: Keys, second: Keys) -> Match | None:
+    """Whether two records are one person, and why; None when they are not."""
+    if first.named and second.named:
+        common = first.names & second.names
+        if not common:
+            return None
+        if emails := first.emails & second.emails:
+            return Match("name_email", min(emails))
+        if phones := first.phones & second.phones:
+            return Match("name_phone", min(phones))
+        if first.company and first.company == second.company:
+            return Match("name_company", first.company)
+        if not first.company and not second.company:
+            return Match("name", first.label or second.label)
+        return None
+    if emails := first.emails & second.emails:
+        return Match("no_name_email", min(emails))
+    if phones := first.phones & second.phones:
+        return Match("no_name_phone", min(phones))
+    return None
+
+
 class Index:
-    """Records by each of their keys, to find the first record a new one matches."""
+    """Records by their names and details, to find the record a new one is the same person as."""
 
     def __init__(self, reasons: frozenset[str] = frozenset(REASONS)) -> None:
-        self._by: dict[tuple[str, str], object] = {}
         self.reasons = reasons
+        self._by_name: dict[str, list[tuple[object, Keys]]] = {}
+        self._by_detail: dict[str, tuple[object, Keys]] = {}  # the first record with it
+        self._nameless: dict[str, tuple[object, Keys]] = {}  # the first nameless one
 
     def add(self, record: object, keys: Keys) -> None:
-        for pair in keys.pairs():
-            if pair[0] in self.reasons:
-                self._by.setdefault(pair, record)
+        for form in keys.names:
+            found = self._by_name.setdefault(form, [])
+            if len(found) < _CANDIDATES:
+                found.append((record, keys))
+        details = [f"e:{e}" for e in keys.emails] + [f"p:{p}" for p in keys.phones]
+        for detail in details:
+            self._by_detail.setdefault(detail, (record, keys))
+            if not keys.named:
+                self._nameless.setdefault(detail, (record, keys))
 
-    def find(self, keys: Keys) -> tuple[object, str] | None:
-        """The record sharing a key with these, and the reason (strongest first)."""
-        for pair in keys.pairs():
-            if pair[0] in self.reasons and pair in self._by:
-                return self._by[pair], pair[0]
-        return None
+    def _candidates(self, keys: Keys) -> Iterable[tuple[object, Keys]]:
+        details = [f"e:{e}" for e in sorted(keys.emails)] + [f"p:{p}" for p in sorted(keys.phones)]
+        if keys.named:
+            for form in sorted(keys.names):
+                yield from self._by_name.get(form, ())
+            yield from (self._nameless[d] for d in details if d in self._nameless)
+        else:
+            yield from (self._by_detail[d] for d in details if d in self._by_detail)
+
+    def find(self, keys: Keys) -> tuple[object, Match] | None:
+        """The record these keys are one person with (the strongest reason), or None."""
+        best: tuple[object, Match] | None = None
+        for record, other in self._candidates(keys):
+            found = match(keys, other)
+            if found is None or found.reason not in self.reasons:
+                continue
+            if best is None or REASONS.index(found.reason) < REASONS.index(best[1].reason):
+                best = (record, found)
+        return best

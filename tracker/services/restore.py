@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from tracker import fields
+from tracker.images import image_type
 from tracker.models import (
     CardImage,
     Contact,
@@ -29,7 +30,6 @@ from tracker.models import (
 from tracker.services import N_, ServiceError
 from tracker.services.derived import recompute_user
 from tracker.services.exports import FORMAT_VERSION
-from tracker.uploads import image_type
 from tracker.vocabulary import (
     EVENT_KINDS,
     METHOD_KINDS,

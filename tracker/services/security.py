@@ -18,6 +18,7 @@ EVENT_KINDS = (
     "import",
     "deletion",
     "restore",
+    "merge",
     "token_created",
     "token_revoked",
 )

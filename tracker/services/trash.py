@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Time, delete, insert, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from tracker.models import (
     CardImage,
@@ -67,7 +67,21 @@ def trash_contacts(session: Session, user_id: int, ids: list[int]) -> None:
         _trash_contact_batch(session, user_id, ids[start : start + BATCH])
 
 
-def _trash_contact_batch(session: Session, user_id: int, ids: list[int]) -> None:
+def trash_merged(
+    session: Session, user_id: int, contact_id: int, merged: dict[str, Any], label: str
+) -> None:
+    """Snapshot a contact merged into another, with what the merge changed on the other:
+    restoring the entry undoes the merge."""
+    _trash_contact_batch(session, user_id, [contact_id], merged, label)
+
+
+def _trash_contact_batch(
+    session: Session,
+    user_id: int,
+    ids: list[int],
+    merged: dict[str, Any] | None = None,
+    label: str = "",
+) -> None:
     contacts = session.scalars(
         select(Contact)
         .where(Contact.user_id == user_id, Contact.id.in_(ids))
@@ -138,16 +152,33 @@ def _trash_contact_batch(session: Session, user_id: int, ids: list[int]) -> None
             "introduced": sorted(introduced[contact.id]),
             "subject_of": sorted(subject_of[contact.id]),
         }
+        if merged is not None:
+            payload["merged"] = merged
         session.add(
             TrashEntry(
                 user_id=user_id,
-                kind="contact",
+                kind="merge" if merged is not None else "contact",
                 object_id=contact.id,
-                label=contact.name[:300],
+                label=(label or contact.name)[:300],
                 deleted_at=now,
                 payload=json.dumps(payload, ensure_ascii=False),
             )
         )
+
+
+def trash_import_merge(contact: Contact, merged: dict[str, Any], label: str) -> None:
+    """Keep what an import's merge changed on a contact, so that the trash can undo it."""
+    session = object_session(contact)
+    assert session is not None  # the contact was read in the import's session
+    session.add(
+        TrashEntry(
+            user_id=contact.user_id,
+            kind="import_merge",
+            object_id=contact.id,
+            label=label[:300],
+            payload=json.dumps({"merged": merged}, ensure_ascii=False),
+        )
+    )
 
 
 def trash_touchpoint(session: Session, touchpoint: Touchpoint) -> None:
@@ -211,6 +242,12 @@ def restore(session: Session, entry: TrashEntry, today: date) -> str:
                 N_("Nobody this touchpoint involved is there any more; restore them first.")
             )
         touched = _put_back_touchpoint(session, user_id, data, present)
+    elif entry.kind == "import_merge":
+        touched = undo_merge(session, user_id, data["merged"])
+    elif entry.kind == "merge":
+        touched = undo_merge(session, user_id, data["merged"])
+        touched += _restore_contact(session, user_id, data)
+        after_undo(session, data["merged"], data["contact"]["id"])
     else:
         touched = _restore_contact(session, user_id, data)
     session.delete(entry)
@@ -284,6 +321,48 @@ def _restore_contact(session: Session, user_id: int, data: dict[str, Any]) -> li
             .values(subject_contact_id=contact_id)
         )
     return sorted(touched)
+
+
+def undo_merge(session: Session, user_id: int, undo: dict[str, Any]) -> list[int]:
+    """Take back what a merge did to the contact that stayed (the trash restores the other);
+    the contacts whose history changed."""
+    keep = session.get(Contact, undo["into"])
+    if keep is None or keep.user_id != user_id:
+        raise ServiceError(
+            N_("The contact this one was merged into is gone; restore that one first.")
+        )
+    for name, value in undo["fields"].items():
+        setattr(keep, name, _typed(Contact, {name: value})[name])
+    keep.stage = undo["stage"]
+    keep.snoozed_until = _typed(Contact, {"snoozed_until": undo["snoozed_until"]})["snoozed_until"]
+    added = {tuple(pair) for pair in undo["methods"]}
+    keep.methods = [m for m in keep.methods if (m.kind, m.value) not in added]
+    keep.tags = [tag for tag in keep.tags if tag.name not in set(undo["tags"])]
+    if undo["image_moved"]:
+        session.execute(delete(CardImage).where(CardImage.contact_id == keep.id))
+    session.flush()
+    return [keep.id]
+
+
+def after_undo(session: Session, undo: dict[str, Any], drop_id: int) -> None:
+    """Once the merged-away contact is back: its touchpoints, referrals and introductions
+    are its own again."""
+    keep_id = undo["into"]
+    if undo["touchpoints"]:
+        session.execute(
+            delete(touchpoint_contacts).where(
+                touchpoint_contacts.c.contact_id == keep_id,
+                touchpoint_contacts.c.touchpoint_id.in_(undo["touchpoints"]),
+            )
+        )
+    for referral_id, column, before, _after in undo["referrals"]:
+        session.execute(update(Referral).where(Referral.id == referral_id).values({column: before}))
+    if undo["introduced"]:
+        session.execute(
+            update(Contact)
+            .where(Contact.id.in_(undo["introduced"]), Contact.introduced_by_id == keep_id)
+            .values(introduced_by_id=drop_id)
+        )
 
 
 def entries(session: Session, user_id: int) -> list[TrashEntry]:

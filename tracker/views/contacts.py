@@ -33,6 +33,7 @@ from tracker.forms import (
     field_values,
 )
 from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day
+from tracker.images import MAX_IMAGE_BYTES, image_type
 from tracker.models import CardImage, Contact
 from tracker.relationships import (
     bond_strength,
@@ -69,7 +70,6 @@ from tracker.services.events import recent_events
 from tracker.services.referrals import of_contact
 from tracker.services.security import record
 from tracker.services.touchpoints import TouchpointData, create_touchpoint, timeline
-from tracker.uploads import MAX_IMAGE_BYTES, image_type
 from tracker.views.charts import sparkline
 from tracker.views.helpers import (
     contact_choices,

@@ -12,6 +12,7 @@ from tracker.forms import ConfirmForm, PasswordForm, SettingsForm, TokenForm
 from tracker.services import ServiceError
 from tracker.services.security import recent_events, record
 from tracker.services.tokens import active_tokens, create_token, revoke_token
+from tracker.views import mail
 from tracker.web import error_message
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -29,6 +30,7 @@ def _page(
         form=form,
         password_form=password_form,
         events=recent_events(get_session(), auth.user_id()),
+        **mail.section(auth.user()),
         tokens=active_tokens(get_session(), auth.user_id()),
         token_form=token_form or TokenForm(formdata=None),
         new_token=new_token,

@@ -1,6 +1,7 @@
 """Bringing contacts in (import with preview) and taking them out (exports and backup)."""
 
 import json
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,6 +53,18 @@ def _preview(found: Plan) -> dict[str, Any]:
         "new_count": len(found.new),
         "duplicate_count": len(found.duplicates),
         "merged_in_file": found.merged_in_file,
+        "folded": [
+            {
+                "record": folded.record,
+                "line": folded.line,
+                "into_record": folded.into_record,
+                "name": folded.name,
+                "reason": folded.reason,
+                "shared": folded.shared,
+            }
+            for folded in found.folded[:PREVIEW_ROWS]
+        ],
+        "not_kept": sorted(found.result.not_kept.items()),
         "new": [_card_line(card) for card in found.new[:PREVIEW_ROWS]],
         "duplicates": [
             {
@@ -59,12 +72,14 @@ def _preview(found: Plan) -> dict[str, Any]:
                 "contact_id": dup.contact_id,
                 "contact_name": dup.contact_name,
                 "reason": dup.reason,
+                "shared": dup.shared,
                 "additions": dup.additions[:8],
             }
             for dup in found.duplicates[:PREVIEW_ROWS]
         ],
-        "errors": [_problem(p) for p in found.errors[:PREVIEW_ROWS]],
-        "error_count": len(found.errors),
+        "errors": [_problem(p) for p in found.skipped[:PREVIEW_ROWS]],
+        "error_count": len(found.skipped),
+        "skipped_by_reason": sorted(Counter(p.message for p in found.skipped).items()),
         "warnings": [_problem(p) for p in found.result.warnings[:PREVIEW_ROWS]],
     }
 

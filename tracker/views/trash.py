@@ -51,7 +51,7 @@ def restore(entry_id: int) -> ResponseReturnValue:
         record(session, auth.user_id(), "restore", f"{kind} {label}", auth.client_ip())
         session.commit()
         flash(_("“%(label)s” is back.", label=label), "success")
-        if kind == "contact":
+        if kind in ("contact", "merge", "import_merge"):
             return redirect(url_for("contacts.detail", contact_id=object_id))
     return redirect(url_for("trash.index"))
 

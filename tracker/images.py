@@ -1,0 +1,50 @@
+"""Pictures are known by their bytes, never by their name or declared type.
+
+One table of signatures serves the card-image upload, the backup restore, the photos of
+imported vCards, and the importer's refusal of a picture uploaded as a contacts file.
+"""
+
+# The picture formats the app keeps. SVG is never accepted: it can carry script.
+KEPT = ("image/jpeg", "image/png", "image/webp")
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+# (offset, signature, format name, content type when the app keeps it)
+_SIGNATURES: tuple[tuple[int, bytes, str, str | None], ...] = (
+    (0, b"\xff\xd8\xff", "JPEG", "image/jpeg"),
+    (0, b"\x89PNG\r\n\x1a\n", "PNG", "image/png"),
+    (8, b"WEBP", "WebP", "image/webp"),  # after "RIFF" and the length
+    (0, b"GIF87a", "GIF", None),
+    (0, b"GIF89a", "GIF", None),
+    (0, b"II*\x00", "TIFF", None),
+    (0, b"MM\x00*", "TIFF", None),
+    (0, b"BM", "BMP", None),
+    (4, b"ftypheic", "HEIC", None),
+    (4, b"ftypheix", "HEIC", None),
+    (4, b"ftypmif1", "HEIF", None),
+    (4, b"ftypavif", "AVIF", None),
+)
+
+
+def _signature(data: bytes) -> tuple[str, str | None] | None:
+    for offset, magic, name, content_type in _SIGNATURES:
+        if data[offset : offset + len(magic)] != magic:
+            continue
+        if offset == 8 and data[:4] != b"RIFF":
+            continue
+        # "BM" is two letters a text file may well start with: a bitmap says its size next.
+        if magic == b"BM" and (len(data) < 26 or data[6:10] != b"\x00\x00\x00\x00"):
+            continue
+        return name, content_type
+    return None
+
+
+def image_type(data: bytes) -> str | None:
+    """image/jpeg, image/png or image/webp when the bytes are one, else None."""
+    found = _signature(data)
+    return found[1] if found else None
+
+
+def image_format(data: bytes) -> str | None:
+    """The name of any picture format the bytes are in (JPEG, GIF, HEIC…), else None."""
+    found = _signature(data)
+    return found[0] if found else None

@@ -1,0 +1,2 @@
+"""The morning mail: SMTP delivery (smtp), its settings (settings), the digest as a mail
+(digest), and its commands (commands)."""
