@@ -190,9 +190,13 @@ def test_progress_lives_in_the_row_and_any_process_shows_it(signed_in, app, user
         )
         assert contacts(other) == BATCH  # the batch is committed, and the lock free:
         write_elsewhere(other, user, "割り込み")
+        # A running import is no batch yet: it cannot be removed while it grows.
+        assert "Remove these contacts" not in elsewhere.get("/import").get_data(as_text=True)
+        assert elsewhere.get(f"/import/batches/{running.tag_id}/delete").status_code == 404
     join_runs(draft_id)
     page = elsewhere.get(f"/import/{draft_id}").get_data(as_text=True)
     assert "Import finished" in page and f"{CARDS} new contacts" in page
+    assert "Remove these contacts" in elsewhere.get("/import").get_data(as_text=True)
     assert contacts(app) == CARDS + 1
     finished = job(app, draft_id)
     assert finished.status == "done" and finished.done_count == CARDS and finished.data == b""
