@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import HealthCheck, settings
+from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from tracker import create_app
@@ -76,6 +77,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if outcomes:
         summary = ", ".join(f"{count} {outcome}" for outcome, count in outcomes.items())
         terminalreporter.write_line(f"browser tests (Chromium): {summary}")
+
+
+Row = TypeVar("Row")
+
+
+def stored(session: Session, model: type[Row], ident: Any) -> Row:
+    """The row of this model and id, which the test knows is there (so never None)."""
+    row = session.get(model, ident)
+    assert row is not None, f"{model} {ident} is not in the database"
+    return row
 
 
 def make_config(database: Path | str, **overrides: Any) -> dict[str, Any]:
@@ -139,7 +150,7 @@ def fresh_database(
             made.append(name)
             return _postgres_url(name)
         path = tmp_path / f"jinmyaku{number or ''}.sqlite3"
-        shutil.copyfile(migrated_template, path)  # type: ignore[arg-type]
+        shutil.copyfile(migrated_template, path)
         return path
 
     yield make

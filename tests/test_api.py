@@ -69,8 +69,10 @@ def test_contacts_create_search_page_update_and_archive(
     page = client.get("/api/v1/contacts?per_page=2&page=2", headers=headers).json
     assert (page["total"], page["page"], len(page["items"])) == (4, 2, 2)  # type: ignore[index]
     changed = client.patch(
-        f"/api/v1/contacts/{contact['id']}", headers=headers, json={"title": "社長"}
-    ).json  # type: ignore[index]
+        f"/api/v1/contacts/{contact['id']}",  # type: ignore[index]
+        headers=headers,
+        json={"title": "社長"},
+    ).json
     assert changed["title"] == "社長" and changed["company"] == "山田商事"  # type: ignore[index]
     assert changed["methods"] == contact["methods"]  # type: ignore[index]
     archived = client.post(f"/api/v1/contacts/{contact['id']}/archive", headers=headers).json  # type: ignore[index]
@@ -163,19 +165,19 @@ def test_touchpoints_referrals_events_and_the_digest(
             "occurred_on": "2026-11-02",
             "kind": "meal",
             "contact_ids": [contact.id],
-            "event_id": event["id"],
+            "event_id": event["id"],  # type: ignore[index]
             "summary": "ランチ",
-        },  # type: ignore[index]
+        },
     )
     assert logged.status_code == 201
     assert (
-        client.get(f"/api/v1/touchpoints/{logged.json['id']}", headers=headers).json["summary"]
+        client.get(f"/api/v1/touchpoints/{logged.json['id']}", headers=headers).json["summary"]  # type: ignore[index]
         == "ランチ"
-    )  # type: ignore[index]
+    )
     assert (
-        client.get(f"/api/v1/touchpoints?contact_id={contact.id}", headers=headers).json["total"]
+        client.get(f"/api/v1/touchpoints?contact_id={contact.id}", headers=headers).json["total"]  # type: ignore[index]
         == 1
-    )  # type: ignore[index]
+    )
     assert client.get(f"/api/v1/events/{event['id']}", headers=headers).json["people"] == 1  # type: ignore[index]
     referral = client.post(
         "/api/v1/referrals",

@@ -13,6 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from tests.conftest import TODAY
@@ -42,6 +43,7 @@ CHECKS = ",".join(
 )
 
 
+@pytest.mark.slow  # about a minute: it starts first under xdist
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     app: Flask, user: User, make_user: object, tmp_path: Path
 ) -> None:

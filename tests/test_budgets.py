@@ -2,6 +2,7 @@
 20 and at 2,000 contacts, and the plans of the hot queries scan no table whole."""
 
 import re
+from typing import Any
 
 import pytest
 from sqlalchemy import event, select, text
@@ -43,8 +44,9 @@ def seeded(app, user, contacts):
             select(Contact)
             .where(Contact.user_id == user.id)
             .order_by(Contact.strength_level.desc().nulls_last())
-        ).first()
-        an_event = session.scalars(select(Event).where(Event.user_id == user.id)).first()
+            .limit(1)
+        ).one()
+        an_event = session.scalars(select(Event).where(Event.user_id == user.id).limit(1)).one()
     return {"contact": busiest.id, "event": an_event.id}
 
 
@@ -59,7 +61,7 @@ def query_counts(client, count_queries, ids):
             response = client.get(url)
 
         counts[page] = count_queries(visit)
-        assert response.status_code == 200, url
+        assert response is not None and response.status_code == 200, url
     return counts
 
 
@@ -105,7 +107,7 @@ def test_logging_a_touchpoint_costs_the_same_at_any_size(app, client, user, seco
 def plans(app, action):
     """The query plans of the SELECTs a callable runs (EXPLAIN QUERY PLAN / EXPLAIN)."""
     engine = database(app).engine
-    seen: list[tuple[str, object]] = []
+    seen: list[tuple[str, Any]] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().upper().startswith("SELECT") and not executemany:

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, stored
 from tracker.db import database, write_transaction
 from tracker.models import Contact, User
 from tracker.services.contacts import contact_data, update_contact
@@ -151,7 +151,7 @@ def test_the_ctag_changes_only_when_a_card_does(
     make_touchpoint([contact])
     assert ctag() == first
     with write_transaction(app) as session:
-        found = session.get(Contact, contact.id)
+        found = stored(session, Contact, contact.id)
         data = contact_data(found)
         data.title = "部長"
         update_contact(session, found, data, TODAY)

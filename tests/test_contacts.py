@@ -312,7 +312,7 @@ def test_a_search_of_three_characters_or_more_uses_the_index(app, user, make_con
         params = (
             compiled.params
             if ON_POSTGRES
-            else tuple(compiled.params[key] for key in compiled.positiontup)
+            else tuple(compiled.params[key] for key in compiled.positiontup or ())
         )
         plan = " ".join(
             str(row[-1]) for row in connection.exec_driver_sql(prefix + str(compiled), params)

@@ -14,8 +14,10 @@ def app_config():
     return {"WTF_CSRF_ENABLED": True}
 
 
-def token_from(page):
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+def token_from(page: str) -> str:
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert found is not None, "no CSRF token on the page"
+    return found.group(1)
 
 
 def count(app):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, stored
 from tracker.db import write_transaction
 from tracker.models import Contact, Touchpoint
 from tracker.services.dashboard import dashboard
@@ -50,12 +50,14 @@ def test_dormant_snoozed_and_archived(app, user, make_contact, make_touchpoint):
     for person in (dormant, snoozed, archived):
         make_touchpoint([person], occurred_on=TODAY - timedelta(days=200))
     with write_transaction(app) as session:
-        session.get(Contact, snoozed.id).snoozed_until = TODAY
-        session.get(Contact, archived.id).archived_at = session.get(Contact, archived.id).created_at
+        stored(session, Contact, snoozed.id).snoozed_until = TODAY
+        stored(session, Contact, archived.id).archived_at = stored(
+            session, Contact, archived.id
+        ).created_at
     result = board(app, user)
     assert [(e.contact.family_name, e.warmth) for e in result.cold] == [("休眠", "dormant")]
     with write_transaction(app) as session:
-        session.get(Contact, snoozed.id).snoozed_until = TODAY - timedelta(days=1)
+        stored(session, Contact, snoozed.id).snoozed_until = TODAY - timedelta(days=1)
     assert {e.contact.family_name for e in board(app, user).cold} == {"休眠", "保留"}
 
 
@@ -129,7 +131,7 @@ def test_log_a_touchpoint_from_a_row_in_one_step(signed_in, app, make_contact, m
     response = signed_in.post(f"/contacts/{cold.id}/touch?next=/", data={"kind": "call"})
     assert response.status_code == 302 and response.location == "/"
     with write_transaction(app) as session:
-        contact = session.get(Contact, cold.id)
+        contact = stored(session, Contact, cold.id)
         assert contact.last_touch_on == TODAY
         assert session.query(Touchpoint).filter_by(kind="call").count() == 1
     assert "冷え" not in section(signed_in.get("/").get_data(as_text=True), "cold-heading")
@@ -149,7 +151,7 @@ def test_snooze_from_a_row_in_one_step(signed_in, app, make_contact, make_touchp
     response = signed_in.post(f"/contacts/{cold.id}/snooze?next=/", data=data)
     assert response.location == "/"
     with write_transaction(app) as session:
-        assert session.get(Contact, cold.id).snoozed_until == until
+        assert stored(session, Contact, cold.id).snoozed_until == until
     assert "冷え" not in section(signed_in.get("/").get_data(as_text=True), "cold-heading")
 
 
@@ -165,7 +167,7 @@ def test_bad_snoozes_are_refused(signed_in, app, make_contact, data):
     person = make_contact()
     signed_in.post(f"/contacts/{person.id}/snooze", data=data)
     with write_transaction(app) as session:
-        assert session.get(Contact, person.id).snoozed_until is None
+        assert stored(session, Contact, person.id).snoozed_until is None
 
 
 def test_dashboard_queries_do_not_grow_with_contacts(

@@ -5,7 +5,7 @@ import threading
 import pytest
 from sqlalchemy import select, text
 
-from tests.conftest import sqlite_only
+from tests.conftest import sqlite_only, stored
 from tracker.db import begin_write, database, write_transaction
 from tracker.models import Contact
 
@@ -51,7 +51,7 @@ def test_concurrent_read_modify_write_loses_no_update(app, make_contact):
         try:
             for _ in range(times):
                 with write_transaction(app) as session:
-                    row = session.get(Contact, contact.id)
+                    row = stored(session, Contact, contact.id)
                     row.notes = str(int(row.notes) + 1)
         except Exception as exc:
             errors.append(exc)

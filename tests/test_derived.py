@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, stored
 from tracker.db import database, write_connection, write_transaction
 from tracker.models import Contact, Referral, Tag, Touchpoint
 from tracker.relationships import Cadence, overdue_ratio, warmth, warmth_dates
@@ -118,7 +118,7 @@ def apply(session, user_id, contacts, step):
         snooze(session, contacts[args[0]], today + timedelta(days=args[1]), today)
     elif kind == "referral":
         direction, back, a, b = args
-        data = ReferralData(
+        referral = ReferralData(
             referred_on=today - timedelta(days=back),
             direction=direction,
             contact_id=contacts[a].id,
@@ -126,7 +126,7 @@ def apply(session, user_id, contacts, step):
             subject="client",
         )
         try:
-            create_referral(session, user_id, data, today)
+            create_referral(session, user_id, referral, today)
         except ServiceError:
             session.rollback()
             raise
@@ -150,10 +150,10 @@ def test_stored_fields_equal_a_rebuild_after_any_sequence(app, user, make_contac
     with write_transaction(app) as session:
         for contact in session.scalars(select(Contact)):
             session.delete(contact)
-        session.execute(Tag.__table__.delete())
+        session.execute(delete(Tag))
     contacts = [make_contact(family_name=f"人{i}") for i in range(4)]
     with write_transaction(app) as session:
-        loaded = [session.get(Contact, c.id) for c in contacts]
+        loaded = [stored(session, Contact, c.id) for c in contacts]
         tag = tags_named(session, user.id, ["顧問先"])[0]
         loaded[0].tags = [tag]
         loaded[1].tags = [tag]
@@ -161,10 +161,10 @@ def test_stored_fields_equal_a_rebuild_after_any_sequence(app, user, make_contac
         if step[0] == "referral" and step[1] == "introduction" and step[3] == step[4]:
             continue
         with write_transaction(app) as session:
-            loaded = [session.get(Contact, c.id) for c in contacts]
+            loaded = [stored(session, Contact, c.id) for c in contacts]
             apply(session, user.id, loaded, step)
     with write_transaction(app) as session:
-        stored = snapshot(session, user.id)
+        saved = snapshot(session, user.id)
         for contact in session.scalars(select(Contact)):
             for name in DERIVED:
                 blank = BLANK_COUNT if isinstance(getattr(contact, name), int) else None
@@ -172,7 +172,7 @@ def test_stored_fields_equal_a_rebuild_after_any_sequence(app, user, make_contac
     with write_transaction(app) as session:
         recompute_user(session, user.id, TODAY)
     with write_transaction(app) as session:
-        assert snapshot(session, user.id) == stored
+        assert snapshot(session, user.id) == saved
 
 
 @pytest.fixture
@@ -202,7 +202,7 @@ def one_contact(**dates):
         ),
         "",
     )
-    return Contact.__table__.insert().values(
+    return insert(Contact).values(
         id=1,
         user_id=USER_ID,
         stage="card",
@@ -228,7 +228,7 @@ def test_sql_warmth_agrees_with_the_rules(contacts_table, last, cadence, offset)
     dates = warmth_dates(last, cadence)
     today = last + timedelta(days=offset)
     with write_connection(contacts_table) as connection:
-        connection.execute(Contact.__table__.delete())
+        connection.execute(delete(Contact))
         connection.execute(
             one_contact(
                 last_touch_on=dates.last_touch,

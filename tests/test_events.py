@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tests.conftest import log_in
+from tests.conftest import log_in, stored
 from tracker.db import write_transaction
 from tracker.models import Contact, Event
 
@@ -28,7 +28,7 @@ def test_create_and_edit_an_event(signed_in, app):
     event_id = int(response.location.rsplit("/", 1)[1])
     signed_in.post(f"/events/{event_id}/edit", data=event_form(name="BNI 府中", kind="community"))
     with write_transaction(app) as session:
-        event = session.get(Event, event_id)
+        event = stored(session, Event, event_id)
         assert (event.name, event.kind, event.held_on, event.place) == (
             "BNI 府中",
             "community",
@@ -71,7 +71,7 @@ def test_deleting_an_event_keeps_the_people(signed_in, app, make_event, make_con
     signed_in.post(f"/events/{event.id}/delete")
     with write_transaction(app) as session:
         assert session.get(Event, event.id) is None
-        assert session.get(Contact, person.id).origin_event_id is None
+        assert stored(session, Contact, person.id).origin_event_id is None
 
 
 def test_another_users_event_is_a_404(client, app, make_user, make_event):
@@ -89,4 +89,4 @@ def test_another_users_event_is_a_404(client, app, make_user, make_event):
     assert client.get(f"/cards/new?event={event.id}").status_code == 200
     assert "交流会" not in client.get("/events").get_data(as_text=True)
     with write_transaction(app) as session:
-        assert session.get(Event, event.id).name == "交流会"
+        assert stored(session, Event, event.id).name == "交流会"

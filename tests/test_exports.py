@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, TODAY, log_in
+from tests.conftest import PASSWORD, TODAY, log_in, stored
 from tracker.db import write_transaction
 from tracker.importers import parse
 from tracker.models import Contact, Referral, Touchpoint, User
@@ -94,7 +94,7 @@ def test_csv_export_has_one_row_per_contact_and_neutralises_formulas(signed_in, 
 
 def backup_of(app, user) -> str:
     with write_transaction(app) as session:
-        return exports.backup_json(session, session.get(User, user.id))
+        return exports.backup_json(session, stored(session, User, user.id))
 
 
 def test_backup_restore_backup_is_identical(
@@ -123,7 +123,7 @@ def test_backup_restore_backup_is_identical(
     )
     other = make_user()
     with write_transaction(app) as session:
-        counts = restore(session, session.get(User, other.id), data, TODAY)
+        counts = restore(session, stored(session, User, other.id), data, TODAY)
     assert counts == {"tags": 2, "events": 1, "contacts": 2, "touchpoints": 1, "referrals": 2}
     assert backup_of(app, other) == first
     with write_transaction(app) as session:
@@ -145,7 +145,7 @@ def test_restore_refuses_a_non_empty_account_and_bad_backups(app, user, make_con
     make_contact()
     data = json.loads(backup_of(app, user))
     with pytest.raises(RestoreError, match="empty account"), write_transaction(app) as session:
-        restore(session, session.get(User, user.id), data, TODAY)
+        restore(session, stored(session, User, user.id), data, TODAY)
 
 
 @pytest.mark.parametrize(
@@ -168,7 +168,7 @@ def test_a_damaged_backup_writes_nothing(
     damage(data)
     other = make_user()
     with pytest.raises(RestoreError), write_transaction(app) as session:
-        restore(session, session.get(User, other.id), data, TODAY)
+        restore(session, stored(session, User, other.id), data, TODAY)
     with write_transaction(app) as session:
         assert (
             session.scalar(
@@ -230,7 +230,7 @@ def test_export_restore_export_is_identical_for_generated_accounts(
     first = backup_of(app, owner)
     target = make_user()
     with write_transaction(app) as session:
-        restore(session, session.get(User, target.id), json.loads(first), TODAY)
+        restore(session, stored(session, User, target.id), json.loads(first), TODAY)
     assert backup_of(app, target) == first
 
 
@@ -243,7 +243,7 @@ def test_calendar_feed_lists_follow_ups_and_due_dates(
     assert client.get("/calendar/" + "x" * 43 + ".ics").status_code == 404
     client.post("/settings/calendar")
     with write_transaction(app) as session:
-        token = session.get(User, user.id).calendar_token
+        token = stored(session, User, user.id).calendar_token
     assert token and len(token) >= 40
     client.post("/logout")
     response = client.get(f"/calendar/{token}.ics")
@@ -259,7 +259,7 @@ def test_calendar_feed_lists_follow_ups_and_due_dates(
     assert client.get(f"/calendar/{token}.ics").status_code == 404
     client.post("/settings/calendar/off")
     with write_transaction(app) as session:
-        assert session.get(User, user.id).calendar_token is None
+        assert stored(session, User, user.id).calendar_token is None
 
 
 def test_merging_duplicates_keeps_everything_of_both(
@@ -289,7 +289,7 @@ def test_merging_duplicates_keeps_everything_of_both(
     signed_in.post(f"/contacts/merge?keep={a.id}&drop={b.id}")
     with write_transaction(app) as session:
         assert session.get(Contact, b.id) is None
-        kept = session.get(Contact, a.id)
+        kept = stored(session, Contact, a.id)
         assert kept.company == "山田事務所" and "二人目" in kept.notes
         assert sorted(t.name for t in kept.tags) == ["乙", "甲"]
         assert sorted(m.value for m in kept.methods) == ["090", "T@Y.jp", "t@y.jp"]
@@ -320,7 +320,7 @@ def test_cli_import_export_restore(runner, app, user, make_user, tmp_path):
     assert done.exit_code == 0, done.output
     bad = Path(__file__).parent / "fixtures" / "import" / "malformed" / "truncated.vcf"
     with write_transaction(app) as session:
-        before = session.scalar(select(func.count()).select_from(Contact))
+        before = session.scalars(select(func.count()).select_from(Contact)).one()
     # --strict keeps the old all-or-nothing: the cut-off record refuses the whole file.
     strict = runner.invoke(args=["import", str(bad), "--user", user.email, "--strict"])
     assert strict.exit_code != 0 and "nothing was written" in strict.output
@@ -331,7 +331,7 @@ def test_cli_import_export_restore(runner, app, user, make_user, tmp_path):
     assert result.exit_code == 0, result.output
     assert "skipped: record 3 (line 13): the record is cut off" in result.stderr
     with write_transaction(app) as session:
-        count = session.scalar(select(func.count()).select_from(Contact))
+        count = session.scalars(select(func.count()).select_from(Contact)).one()
     assert count == before + 2
     output = tmp_path / "backup.json"
     assert (

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Date, String, Text, select
 
+from tests.conftest import stored
 from tracker import fields
 from tracker.db import write_transaction
 from tracker.forms import CardForm, ContactForm
@@ -100,7 +101,7 @@ def test_every_field_is_exported_and_restored(app, user, make_user, make_contact
         for spec in fields.FIELDS:
             if not spec.editable:  # kept from imports; no form edits them
                 setattr(contact, spec.name, sample(spec))
-        backup = json.loads(exports.backup_json(session, session.get(User, user.id)))
+        backup = json.loads(exports.backup_json(session, stored(session, User, user.id)))
         rows = exports.csv_text(session, user.id).lstrip("\ufeff").splitlines()
     (row,) = backup["contacts"]
     expected = every_field()
@@ -113,7 +114,7 @@ def test_every_field_is_exported_and_restored(app, user, make_user, make_contact
     assert "origin_note a" not in rows[1] and "family_name a" in rows[1]
     other = make_user()
     with write_transaction(app) as session:
-        restore(session, session.get(User, other.id), backup, date(2026, 12, 1))
+        restore(session, stored(session, User, other.id), backup, date(2026, 12, 1))
         restored = session.scalars(select(Contact).where(Contact.user_id == other.id)).one()
         assert fields.values(restored) == every_field()
         assert "取引先" in restored.search_key  # the keys are refreshed once tags are linked
@@ -122,11 +123,11 @@ def test_every_field_is_exported_and_restored(app, user, make_user, make_contact
 def test_a_restored_line_longer_than_its_column_is_refused(app, user, make_user, make_contact):
     make_contact()
     with write_transaction(app) as session:
-        backup = exports.backup(session, session.get(User, user.id))
+        backup = exports.backup(session, stored(session, User, user.id))
     backup["contacts"][0]["department"] = "x" * (fields.ORG_LEN + 1)
     other = make_user()
     with write_transaction(app) as session, pytest.raises(ValueError, match="department"):
-        restore(session, session.get(User, other.id), backup, date(2026, 12, 1))
+        restore(session, stored(session, User, other.id), backup, date(2026, 12, 1))
 
 
 def test_merging_two_cards_fills_joins_and_keeps_the_earlier_date():
@@ -149,7 +150,12 @@ def test_merging_two_contacts_fills_every_field(app, make_contact):
     keep = make_contact(family_name="山田", given_name="", notes="")
     drop = make_contact(**{spec.name: sample(spec, "b") for spec in fields.EDITABLE})
     with write_transaction(app) as session:
-        merge(session, session.get(Contact, keep.id), session.get(Contact, drop.id), date.today())
+        merge(
+            session,
+            stored(session, Contact, keep.id),
+            stored(session, Contact, drop.id),
+            date.today(),
+        )
     with write_transaction(app) as session:
         kept = session.get(Contact, keep.id)
         for spec in fields.EDITABLE:
@@ -169,6 +175,6 @@ def test_the_keys_search_every_field_marked_for_search():
 def test_the_model_and_an_import_build_the_same_keys(app, make_contact):
     made = make_contact(**{spec.name: sample(spec) for spec in fields.EDITABLE}, tags=["取引先"])
     with write_transaction(app) as session:
-        contact = session.get(Contact, made.id)
+        contact = stored(session, Contact, made.id)
         card = Card(**fields.values(contact))
         assert tuple(contact_keys(card, ["取引先"])) == (contact.search_key, contact.sort_key)

@@ -4,10 +4,11 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from tests.conftest import log_in
+from tests.conftest import log_in, stored
 from tracker.db import write_transaction
 from tracker.models import User
 
@@ -39,8 +40,10 @@ def marked_strings() -> set[str]:
     return found
 
 
-def strings(message) -> list[str]:
-    return list(message.string) if message.pluralizable else [message.string]
+def strings(message: Message) -> list[str]:
+    if message.pluralizable and isinstance(message.string, tuple | list):
+        return list(message.string)
+    return [str(message.string)]
 
 
 def test_the_japanese_catalogue_translates_every_marked_string():
@@ -55,7 +58,7 @@ def test_the_japanese_catalogue_translates_every_marked_string():
     assert untranslated == [] and fuzzy == []
     for key, message in translations.items():
         # A plural's translation may use the count (%(num)d) even where the singular does not.
-        source = message.id[-1] if message.pluralizable else message.id
+        source = str(message.id[-1] if message.pluralizable else message.id)
         for translated in strings(message):
             assert set(PLACEHOLDER.findall(translated)) == set(PLACEHOLDER.findall(source)), key
 
@@ -63,7 +66,7 @@ def test_the_japanese_catalogue_translates_every_marked_string():
 def test_accept_language_chooses_japanese(client, user):
     log_in(client, user)
     with write_transaction(client.application) as session:
-        session.get(User, user.id).language = None
+        stored(session, User, user.id).language = None
     page = client.get("/", headers={"Accept-Language": "ja,en;q=0.5"}).get_data(as_text=True)
     assert '<html lang="ja">' in page
     assert "はじめの一歩" in page  # a new account is shown its first steps

@@ -23,7 +23,7 @@ def upload(client, data: bytes, name: str = "contacts.vcf"):
 
 def contact_count(app) -> int:
     with write_transaction(app) as session:
-        return session.scalar(select(func.count()).select_from(Contact))
+        return session.scalars(select(func.count()).select_from(Contact)).one()
 
 
 def preview_and_import(client, data: bytes, policy: str = "merge"):
@@ -83,7 +83,7 @@ def test_imported_fields_arrive_whole(signed_in, app):
         assert "相続税に強い" in ichiro.notes
         tags = {t.name for t in ichiro.tags}
         assert "取引先" in tags and any(t.imported_at for t in ichiro.tags)
-        assert session.scalar(select(func.count()).select_from(CardImage)) >= 1
+        assert session.scalars(select(func.count()).select_from(CardImage)).one() >= 1
 
 
 def test_a_duplicate_of_an_existing_contact_is_merged_not_doubled(signed_in, app, make_contact):
@@ -101,11 +101,11 @@ def test_a_duplicate_of_an_existing_contact_is_merged_not_doubled(signed_in, app
         (ichiro,) = session.scalars(select(Contact).where(Contact.family_name == "鈴木")).all()
         assert ichiro.company == "株式会社サンプル商事"  # an empty field was filled
         assert (
-            session.scalar(
+            session.scalars(
                 select(func.count())
                 .select_from(ContactMethod)
                 .where(ContactMethod.contact_id == ichiro.id)
-            )
+            ).one()
             > 1
         )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import stored
 from tracker.db import write_transaction
 from tracker.models import Contact, ContactMethod, SecurityEvent, Touchpoint, TrashEntry
 from tracker.services.matching import keys_for, match
@@ -83,7 +84,8 @@ def test_same_name_at_two_companies_is_two_people():
     one = _keys(family="佐藤", given="花子", company="A社")
     other = _keys(family="佐藤", given="花子", company="B社")
     assert match(one, other) is None
-    assert match(one, _keys(family="佐藤", given="花子", company="Ａ社")).reason == "name_company"
+    found = match(one, _keys(family="佐藤", given="花子", company="Ａ社"))
+    assert found is not None and found.reason == "name_company"
 
 
 def test_within_one_file_only_the_same_person_is_folded(app, user, runner):
@@ -220,14 +222,14 @@ def test_a_merge_goes_to_the_trash_and_the_log_and_can_be_undone(
         assert (entry.kind, entry.object_id) == ("merge", drop.id)
         event = session.scalars(select(SecurityEvent).where(SecurityEvent.kind == "merge")).one()
         assert f"#{drop.id} → #{keep.id}" in event.detail
-        kept = session.get(Contact, keep.id)
+        kept = stored(session, Contact, keep.id)
         assert kept.company == "山田事務所" and len(kept.methods) == 2
         entry_id = entry.id
     assert "Undo merge" in signed_in.get("/trash").get_data(as_text=True)
     signed_in.post(f"/trash/{entry_id}/restore")
     with write_transaction(app) as session:
-        kept = session.get(Contact, keep.id)
-        back = session.get(Contact, drop.id)
+        kept = stored(session, Contact, keep.id)
+        back = stored(session, Contact, drop.id)
         assert back is not None and back.company == "山田事務所"
         assert (kept.company, [m.value for m in kept.methods], [t.name for t in kept.tags]) == (
             "",
@@ -253,12 +255,12 @@ def test_an_imports_merge_is_undone_from_the_trash_and_a_batch_delete_spares_it(
     )
     preview_and_import(signed_in, (FIXTURES / "vcard30_android.vcf").read_bytes())
     with write_transaction(app) as session:
-        merged = session.get(Contact, suzuki.id)
+        merged = stored(session, Contact, suzuki.id)
         assert merged.company == "株式会社サンプル商事" and len(merged.methods) > 1
         entry = session.scalars(select(TrashEntry).where(TrashEntry.kind == "import_merge")).one()
         assert entry.object_id == suzuki.id
         tag_id = next(tag.id for tag in merged.tags if tag.imported_at)
-        created = session.scalar(select(func.count()).select_from(Contact)) - 1
+        created = session.scalars(select(func.count()).select_from(Contact)).one() - 1
         entry_id = entry.id
     # Deleting the batch removes what the import created, never a contact you had.
     page = signed_in.get(f"/import/batches/{tag_id}/delete").get_data(as_text=True)
@@ -266,7 +268,7 @@ def test_an_imports_merge_is_undone_from_the_trash_and_a_batch_delete_spares_it(
     signed_in.post(f"/import/batches/{tag_id}/delete")
     signed_in.post(f"/trash/{entry_id}/restore")
     with write_transaction(app) as session:
-        back = session.get(Contact, suzuki.id)
+        back = stored(session, Contact, suzuki.id)
         assert back.company == "" and [m.value for m in back.methods] == [
             "ichiro.suzuki@example.jp"
         ]

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import log_in
+from tests.conftest import log_in, stored
 from tracker.db import write_transaction
 from tracker.models import Contact, Referral
 
@@ -33,7 +33,7 @@ def count(app):
 
 def evidence_stage(app, contact):
     with write_transaction(app) as session:
-        return session.get(Contact, contact.id).evidence_stage
+        return stored(session, Contact, contact.id).evidence_stage
 
 
 def test_record_given_and_received_and_the_evidence_follows(

@@ -168,6 +168,6 @@ def test_levels_order_contacts_as_their_strengths_do():
         [Touch(date(2025, 1, 1), "worked_together"), Touch(date(2025, 2, 1), "meal")],
         [Touch(date(2026, 6, 1), "meeting")],
     ]
-    by_level = sorted(range(3), key=lambda i: strength_level(histories[i], []))
+    by_level = sorted(range(3), key=lambda i: strength_level(histories[i], []) or 0.0)
     by_strength = sorted(range(3), key=lambda i: bond_strength(histories[i], [], today))
     assert by_level == by_strength

@@ -5,14 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, stored
 from tracker.db import write_transaction
 from tracker.models import Contact
 
 
 def stage_of(app, contact):
     with write_transaction(app) as session:
-        return session.get(Contact, contact.id).stage
+        return stored(session, Contact, contact.id).stage
 
 
 def section(page, heading_id):
@@ -199,12 +199,12 @@ def test_recompute_repairs_the_derived_fields(runner, app, make_contact, make_to
     person = make_contact()
     make_touchpoint([person], occurred_on=date(2026, 11, 1))
     with write_transaction(app) as session:
-        broken = session.get(Contact, person.id)
+        broken = stored(session, Contact, person.id)
         broken.last_touch_on, broken.next_due_on, broken.evidence_stage = None, None, "collaborator"
     result = runner.invoke(args=["recompute"])
     assert result.exit_code == 0 and "Recomputed 1 contacts." in result.output
     with write_transaction(app) as session:
-        fixed = session.get(Contact, person.id)
+        fixed = stored(session, Contact, person.id)
         assert (fixed.last_touch_on, fixed.next_due_on, fixed.evidence_stage) == (
             date(2026, 11, 1),
             date(2026, 12, 1),

@@ -157,7 +157,7 @@ def store_everywhere(app: Flask, client: FlaskClient, user: Any, s: Stored) -> l
         post("/contacts/new", family_name=s("introducer"), given_name=s("introducer given")),
         "/contacts",
     )
-    methods_ = {}
+    methods_: dict[str, str] = {}
     kinds = ["email", "phone", "address", "url", "url", *["url"] * len(URL_PAYLOADS)]
     values = [
         s("email"),

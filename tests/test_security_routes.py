@@ -338,8 +338,8 @@ def header_problems(response, *, signed_in: bool) -> list[str]:
         if value not in csp.get(directive, []):
             problems.append(f"CSP {directive} {value}")
     scripts = csp.get("script-src", csp.get("default-src", []))
-    for directive in (scripts, csp.get("script-src-elem", []), csp.get("script-src-attr", [])):
-        if "'unsafe-inline'" in directive:
+    for sources in (scripts, csp.get("script-src-elem", []), csp.get("script-src-attr", [])):
+        if "'unsafe-inline'" in sources:
             problems.append("CSP allows inline script")
     if response.headers.get("X-Content-Type-Options", "").lower() != "nosniff":
         problems.append("X-Content-Type-Options")
@@ -403,7 +403,9 @@ def _some_url(rule: Rule) -> str:
     values: dict[str, Any] = {name: 1 for name in id_variables(rule)}
     if "token" in rule.arguments:
         values["token"] = "not-a-token-but-long-enough-0123456789"
-    return rule.build(values, append_unknown=False)[1]
+    built = rule.build(values, append_unknown=False)
+    assert built is not None, rule.rule
+    return built[1]
 
 
 def test_header_check_can_fail():

@@ -5,6 +5,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
 
+from tests.conftest import PASSWORD, log_in
 from tracker.db import database
 from tracker.models import ApiToken, SecurityEvent, User
 from tracker.services.tokens import token_hash, user_for_token
@@ -47,7 +48,9 @@ def test_create_token_for_an_unknown_account_fails_cleanly(runner: FlaskCliRunne
 def test_settings_makes_lists_and_revokes_tokens(
     app: Flask, signed_in: FlaskClient, user: User
 ) -> None:
-    page = signed_in.post("/settings/tokens", data={"name": "Android (DAVx5)"})
+    page = signed_in.post(
+        "/settings/tokens", data={"name": "Android (DAVx5)", "password": PASSWORD}
+    )
     assert page.status_code == 201
     html = page.get_data(as_text=True)
     assert "Copy it now" in html
@@ -74,7 +77,7 @@ def test_settings_makes_lists_and_revokes_tokens(
 
 
 def test_a_token_needs_a_name(signed_in: FlaskClient) -> None:
-    page = signed_in.post("/settings/tokens", data={"name": "   "})
+    page = signed_in.post("/settings/tokens", data={"name": "   ", "password": PASSWORD})
     assert page.status_code == 200
     assert "Copy it now" not in page.get_data(as_text=True)
 
@@ -90,3 +93,64 @@ def test_nobody_revokes_another_accounts_token(
     assert signed_in.post(f"/settings/tokens/{token.id}/revoke").status_code == 404
     with database(app).sessionmaker() as session:
         assert session.get(ApiToken, token.id).revoked_at is None  # type: ignore[union-attr]
+
+
+def test_a_token_is_made_only_after_the_password(
+    app: Flask, signed_in: FlaskClient, user: User
+) -> None:
+    for password in ("", "not my password"):
+        page = signed_in.post("/settings/tokens", data={"name": "iPhone", "password": password})
+        assert page.status_code == 200
+        assert "Copy it now" not in page.get_data(as_text=True)
+    assert "That is not your password." in page.get_data(as_text=True)
+    with database(app).sessionmaker() as session:
+        assert session.scalars(select(ApiToken)).first() is None
+    assert ("confirmation_failed", "") not in _events(app, user)
+    assert "confirmation_failed" in [kind for kind, _detail in _events(app, user)]
+
+
+def _working(app: Flask, secrets: list[str]) -> list[bool]:
+    with database(app).sessionmaker() as session:
+        return [user_for_token(session, secret) is not None for secret in secrets]
+
+
+def _two_tokens(runner: FlaskCliRunner, user: User) -> list[str]:
+    made = [
+        runner.invoke(args=["create-token", "--user", user.email, "--name", name])
+        for name in ("iPhone", "script")
+    ]
+    return [result.stdout.strip() for result in made]
+
+
+def test_a_changed_password_revokes_every_token(
+    app: Flask, signed_in: FlaskClient, user: User, runner: FlaskCliRunner
+) -> None:
+    secrets = _two_tokens(runner, user)
+    assert _working(app, secrets) == [True, True]
+    new_password = "a brand new passphrase"
+    response = signed_in.post(
+        "/settings/password",
+        data={"current": PASSWORD, "new": new_password, "confirm": new_password},
+    )
+    assert response.status_code == 302
+    assert _working(app, secrets) == [False, False]
+    assert "every token was revoked" in signed_in.get("/settings").get_data(as_text=True)
+    assert ("token_revoked", "iPhone, script") in _events(app, user) or (
+        "token_revoked",
+        "script, iPhone",
+    ) in _events(app, user)
+
+
+def test_logging_out_everywhere_revokes_every_token(
+    app: Flask, client: FlaskClient, user: User, runner: FlaskCliRunner
+) -> None:
+    secrets = _two_tokens(runner, user)
+    log_in(client, user)
+    assert client.post("/settings/logout-everywhere").status_code == 302
+    assert _working(app, secrets) == [False, False]
+    assert (
+        client.get(
+            "/api/v1/contacts", headers={"Authorization": f"Bearer {secrets[0]}"}
+        ).status_code
+        == 401
+    )

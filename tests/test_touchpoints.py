@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import log_in
+from tests.conftest import log_in, stored
 from tracker.db import write_transaction
 from tracker.models import Contact, Touchpoint
 
@@ -182,7 +182,7 @@ def test_another_users_touchpoint_is_a_404(client, app, make_user, make_contact,
         response = getattr(client, method)(url, data=touchpoint_form([mine]))
         assert response.status_code == 404, url
     with write_transaction(app) as session:
-        assert session.get(Touchpoint, tp.id).contacts[0].id == taro.id
+        assert stored(session, Touchpoint, tp.id).contacts[0].id == taro.id
 
 
 def test_a_touchpoint_cannot_be_dated_after_today(signed_in, app, make_contact):

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
+from tests.conftest import stored
 from tracker.db import write_transaction
 from tracker.models import CardImage, Contact, Referral, Tag, Touchpoint, TrashEntry, User
 from tracker.services import exports
@@ -12,7 +13,7 @@ from tracker.services import exports
 def dump(app, user_id):
     """The account as its backup sees it (ids, links, everything)."""
     with write_transaction(app) as session:
-        return exports.backup(session, session.get(User, user_id))
+        return exports.backup(session, stored(session, User, user_id))
 
 
 def test_a_deleted_contact_comes_back_with_everything_attached(
@@ -36,14 +37,14 @@ def test_a_deleted_contact_comes_back_with_everything_attached(
     before = dump(app, user.id)
     with write_transaction(app) as session:
         derived_before = (
-            session.get(Contact, hanako.id).evidence_stage,
-            session.get(Contact, hanako.id).last_touch_on,
+            stored(session, Contact, hanako.id).evidence_stage,
+            stored(session, Contact, hanako.id).last_touch_on,
         )
 
     signed_in.post(f"/contacts/{taro.id}/delete")
     with write_transaction(app) as session:
         assert session.get(Contact, taro.id) is None
-        assert session.get(Contact, hanako.id).introduced_by_id is None
+        assert stored(session, Contact, hanako.id).introduced_by_id is None
         assert session.scalar(select(func.count()).select_from(Touchpoint)) == 1
         assert session.scalar(select(func.count()).select_from(Referral)) == 1
         (entry,) = session.scalars(select(TrashEntry)).all()
@@ -56,7 +57,7 @@ def test_a_deleted_contact_comes_back_with_everything_attached(
     with write_transaction(app) as session:
         assert session.scalar(select(func.count()).select_from(TrashEntry)) == 0
         assert session.scalar(select(CardImage).where(CardImage.contact_id == taro.id)) is not None
-        restored_hanako = session.get(Contact, hanako.id)
+        restored_hanako = stored(session, Contact, hanako.id)
         assert (restored_hanako.evidence_stage, restored_hanako.last_touch_on) == derived_before
     assert signed_in.post(f"/trash/{entry.id}/restore").status_code == 404
 
@@ -68,12 +69,12 @@ def test_a_deleted_touchpoint_comes_back(signed_in, app, user, make_contact, mak
     before = dump(app, user.id)
     signed_in.post(f"/touchpoints/{latest.id}/delete")
     with write_transaction(app) as session:
-        assert session.get(Contact, taro.id).last_touch_on == date(2026, 9, 1)
+        assert stored(session, Contact, taro.id).last_touch_on == date(2026, 9, 1)
         entry = session.scalars(select(TrashEntry)).one()
     signed_in.post(f"/trash/{entry.id}/restore")
     assert dump(app, user.id) == before
     with write_transaction(app) as session:
-        assert session.get(Contact, taro.id).last_touch_on == date(2026, 11, 1)
+        assert stored(session, Contact, taro.id).last_touch_on == date(2026, 11, 1)
 
 
 def test_an_import_batch_removal_is_undoable_too(signed_in, app, user):

@@ -4,7 +4,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -17,8 +17,9 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker import jobs
 from tracker.dates import today_in
-from tracker.db import database, write_transaction
+from tracker.db import database, read_transaction, write_transaction
 from tracker.i18n import format_day, localize_digest, log_detail
 from tracker.importers import ImportFormatError, Problem
 from tracker.mail.digest import digest_mail
@@ -26,10 +27,10 @@ from tracker.mail.settings import MailSettings, mail_settings
 from tracker.mail.smtp import MailError, send
 from tracker.models import User
 from tracker.seeding import seed_command
-from tracker.services import N_, ServiceError, exports
+from tracker.services import N_, ServiceError, exports, import_jobs
 from tracker.services.derived import recompute_stale, recompute_user
 from tracker.services.digest import as_text, digest
-from tracker.services.imports import POLICIES, apply, plan
+from tracker.services.imports import POLICIES, Plan, Summary, plan
 from tracker.services.restore import restore
 from tracker.services.security import record
 from tracker.services.tokens import create_token
@@ -254,68 +255,92 @@ def _not_kept_line(not_kept: dict[str, int]) -> str:
 @with_appcontext
 def import_command(path: Path, email: str, duplicates: str, dry_run: bool, strict: bool) -> None:
     """Import a vCard or a contacts CSV; records that cannot be read are skipped and listed."""
-    with write_transaction() as session:
-        user = user_by_email(session, email)
+    data = path.read_bytes()
+    with read_transaction() as reader:  # reading and matching never hold the write lock
+        user = user_by_email(reader, email)
+        user_id, today = user.id, user_today(user)
+        batch_name = in_language(
+            user,
+            lambda: gettext("import %(date)s %(file)s", date=format_day(today), file=path.name),
+        )
         try:
-            found = plan(session, user.id, path.read_bytes())
+            found = plan(reader, user_id, data)
         except (ServiceError, ImportFormatError) as error:
             raise click.ClickException(str(error)) from error
-        for warning in found.result.warnings:
-            click.echo(f"warning: {_problem_line(warning)}", err=True)
-        for problem in found.skipped:
-            click.echo(f"skipped: {_problem_line(problem)}", err=True)
-        for folded in found.folded:
-            click.echo(
-                f"folded: record {folded.record} into record {folded.into_record}"
-                f" ({folded.reason}: {folded.shared})",
-                err=True,
-            )
-        for dup in found.duplicates:
-            click.echo(
-                f"duplicate: record {dup.card.record} is contact #{dup.contact_id}"
-                f" {dup.contact_name} ({dup.reason}: {dup.shared})",
-                err=True,
-            )
-        if found.result.not_kept:
-            click.echo(_not_kept_line(found.result.not_kept), err=True)
-        if found.skipped and strict:
-            session.rollback()
-            raise click.ClickException(
-                f"{len(found.skipped)} records cannot be imported; nothing was written (--strict)."
-            )
+    for warning in found.result.warnings:
+        click.echo(f"warning: {_problem_line(warning)}", err=True)
+    for problem in found.skipped:
+        click.echo(f"skipped: {_problem_line(problem)}", err=True)
+    for folded in found.folded:
         click.echo(
-            f"{len(found.new)} new, {len(found.duplicates)} likely duplicates, "
-            f"{found.merged_in_file} folded together in the file, {len(found.skipped)} skipped."
+            f"folded: record {folded.record} into record {folded.into_record}"
+            f" ({folded.reason}: {folded.shared})",
+            err=True,
         )
-        if dry_run:
-            session.rollback()
-            click.echo("Dry run: nothing was written.")
-            return
-        summary = apply(
+    for dup in found.duplicates:
+        click.echo(
+            f"duplicate: record {dup.card.record} is contact #{dup.contact_id}"
+            f" {dup.contact_name} ({dup.reason}: {dup.shared})",
+            err=True,
+        )
+    if found.result.not_kept:
+        click.echo(_not_kept_line(found.result.not_kept), err=True)
+    if found.skipped and strict:
+        raise click.ClickException(
+            f"{len(found.skipped)} records cannot be imported; nothing was written (--strict)."
+        )
+    click.echo(
+        f"{len(found.new)} new, {len(found.duplicates)} likely duplicates, "
+        f"{found.merged_in_file} folded together in the file, {len(found.skipped)} skipped."
+    )
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+        return
+    summary = _run_import(user_id, path.name, data, found, duplicates, today, batch_name)
+    with write_transaction() as session:
+        record(
             session,
-            user.id,
-            found,
-            policy=duplicates,
-            batch_name=in_language(
-                user,
-                lambda: gettext(
-                    "import %(date)s %(file)s", date=format_day(user_today(user)), file=path.name
+            user_id,
+            "import",
+            log_detail(
+                N_(
+                    "%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped"
+                    " (command line)"
                 ),
+                file=path.name,
+                created=summary.created,
+                merged=summary.merged,
+                skipped=len(found.skipped),
             ),
-            today=user_today(user),
         )
-        detail = log_detail(
-            N_("%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped (command line)"),
-            file=path.name,
-            created=summary.created,
-            merged=summary.merged,
-            skipped=len(found.skipped),
-        )
-        record(session, user.id, "import", detail)
     click.echo(
         f"Imported: {summary.created} created, {summary.merged} merged, {summary.skipped} skipped;"
         f" tagged “{summary.tag_name}”."
     )
+
+
+def _run_import(
+    user_id: int, name: str, data: bytes, found: Plan, policy: str, today: date, batch_name: str
+) -> Summary:
+    """Run an import as the web does (a job in its row, written in batches), here inline."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    size = {"new_count": len(found.new), "duplicate_count": len(found.duplicates)}
+    with write_transaction() as session:
+        draft = import_jobs.create_draft(session, user_id, name[:200], data, size)
+        try:
+            token = import_jobs.claim(
+                session, user_id, draft.id, policy, datetime.now(UTC), jobs.stale_after(app)
+            )
+        except import_jobs.ImportBusy as error:
+            raise click.ClickException(
+                f"Another import is running in this account (import #{error.draft_id}); "
+                "nothing was written. Try again when it is done."
+            ) from error
+        assert token is not None
+    summary = jobs.run(app, draft.id, token, batch_name, today)
+    if summary is None:
+        raise click.ClickException("The import failed; nothing was written (see the log).")
+    return summary
 
 
 @click.command("export")
@@ -335,16 +360,11 @@ def import_command(path: Path, email: str, duplicates: str, dry_run: bool, stric
 @with_appcontext
 def export_command(email: str, fmt: str, output: Path | None) -> None:
     """Export contacts as vCard 4.0 or 3.0 or CSV, or the whole account as a JSON backup."""
-    with database().sessionmaker() as session:  # read without the write lock
-        user = user_by_email(session, email)
-        if fmt in ("vcf", "vcf3"):
-            body = exports.vcards(session, user.id, "3.0" if fmt == "vcf3" else "4.0")
-        elif fmt == "csv":
-            body = exports.csv_text(session, user.id)
-        else:
-            body = exports.backup_json(session, user)
+    with read_transaction() as reader:  # a long read, in one snapshot, never the write lock
+        user_id = user_by_email(reader, email).id
+        body = exports.export(reader, user_id, fmt, date.today().isoformat()).body
     with write_transaction() as session:
-        record(session, user.id, "export", log_detail(N_("%(format)s (command line)"), format=fmt))
+        record(session, user_id, "export", log_detail(N_("%(format)s (command line)"), format=fmt))
     if output is None:
         click.echo(body, nl=False)
     else:
@@ -377,11 +397,16 @@ def restore_command(path: Path, email: str) -> None:
 @click.option("--days", type=int, default=None, help="Keep this many days (TRASH_DAYS by default).")
 @with_appcontext
 def purge_trash_command(days: int | None) -> None:
-    """Delete trash entries older than 30 days (or --days) for good."""
+    """Delete trash entries older than 30 days (or --days) for good, and what interrupted
+    imports had saved."""
     keep = days if days is not None else current_app.config["TRASH_DAYS"]
+    stale = jobs.stale_after(current_app)
     with write_transaction() as session:
         count = purge(session, timedelta(days=keep))
+        interrupted = import_jobs.recover_interrupted(session, datetime.now(UTC), stale)
     click.echo(f"Purged {count} trash entries older than {keep} days.")
+    if interrupted:
+        click.echo(f"Removed what {interrupted} interrupted imports had saved.")
 
 
 @click.command("backup")

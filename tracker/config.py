@@ -40,6 +40,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:600000",
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "IMPORT_MAX_BYTES": 10_000_000,
+        # A running import whose heartbeat is older than this was interrupted (its process
+        # died); the heartbeat is written every quarter of it.
+        "IMPORT_STALE_SECONDS": 60,
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_NAME": "jinmyaku_session",
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -221,3 +221,24 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
         connection.execution_options(**{WRITE_OPTION: True})
         with connection.begin():
             yield connection
+
+
+@contextmanager
+def read_transaction(app: Flask | None = None) -> Iterator[Session]:
+    """A session that only reads, in one snapshot, for long reads (imports' planning,
+    exports): it never takes the write lock, so other writers never wait for it.
+
+    SQLite's deferred BEGIN reads one snapshot from the first SELECT on; PostgreSQL is asked
+    for a read-only REPEATABLE READ transaction, one snapshot too.
+    """
+    db = database(app)
+    with db.sessionmaker() as session:
+        if not db.is_sqlite:
+            session.connection(
+                execution_options={
+                    "isolation_level": "REPEATABLE READ",
+                    "postgresql_readonly": True,
+                }
+            )
+        yield session
+        session.rollback()

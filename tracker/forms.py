@@ -437,7 +437,9 @@ class DigestForm(BaseForm):
     save = SubmitField(_l("Save"))
 
 
-class TokenForm(BaseForm):
+class TokenForm(IdentityForm):
+    """A token reaches every contact, as the password does: it is made after the password."""
+
     name = Text(_l("What will use it"), [InputRequired()], max=NAME_LEN)
     create = SubmitField(_l("Make a token"))
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy import text as text_clause
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker import method_values, text
@@ -427,9 +428,24 @@ def _refresh_contact_keys(session: Session, _context: object, _instances: object
 
 
 class ImportDraft(Base):
-    """An uploaded file between its preview and its import (the bytes are parsed again)."""
+    """An uploaded file from its preview to its import: the import job's row.
+
+    The process that runs the import writes here its status, its progress (done of total
+    records), its error and a heartbeat, so that every process shows the same progress and
+    a running import whose heartbeat stopped is known to be interrupted (tracker.jobs).
+    """
 
     __tablename__ = "import_drafts"
+    __table_args__ = (
+        # At most one import runs at a time in an account, whichever process starts it.
+        Index(
+            "uq_import_drafts_user_id_running",
+            "user_id",
+            unique=True,
+            sqlite_where=text_clause("status = 'running'"),
+            postgresql_where=text_clause("status = 'running'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -437,12 +453,39 @@ class ImportDraft(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     # previewed, running, done or failed
     status: Mapped[str] = mapped_column(String(20), default="previewed")
-    summary: Mapped[str] = mapped_column(Text, default="")  # JSON once done (or the failure)
+    summary: Mapped[str] = mapped_column(Text, default="")  # the preview's JSON, then the import's
+    # The batch tag of the import (set when the import starts).
     tag_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="SET NULL"))
+    policy: Mapped[str] = mapped_column(String(10), default="merge")  # for likely duplicates
+    done_count: Mapped[int] = mapped_column(Integer, default=0)
+    total_count: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")  # why it failed, for the user
+    # The run that owns a running import: its writes check it, so a run that was given up
+    # for dead can never write after its rows were removed.
+    runner: Mapped[str] = mapped_column(String(32), default="")
+    new_tag_ids: Mapped[str] = mapped_column(Text, default="")  # JSON: the tags it created
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+# The contacts a running import has made so far, so that they can be removed whole if it does
+# not finish (emptied when it is done).
+import_job_contacts = Table(
+    "import_job_contacts",
+    Base.metadata,
+    Column("draft_id", ForeignKey("import_drafts.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "contact_id",
+        ForeignKey("contacts.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
 
 
 class UserSession(Base):

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 
 from tests.browser.conftest import ARTIFACTS, WIDTHS
-from tests.conftest import PASSWORD, TODAY
+from tests.conftest import PASSWORD, TODAY, stored
 from tracker.db import write_transaction
 from tracker.models import ImportDraft, Tag, TrashEntry, User
 from tracker.services.calendar import new_token
@@ -162,9 +162,9 @@ def populate(app, user: User) -> dict[str, Any]:
             TODAY,
         )
         delete_contact(session, gone, TODAY)
-        session.get(User, user.id).calendar_token = new_token()
+        stored(session, User, user.id).calendar_token = new_token()
         token, _secret = create_token(session, user.id, "iPhone")
-        tag = session.scalars(select(Tag)).first()
+        tag = session.scalars(select(Tag).limit(1)).one()
         ids.update(
             token=token.id,
             contact=yamada.id,
@@ -200,7 +200,7 @@ def fill_ids(client, app, ids: dict[str, Any]) -> dict[str, Any]:
     with write_transaction(app) as session:
         drafts = session.scalars(select(ImportDraft).order_by(ImportDraft.id)).all()
         batch = session.scalars(select(Tag).where(Tag.imported_at.is_not(None))).one()
-        entry = session.scalars(select(TrashEntry)).first()
+        entry = session.scalars(select(TrashEntry).limit(1)).one()
     assert preview
     return {
         **ids,

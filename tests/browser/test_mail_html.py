@@ -29,7 +29,9 @@ def app_config():
 def mail_html(app, user) -> str:
     with app.app_context(), database(app).sessionmaker() as session:
         message = digest_mail(session, user, TODAY, mail_settings())
-    return message.get_body(("html",)).get_content()
+    body = message.get_body(("html",))
+    assert body is not None
+    return body.get_content()
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])

@@ -35,8 +35,9 @@ class _Controller(Controller):
     chosen first and bound later could be taken by a parallel test in between."""
 
     def _trigger_server(self) -> None:
-        assert self.server is not None
-        self.port = int(self.server.sockets[0].getsockname()[1])
+        server = self.server
+        assert isinstance(server, asyncio.Server)
+        self.port = int(server.sockets[0].getsockname()[1])
         super()._trigger_server()
 
 
@@ -106,7 +107,7 @@ class Inbox:
     def messages(self) -> list[EmailMessage]:
         with self.lock:
             return [
-                message_from_bytes(content, policy=policy.default)  # type: ignore[misc]
+                message_from_bytes(content, policy=policy.default)
                 for _, _, content in self.received
             ]
 

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.conftest import stored
 from tracker.db import write_transaction
 from tracker.models import User
 
@@ -156,7 +157,7 @@ def test_the_html_part_is_what_mail_clients_show(runner, user, people, inbox, sm
 
 def test_a_name_with_a_line_break_stays_on_one_header_line(runner, app, user, inbox, smtp_port):
     with write_transaction(app) as session:
-        session.get(User, user.id).display_name = "山田\r\nBcc: x@example.jp"
+        stored(session, User, user.id).display_name = "山田\r\nBcc: x@example.jp"
     sent_mail(runner, user.email)
     ((_, recipients, raw),) = inbox.received
     assert recipients == [user.email]
@@ -178,13 +179,17 @@ def test_a_japanese_user_gets_a_japanese_mail(
     mail = message_from_bytes(raw, policy=policy.default)
     assert mail["Subject"] == "人脈 11月27日: 冷えつつある関係 1 人"
     assert mail["To"].addresses[0].display_name == "山田 花子"
-    text = mail.get_body(("plain",)).get_content()
+    plain = mail.get_body(("plain",))
+    assert plain is not None
+    text = plain.get_content()
     assert (
         "冷えつつある関係 (1)\n- 冷え [名刺交換のみ] 冷えている · 間隔の 1.9 倍超過（57 日） · "
         "最終接点 2026年9月1日\n" in text
     )
     assert "  接点を記録: " in text and "このメールは" in text
-    html = mail.get_body(("html",)).get_content()
+    rich = mail.get_body(("html",))
+    assert rich is not None
+    html = rich.get_content()
     assert ("html", {"lang": "ja"}) in parse_html(html).tags
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import stored
 from tests.mail.support import Inbox, smtp_server
 from tracker.db import write_transaction
 from tracker.models import DigestMail, User
@@ -36,7 +37,7 @@ def app_config(smtp_port):
 
 def hour_of(app, user):
     with write_transaction(app) as session:
-        return session.get(User, user.id).digest_hour
+        return stored(session, User, user.id).digest_hour
 
 
 def claims(app, user=None):
@@ -133,7 +134,7 @@ def test_a_user_who_moves_west_is_not_mailed_twice_for_one_morning(runner, app, 
     user = make_user(time_zone="Asia/Tokyo", digest_hour=7)
     run(runner, AT_SEVEN)  # the 27th, in Tokyo
     with write_transaction(app) as session:
-        session.get(User, user.id).time_zone = "America/Los_Angeles"
+        stored(session, User, user.id).time_zone = "America/Los_Angeles"
     run(runner, "2026-11-27T07:30-08:00")  # the 27th again, now in Los Angeles
     assert recipients(inbox) == [user.email]
 

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.conftest import log_in
+from tests.conftest import log_in, stored
 from tracker.db import write_transaction
 from tracker.models import DigestMail, Tag, User
 
@@ -16,7 +16,7 @@ def settings_page(client) -> str:
 
 def hour_of(app, user):
     with write_transaction(app) as session:
-        return session.get(User, user.id).digest_hour
+        return stored(session, User, user.id).digest_hour
 
 
 def test_without_mail_settings_the_page_says_so_and_offers_no_test(signed_in):

@@ -9,6 +9,7 @@ text.
 import base64
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -250,3 +251,37 @@ def backup(session: Session, user: User) -> dict[str, Any]:
 
 def backup_json(session: Session, user: User) -> str:
     return json.dumps(backup(session, user), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+@dataclass(frozen=True)
+class Download:
+    """An export, ready to be sent: its text, its media type and a file name."""
+
+    body: str
+    mimetype: str
+    filename: str
+
+
+FORMATS = ("vcf", "vcf3", "csv", "json")
+
+
+def export(session: Session, user_id: int, fmt: str, stamp: str) -> Download:
+    """Export a user's contacts as vCard (4.0, or 3.0 with vcf3) or CSV, or the whole
+    account as a JSON backup.
+
+    It reads the whole account: give it a read transaction of its own
+    (tracker.db.read_transaction), so that it never holds the write lock.
+    """
+    if fmt in ("vcf", "vcf3"):
+        version: Version = "3.0" if fmt == "vcf3" else "4.0"
+        body = vcards(session, user_id, version)
+        return Download(body, "text/vcard", f"jinmyaku-{stamp}.vcf")
+    if fmt == "csv":
+        return Download(csv_text(session, user_id), "text/csv", f"jinmyaku-{stamp}.csv")
+    if fmt == "json":
+        user = session.get(User, user_id)
+        assert user is not None
+        return Download(
+            backup_json(session, user), "application/json", f"jinmyaku-backup-{stamp}.json"
+        )
+    raise ValueError(f"unknown export format: {fmt!r}")

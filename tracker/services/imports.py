@@ -1,13 +1,15 @@
-"""Importing a contacts file: plan (preview) and apply, in one transaction.
+"""Importing a contacts file: the plan (preview), and the steps that carry it out.
 
 The plan reads the file, leaves out records that break a field's length, merges the
 records of one person that appear twice in the file, and sorts the rest into new
-contacts and likely duplicates of existing ones. Applying it creates the new contacts
-with bulk inserts, merges or skips the duplicates, and tags everything it touched with
-one import-batch tag, so the batch can be reviewed or removed together.
+contacts and likely duplicates of existing ones: it only reads. Carrying it out creates
+the new contacts with bulk inserts, a batch at a time, merges or skips the duplicates, and
+tags everything it touched with one import-batch tag, so the batch can be reviewed or
+removed together. tracker.jobs runs these steps, each batch in a short write transaction
+of its own, and tracker.services.import_jobs keeps the import all or nothing.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -43,7 +45,6 @@ POLICIES = ("merge", "skip", "new")  # what to do with likely duplicates
 FORMAT_NAMES = {"eight": "Eight"}
 BATCH = 1_000
 TEXT = fields.TEXT_FIELDS
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -269,65 +270,128 @@ def _contact_row(
     }
 
 
-def _create(
-    session: Session,
-    user_id: int,
-    cards: list[Card],
-    book: TagBook,
-    batch_tag: Tag,
-    progress: Progress,
-    total: int,
-    exchanges: str = "",
-) -> list[int]:
-    """Insert new contacts with their methods, tags and card images, in batches; with
-    ``exchanges`` (the app the cards come from), a card exchange on each first-met day.
-    The ids of the contacts that got one."""
-    now = datetime.now(UTC)
-    done = 0
-    exchanged: list[int] = []
+@dataclass
+class Work:
+    """What carrying out a plan does under a duplicate policy."""
+
+    create: list[Card]
+    merge: list[Duplicate]
+    skipped: int
+    errors: int
+    exchanges: str = ""  # the app the cards come from, when each is a card exchange
+
+    @property
+    def total(self) -> int:
+        return len(self.create) + len(self.merge)
+
+    def cards(self) -> list[Card]:
+        """Every card this work writes, created or merged."""
+        return [*self.create, *(dup.card for dup in self.merge)]
+
+
+def work_for(found: Plan, policy: str) -> Work:
+    """The cards to create and the duplicates to merge under a policy for likely duplicates."""
+    if policy not in POLICIES:
+        raise ValueError(f"unknown duplicate policy: {policy!r}")
+    create = list(found.new)
+    if policy == "new":
+        create += [dup.card for dup in found.duplicates]
+    # Eight holds business cards: the day on each is a card exchange, which starts the
+    # first-follow-up clock (and makes an old card a faded one).
+    source = FORMAT_NAMES.get(found.result.format, "") if found.result.card_exchanges else ""
+    return Work(
+        create=create,
+        merge=found.duplicates if policy == "merge" else [],
+        skipped=len(found.duplicates) if policy == "skip" else 0,
+        errors=len(found.skipped),
+        exchanges=source,
+    )
+
+
+@dataclass
+class BatchTags:
+    """An import's batch tag, the ids of the tags its cards carry, and the tags it made."""
+
+    user_id: int
+    batch_id: int
+    batch_name: str
+    ids: dict[str, int]  # by normalised name
+    created: list[int]
+
+
+def prepare_tags(session: Session, user_id: int, batch_name: str, cards: list[Card]) -> BatchTags:
+    """Find or make the import's batch tag and every tag its cards carry."""
+    book = TagBook(session, user_id)
+    had = set(book.by_key)
+    batch_tag = book.get([batch_name[:TAG_LEN]])[0]
+    # The contacts made since are the batch's own (those merged into were there before).
+    batch_tag.imported_at = datetime.now(UTC)
     tags = book.get(sorted({tag for card in cards for tag in card.tags}))
     session.flush()
-    tag_ids = {text.normalise(tag.name): tag.id for tag in tags}
-    for start in range(0, len(cards), BATCH):
-        chunk = cards[start : start + BATCH]
-        rows = [_contact_row(user_id, card, tuple(card.tags), now) for card in chunk]
-        ids = session.scalars(
+    return BatchTags(
+        user_id=user_id,
+        batch_id=batch_tag.id,
+        batch_name=batch_tag.name,
+        ids={text.normalise(tag.name): tag.id for tag in tags},
+        created=[tag.id for key, tag in book.by_key.items() if key not in had],
+    )
+
+
+def contact_rows(user_id: int, cards: list[Card], now: datetime) -> list[dict[str, Any]]:
+    """The rows of new contacts, keys included (worked out before any write transaction)."""
+    return [_contact_row(user_id, card, tuple(card.tags), now) for card in cards]
+
+
+def insert_contacts(
+    session: Session,
+    cards: list[Card],
+    rows: list[dict[str, Any]],
+    tags: BatchTags,
+    now: datetime,
+    today: date,
+    exchanges: str = "",
+) -> list[int]:
+    """Insert a batch of new contacts with their methods, tags and card images; with
+    ``exchanges`` (the app the cards come from), a card exchange on each first-met day.
+    Their ids."""
+    ids = list(
+        session.scalars(
             insert(Contact).returning(Contact.id, sort_by_parameter_order=True), rows
         ).all()
-        methods = [
-            {
-                "contact_id": contact_id,
-                "kind": m.kind,
-                "value": m.value,
-                "label": m.label,
-                "position": i,
-            }
-            for contact_id, card in zip(ids, chunk, strict=True)
-            for i, m in enumerate(card.methods)
-        ]
-        links = [
-            {"contact_id": contact_id, "tag_id": tag_id}
-            for contact_id, card in zip(ids, chunk, strict=True)
-            for tag_id in {*(_ids(tag_ids, card.tags)), batch_tag.id}
-        ]
-        images = [
-            {
-                "contact_id": contact_id,
-                "content_type": card.photo_type,
-                "data": card.photo,
-                "created_at": now,
-            }
-            for contact_id, card in zip(ids, chunk, strict=True)
-            if card.photo and card.photo_type
-        ]
-        for table, values in ((ContactMethod, methods), (contact_tags, links), (CardImage, images)):
-            if values:
-                session.execute(insert(table), values)
-        if exchanges:
-            exchanged += _card_exchanges(session, user_id, ids, chunk, exchanges, now)
-        done += len(chunk)
-        progress(done, total)
-    return exchanged
+    )
+    methods = [
+        {
+            "contact_id": contact_id,
+            "kind": m.kind,
+            "value": m.value,
+            "label": m.label,
+            "position": i,
+        }
+        for contact_id, card in zip(ids, cards, strict=True)
+        for i, m in enumerate(card.methods)
+    ]
+    links = [
+        {"contact_id": contact_id, "tag_id": tag_id}
+        for contact_id, card in zip(ids, cards, strict=True)
+        for tag_id in {*(_ids(tags.ids, card.tags)), tags.batch_id}
+    ]
+    images = [
+        {
+            "contact_id": contact_id,
+            "content_type": card.photo_type,
+            "data": card.photo,
+            "created_at": now,
+        }
+        for contact_id, card in zip(ids, cards, strict=True)
+        if card.photo and card.photo_type
+    ]
+    for table, values in ((ContactMethod, methods), (contact_tags, links), (CardImage, images)):
+        if values:
+            session.execute(insert(table), values)
+    if exchanges:
+        exchanged = _card_exchanges(session, tags.user_id, ids, cards, exchanges, now)
+        refresh_contacts(session, exchanged, today)
+    return ids
 
 
 def _card_exchanges(
@@ -372,49 +436,35 @@ def _ids(tag_ids: dict[str, int], names: list[str]) -> list[int]:
     return [tag_ids[key] for name in names if (key := text.normalise(name)) in tag_ids]
 
 
-def apply(
-    session: Session,
-    user_id: int,
-    found: Plan,
-    *,
-    policy: str,
-    batch_name: str,
-    today: date,
-    progress: Progress = lambda done, total: None,
-) -> Summary:
-    """Carry out a plan in the session's transaction (the caller commits, or rolls back)."""
-    if policy not in POLICIES:
-        raise ValueError(f"unknown duplicate policy: {policy!r}")
+def merge_duplicates(
+    session: Session, user_id: int, duplicates: list[Duplicate], tags: BatchTags, today: date
+) -> int:
+    """Merge likely duplicates into the user's contacts they match (those still there),
+    tag those contacts with the batch, and return how many contacts were merged into."""
     book = TagBook(session, user_id)
-    batch_tag = book.get([batch_name[:TAG_LEN]])[0]
-    batch_tag.imported_at = datetime.now(UTC)
-    session.flush()
-    to_create = list(found.new)
-    to_merge = found.duplicates if policy == "merge" else []
-    if policy == "new":
-        to_create += [dup.card for dup in found.duplicates]
-    total = len(to_create) + len(to_merge)
-    # Eight holds business cards: the day on each is a card exchange, which starts the
-    # first-follow-up clock (and makes an old card a faded one).
-    source = FORMAT_NAMES.get(found.result.format, "") if found.result.card_exchanges else ""
-    exchanged = _create(session, user_id, to_create, book, batch_tag, progress, total, source)
-    done = len(to_create)
+    batch_tag = session.get(Tag, tags.batch_id)
+    assert batch_tag is not None
+    wanted = sorted({dup.contact_id for dup in duplicates})
+    present: set[int] = set()
+    for start in range(0, len(wanted), BATCH):
+        present.update(
+            session.scalars(
+                select(Contact.id).where(
+                    Contact.user_id == user_id, Contact.id.in_(wanted[start : start + BATCH])
+                )
+            )
+        )
     # A duplicate with nothing new only joins the batch; the others are merged field by field.
-    unchanged = [dup for dup in to_merge if not dup.additions]
-    changed = [dup for dup in to_merge if dup.additions]
-    links = [
-        {"contact_id": cid, "tag_id": batch_tag.id} for cid in {d.contact_id for d in unchanged}
-    ]
+    unchanged = {d.contact_id for d in duplicates if not d.additions and d.contact_id in present}
+    changed = [d for d in duplicates if d.additions and d.contact_id in present]
     already = set(
         session.scalars(
             select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == batch_tag.id)
         )
     )
-    links = [link for link in links if link["contact_id"] not in already]
+    links = [{"contact_id": cid, "tag_id": batch_tag.id} for cid in unchanged - already]
     if links:
         session.execute(insert(contact_tags), links)
-    done += len(unchanged)
-    progress(done, total)
     merged_ids = []
     for start in range(0, len(changed), BATCH):
         chunk = changed[start : start + BATCH]
@@ -430,14 +480,17 @@ def apply(
             _merge_into(contacts[dup.contact_id], dup.card, book, batch_tag)
             merged_ids.append(dup.contact_id)
         session.flush()
-        done += len(chunk)
-        progress(done, total)
-    refresh_contacts(session, [*merged_ids, *exchanged], today)
+    refresh_contacts(session, merged_ids, today)
+    return len(unchanged | set(merged_ids))
+
+
+def summary_of(work: Work, merged: int, tags: BatchTags) -> Summary:
+    """What an import did, for its summary page and its log line."""
     return Summary(
-        created=len(to_create),
-        merged=len({dup.contact_id for dup in to_merge}),
-        skipped=len(found.duplicates) if policy == "skip" else 0,
-        errors=len(found.skipped),
-        tag_id=batch_tag.id,
-        tag_name=batch_tag.name,
+        created=len(work.create),
+        merged=merged,
+        skipped=work.skipped,
+        errors=work.errors,
+        tag_id=tags.batch_id,
+        tag_name=tags.batch_name,
     )

@@ -69,6 +69,20 @@ def revoke_token(session: Session, user_id: int, token_id: int, ip: str = "") ->
     return token
 
 
+def revoke_all_tokens(session: Session, user_id: int, ip: str = "") -> int:
+    """Stop every token of the user from working (a changed password, or "log out
+    everywhere": a token that leaked with the password or a device goes with them);
+    returns how many were revoked."""
+    tokens = active_tokens(session, user_id)
+    now = datetime.now(UTC)
+    for token in tokens:
+        token.revoked_at = now
+    session.flush()
+    if tokens:
+        record(session, user_id, "token_revoked", ", ".join(t.name for t in tokens), ip)
+    return len(tokens)
+
+
 def user_for_token(session: Session, secret: str, email: str | None = None) -> User | None:
     """The user a working token belongs to (and, when given, whose email this is)."""
     if not secret.startswith(PREFIX) or len(secret) > 200:

@@ -35,7 +35,7 @@ from tracker.i18n import log_detail
 from tracker.services import N_, ServiceError, two_step
 from tracker.services.calendar import new_token
 from tracker.services.security import recent_events, record
-from tracker.services.tokens import active_tokens, create_token, revoke_token
+from tracker.services.tokens import active_tokens, create_token, revoke_all_tokens, revoke_token
 from tracker.services.users import delete_user
 from tracker.views import mail
 from tracker.views.helpers import ask_identity, identity_confirmed
@@ -66,7 +66,7 @@ def _page(
         events=recent_events(get_session(), user.id),
         **mail.section(user),
         tokens=active_tokens(get_session(), user.id),
-        token_form=token_form or TokenForm(formdata=None),
+        token_form=token_form or ask_identity(TokenForm(formdata=None)),
         new_token=new_api_token,
         dav_url=request.host_url.rstrip("/") + request.script_root + "/",
     )
@@ -118,14 +118,15 @@ def password() -> ResponseReturnValue:
         else:
             user.password_hash = new_hash
             _new_calendar_address()
+            revoke_all_tokens(db, user.id, auth.client_ip())
             auth.revoke_all(user.id)
             auth.start_session(user, remember=False)
             record(db, user.id, "password_changed", "", auth.client_ip())
             db.commit()
             flash(
                 _(
-                    "Your password was changed. Every other session has ended, and the "
-                    "calendar feed has a new address."
+                    "Your password was changed. Every other session has ended, the "
+                    "calendar feed has a new address, and every token was revoked."
                 ),
                 "success",
             )
@@ -141,6 +142,7 @@ def logout_everywhere() -> ResponseReturnValue:
         db = write_session()
         user_id = auth.user_id()
         _new_calendar_address()
+        revoke_all_tokens(db, user_id, auth.client_ip())
         auth.revoke_all(user_id)
         record(db, user_id, "logout_everywhere", "", auth.client_ip())
         auth.end_session()
@@ -153,9 +155,11 @@ def logout_everywhere() -> ResponseReturnValue:
 @bp.route("/tokens", methods=["POST"])
 def create_api_token() -> ResponseReturnValue:
     """Make a token for the JSON API or a phone's address book; it is shown this once."""
-    form = TokenForm()
+    form = ask_identity(TokenForm())
     secret = ""
-    if form.validate_on_submit():
+    if form.validate_on_submit() and identity_confirmed(
+        form, log_detail(N_("token %(name)s"), name=form.name.data or "")
+    ):
         db = write_session()
         try:
             _token, secret = create_token(
@@ -166,7 +170,7 @@ def create_api_token() -> ResponseReturnValue:
             form.name.errors = [error_message(error)]
         else:
             db.commit()
-            form = TokenForm(formdata=None)
+            form = ask_identity(TokenForm(formdata=None))
     return _page(token_form=form, new_api_token=secret), 201 if secret else 200
 
 

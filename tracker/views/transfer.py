@@ -2,11 +2,12 @@
 
 import json
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     current_app,
@@ -17,18 +18,14 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
 
 from tracker import auth, jobs
-from tracker.db import get_session, write_session
-from tracker.exporters.vcard import Version
+from tracker.db import get_session, read_transaction, write_session
 from tracker.forms import ConfirmForm, ExportForm, ImportConfirmForm, ImportForm, clean
 from tracker.i18n import format_day, log_detail
 from tracker.importers import Card, ImportFormatError, Problem
-from tracker.models import Contact, ImportDraft, Tag, contact_tags
-from tracker.services import N_, exports
-from tracker.services.contacts import delete_contacts
-from tracker.services.imports import Plan, apply, plan
+from tracker.services import N_, ServiceError, exports, import_jobs
+from tracker.services.imports import Plan, plan
 from tracker.services.security import record
 from tracker.text import display_name
 from tracker.views.helpers import ask_identity, identity_confirmed
@@ -39,7 +36,6 @@ auth.require_login(bp)
 
 PREVIEW_ROWS = 100
 SYNC_LIMIT = 300  # more cards than this import on a thread, with a progress page
-DRAFT_LIFETIME = timedelta(days=1)
 
 
 def _problem(problem: Problem) -> dict[str, Any]:
@@ -99,28 +95,31 @@ def _card_line(card: Card) -> dict[str, Any]:
     }
 
 
-def _own_draft(draft_id: int) -> ImportDraft:
-    draft = get_session().get(ImportDraft, draft_id)
-    if draft is None or draft.user_id != auth.user_id():
+def _own_draft(draft_id: int) -> import_jobs.ImportDraft:
+    draft = import_jobs.owned_draft(get_session(), auth.user_id(), draft_id)
+    if draft is None:
         abort(404)
     return draft
 
 
-def _batches() -> list[tuple[Tag, int]]:
-    rows = get_session().execute(
-        select(Tag, func.count(contact_tags.c.contact_id))
-        .outerjoin(contact_tags, contact_tags.c.tag_id == Tag.id)
-        .where(Tag.user_id == auth.user_id(), Tag.imported_at.is_not(None))
-        .group_by(Tag.id)
-        .order_by(Tag.imported_at.desc())
-    )
-    return [(tag, count) for tag, count in rows]
+def _app() -> Flask:
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+def _running() -> import_jobs.ImportDraft | None:
+    """The account's running import, to point to it."""
+    now = datetime.now(UTC)
+    return import_jobs.running_import(get_session(), auth.user_id(), now, jobs.stale_after(_app()))
+
+
+def _end_request_transaction() -> None:
+    """End the request's transaction before long work, so that it holds no lock meanwhile."""
+    get_session().commit()
 
 
 @bp.route("/import", methods=["GET", "POST"])
 def upload() -> ResponseReturnValue:
     """Upload a vCard or CSV file (LinkedIn, Google Contacts, Eight) to preview it."""
-    session = get_session()
     form = ImportForm()
     if form.validate_on_submit():
         data = form.file.data.read()
@@ -128,29 +127,27 @@ def upload() -> ResponseReturnValue:
         if len(data) > limit:
             form.file.errors = [_("The file is larger than %(size)d MB.", size=limit // 1_000_000)]
         else:
+            _end_request_transaction()
             try:
-                found = plan(session, auth.user_id(), data)
+                # Reading and matching a large file is long: it reads in a snapshot.
+                with read_transaction() as reader:
+                    found = plan(reader, auth.user_id(), data)
             except ImportFormatError as error:
                 form.file.errors = [error_message(error)]
             else:
                 # Parsed, checked and compared with the contacts before the write lock.
-                session = write_session()
-                session.execute(
-                    delete(ImportDraft).where(
-                        ImportDraft.user_id == auth.user_id(),
-                        ImportDraft.created_at < datetime.now(UTC) - DRAFT_LIFETIME,
-                    )
+                writer = write_session()
+                draft = import_jobs.create_draft(
+                    writer,
+                    auth.user_id(),
+                    clean(form.file.data.filename or "")[:200],
+                    data,
+                    _preview(found),
                 )
-                draft = ImportDraft(
-                    user_id=auth.user_id(),
-                    filename=clean(form.file.data.filename or "")[:200],
-                    data=data,
-                    summary=json.dumps(_preview(found), ensure_ascii=False),
-                )
-                session.add(draft)
-                session.commit()
+                writer.commit()
                 return redirect(url_for("transfer.draft", draft_id=draft.id))
-    return render_template("transfer/import.html", form=form, batches=_batches())
+    batches = import_jobs.batches(get_session(), auth.user_id())
+    return render_template("transfer/import.html", form=form, batches=batches, running=_running())
 
 
 @bp.route("/import/<int:draft_id>")
@@ -160,66 +157,61 @@ def draft(draft_id: int) -> ResponseReturnValue:
     data = json.loads(found.summary or "{}")
     if found.status == "previewed":
         return render_template(
-            "transfer/preview.html", draft=found, preview=data, form=ImportConfirmForm()
+            "transfer/preview.html",
+            draft=found,
+            preview=data,
+            form=ImportConfirmForm(),
+            running=_running(),
         )
-    if found.status == "running" and not jobs.interrupted(found):
-        progress = jobs.progress_of(found.id)
+    now = datetime.now(UTC)
+    interrupted = import_jobs.is_interrupted(found, now, jobs.stale_after(_app()))
+    if found.status == "running" and not interrupted:
+        progress = import_jobs.progress_of(found)
         return render_template("transfer/progress.html", draft=found, progress=progress)
     return render_template(
-        "transfer/summary.html", draft=found, summary=data, interrupted=found.status == "running"
+        "transfer/summary.html", draft=found, summary=data, interrupted=interrupted
     )
 
 
 @bp.route("/import/<int:draft_id>/confirm", methods=["POST"])
 def confirm(draft_id: int) -> ResponseReturnValue:
-    """Import a previewed upload, all or nothing."""
+    """Import a previewed upload, all or nothing (one import at a time per account)."""
     found = _own_draft(draft_id)
     form = ImportConfirmForm()
-    if found.status not in ("previewed", "failed", "running") or not form.validate_on_submit():
+    if not form.validate_on_submit():
         return redirect(url_for("transfer.draft", draft_id=draft_id))
-    if found.status == "running" and not jobs.interrupted(found):
-        return redirect(url_for("transfer.draft", draft_id=draft_id))
-    session = write_session()
-    # Read again under the lock: another tab may have started this import meanwhile.
-    if found.status not in ("previewed", "failed", "running") or (
-        found.status == "running" and not jobs.interrupted(found)
-    ):
-        return redirect(url_for("transfer.draft", draft_id=draft_id))
-    preview = json.loads(found.summary or "{}")
+    app, user_id, now = _app(), auth.user_id(), datetime.now(UTC)
     policy = form.duplicates.data or "merge"
-    batch_name = _("import %(date)s #%(number)d", date=format_day(today()), number=found.id)
-    size = preview.get("new_count", 0) + preview.get("duplicate_count", 0)
-    if size > SYNC_LIMIT:
-        detail = log_detail(N_("%(count)d records, on a thread"), count=size)
-        record(session, auth.user_id(), "import", detail, auth.client_ip())
-        found.status = "running"
-        session.commit()
-        jobs.start(current_app._get_current_object(), found.id, policy, batch_name, today())  # type: ignore[attr-defined]
+    session = write_session()  # the claim reads the draft again under the lock
+    try:
+        token = import_jobs.claim(session, user_id, draft_id, policy, now, jobs.stale_after(app))
+    except import_jobs.ImportBusy as busy:
+        session.rollback()
+        flash(error_message(busy), "error")
         return redirect(url_for("transfer.draft", draft_id=draft_id))
-    summary = apply(
-        session,
-        auth.user_id(),
-        plan(session, auth.user_id(), found.data),
-        policy=policy,
-        batch_name=batch_name,
-        today=today(),
-    )
-    found.status, found.tag_id, found.data = "done", summary.tag_id, b""
-    found.summary = json.dumps(summary.as_dict())
-    record(
-        session,
-        auth.user_id(),
-        "import",
-        log_detail(
+    if token is None:  # done, or running already
+        session.rollback()
+        return redirect(url_for("transfer.draft", draft_id=draft_id))
+    size, filename = found.total_count, found.filename
+    batch_name = _("import %(date)s #%(number)d", date=format_day(today()), number=draft_id)
+    if size > SYNC_LIMIT:  # long: on a thread, logged as it starts
+        detail = log_detail(N_("%(count)d records, on a thread"), count=size)
+        record(session, user_id, "import", detail, auth.client_ip())
+        _end_request_transaction()
+        jobs.start(app, draft_id, token, batch_name, today())
+        return redirect(url_for("transfer.draft", draft_id=draft_id))
+    _end_request_transaction()
+    summary = jobs.run(app, draft_id, token, batch_name, today())
+    if summary is not None:  # short: logged with what it did
+        detail = log_detail(
             N_("%(file)s: %(created)d new, %(merged)d merged, %(skipped)d skipped"),
-            file=found.filename,
+            file=filename,
             created=summary.created,
             merged=summary.merged,
             skipped=summary.skipped,
-        ),
-        auth.client_ip(),
-    )
-    session.commit()
+        )
+        record(write_session(), user_id, "import", detail, auth.client_ip())
+        _end_request_transaction()
     return redirect(url_for("transfer.draft", draft_id=draft_id))
 
 
@@ -227,23 +219,18 @@ def confirm(draft_id: int) -> ResponseReturnValue:
 def delete_batch(tag_id: int) -> ResponseReturnValue:
     """Delete every contact an import brought in, after confirmation."""
     session = get_session()
-    tag = session.get(Tag, tag_id)
-    if tag is None or tag.user_id != auth.user_id() or tag.imported_at is None:
+    found = import_jobs.owned_batch(session, auth.user_id(), tag_id)
+    if found is None:
         abort(404)
-    # Only the contacts the import created: a contact it merged into was yours before, and
-    # its merge is undone from the trash instead.
-    created = (
-        select(contact_tags.c.contact_id)
-        .join(Contact, Contact.id == contact_tags.c.contact_id)
-        .where(contact_tags.c.tag_id == tag.id, Contact.created_at >= tag.imported_at)
-    )
-    ids = list(session.scalars(created))
+    tag, ids = found
     form = ConfirmForm()
     if form.validate_on_submit():
         session = write_session()
-        ids = list(session.scalars(created))
-        deleted = delete_contacts(session, auth.user_id(), ids, today())
-        name = tag.name
+        try:
+            name, deleted = import_jobs.delete_batch(session, auth.user_id(), tag_id, today())
+        except ServiceError:
+            session.rollback()
+            abort(404)
         record(
             session,
             auth.user_id(),
@@ -251,7 +238,6 @@ def delete_batch(tag_id: int) -> ResponseReturnValue:
             log_detail(N_("%(count)d contacts of %(batch)s"), count=deleted, batch=name),
             auth.client_ip(),
         )
-        session.delete(tag)
         record(
             session,
             auth.user_id(),
@@ -275,32 +261,13 @@ def export() -> ResponseReturnValue:
     if form.validate_on_submit() and identity_confirmed(
         form, log_detail(N_("export %(format)s"), format=form.format.data)
     ):
-        user_id = auth.user_id()
-        record(get_session(), user_id, "export", str(form.format.data), auth.client_ip())
-        get_session().commit()
-        # The export itself is read outside the write lock.
-        session = get_session()
-        stamp = today().isoformat()
-        if form.format.data in ("vcf", "vcf3"):
-            version: Version = "3.0" if form.format.data == "vcf3" else "4.0"
-            body, mimetype, name = (
-                exports.vcards(session, user_id, version),
-                "text/vcard",
-                f"jinmyaku-{stamp}.vcf",
-            )
-        elif form.format.data == "csv":
-            body, mimetype, name = (
-                exports.csv_text(session, user_id),
-                "text/csv",
-                f"jinmyaku-{stamp}.csv",
-            )
-        else:
-            body, mimetype, name = (
-                exports.backup_json(session, auth.user()),
-                "application/json",
-                f"jinmyaku-backup-{stamp}.json",
-            )
-        response = Response(body, mimetype=mimetype)
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        user_id, fmt = auth.user_id(), str(form.format.data)
+        record(write_session(), user_id, "export", fmt, auth.client_ip())
+        _end_request_transaction()
+        # A large account takes seconds to export: it reads in a snapshot of its own.
+        with read_transaction() as reader:
+            download = exports.export(reader, user_id, fmt, today().isoformat())
+        response = Response(download.body, mimetype=download.mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
         return response
     return render_template("transfer/export.html", form=form)
