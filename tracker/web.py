@@ -40,6 +40,7 @@ from tracker.messages import UserError
 from tracker.method_values import tel_uri
 from tracker.requests import RequestGuard
 from tracker.services.dashboard import warmth_of
+from tracker.services.ownership import NotFound
 
 csrf = CSRFProtect()
 
@@ -347,6 +348,15 @@ def init_app(app: Flask) -> None:
                 ngettext("Try again in %(num)d minute.", "Try again in %(num)d minutes.", minutes),
             )
         return page, 429, {"Retry-After": str(ceil(error.wait.total_seconds()))}
+
+    @app.errorhandler(NotFound)
+    def _not_owned(_error: NotFound) -> ResponseReturnValue:
+        # Another user's row, or none: the same 404 as an id nobody has.
+        _discard_failed_transaction()
+        app.logger.info("404 %s %s", request.method, request.path)
+        if request.path.startswith(API_PATH):
+            return json_error(404, "Not found.")
+        return render_error(404)
 
     @app.errorhandler(ObjectDeletedError)
     def _gone(_error: ObjectDeletedError) -> ResponseReturnValue:

@@ -69,7 +69,7 @@ def new() -> str | Response:
         with suppress(ValueError):  # no date, or not one: today
             form.met_on.data = parse_date(request.args.get("date", ""), today=today())
     give_token(form)
-    form.event.choices = event_choices(session, form.event.data, _("No event"))
+    form.event.choices = event_choices(form.event.data, _("No event"))
     draft = _photo_draft(form)
     duplicate = None
     if form.is_submitted() and (form.read.data or _sent_photos()):
