@@ -18,6 +18,7 @@ from tracker.services.contacts import (
     create_contact,
     set_card_image,
 )
+from tracker.services.drafts import Draft
 from tracker.services.events import find_or_create
 from tracker.services.matching import Index, keys_for
 from tracker.services.ownership import find_owned
@@ -77,6 +78,13 @@ def resolve_event(session: Session, user_id: int, card: CardData) -> Event | Non
     if not isinstance(event, Event):
         raise ServiceError(N_("That event does not exist."))
     return event
+
+
+def draft_image(draft: Draft | None) -> CardImage | None:
+    """The card image a kept form's front photo becomes, if it has one."""
+    if draft is None or draft.photo is None or not draft.photo_type:
+        return None
+    return CardImage(content_type=draft.photo_type, data=draft.photo)
 
 
 def log_card_exchange(
