@@ -35,6 +35,7 @@ from tracker.forms import (
 from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day, log_detail
 from tracker.images import MAX_IMAGE_BYTES, image_type
 from tracker.services import N_, ServiceError
+from tracker.services.contact_detail import contact_detail
 from tracker.services.contact_list import contact_list
 from tracker.services.contacts import (
     SORTS,
@@ -44,7 +45,6 @@ from tracker.services.contacts import (
     attach_card_image,
     card_image_of,
     contact_data,
-    contact_page,
     create_contact,
     delete_contact,
     get_contact,
@@ -58,9 +58,8 @@ from tracker.services.contacts import (
 )
 from tracker.services.duplicates import likely_duplicates, merge
 from tracker.services.events import event_names
-from tracker.services.relationship import relationship
 from tracker.services.security import record
-from tracker.services.touchpoints import TouchpointData, create_touchpoint, timeline
+from tracker.services.touchpoints import TouchpointData, create_touchpoint
 from tracker.views.charts import sparkline
 from tracker.views.helpers import (
     contact_choices,
@@ -122,23 +121,26 @@ def lookup_json() -> Response:
 @bp.route("/<int:contact_id>")
 def detail(contact_id: int) -> str:
     """Show a contact: timeline, stage and evidence, warmth, strength, reciprocity, referrals."""
-    session = get_session()
-    contact, has_image = contact_page(session, auth.user_id(), contact_id)
     everything = request.args.get("timeline") == "all"
-    # The page shows the newest touchpoints whole; the panel reads every one, narrowly.
-    touchpoints = timeline(session, contact, limit=None if everything else TIMELINE_SHOWN)
-    panel = relationship(session, contact, today())
+    page = contact_detail(
+        get_session(),
+        auth.user_id(),
+        contact_id,
+        today(),
+        shown=None if everything else TIMELINE_SHOWN,
+    )
+    contact, panel = page.contact, page.panel
     return render_template(
         "contacts/detail.html",
         contact=contact,
-        timeline=touchpoints,
+        timeline=page.timeline,
         panel=panel,
         spark=sparkline(panel.strength_series),
         confirm=ConfirmForm(),
         snooze_form=SnoozeForm(),
         stage_form=StageForm(stage=contact.stage),
         image_form=CardImageForm(),
-        has_image=has_image,
+        has_image=page.has_image,
     )
 
 
