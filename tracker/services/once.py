@@ -41,7 +41,8 @@ def spend(session: Session, user_id: int, token: str) -> FormSubmission:
     if not token or len(token) > FORM_TOKEN_LEN:
         raise ValueError("not a form token")
     session.execute(
-        delete(FormSubmission).where(
+        delete(FormSubmission)
+        .where(
             FormSubmission.user_id == user_id,
             FormSubmission.created_at < datetime.now(UTC) - KEEP_FOR,
         )
