@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD, make_config
@@ -168,9 +169,11 @@ def test_under_waitress_each_error_is_logged_once_with_its_request_id(tmp_path):
             assert server.stdout is not None
             port = int(server.stdout.readline())
             signer = create_app(make_config(tmp_path / "x.sqlite3", SECRET_KEY=secret))
-            cookie = signer.session_interface.get_signing_serializer(signer).dumps(
-                {"_user_id": "1", "sid": "x" * 43, "seen": int(time.time())}
-            )
+            interface = signer.session_interface
+            assert isinstance(interface, SecureCookieSessionInterface)
+            serializer = interface.get_signing_serializer(signer)
+            assert serializer is not None
+            cookie = serializer.dumps({"_user_id": "1", "sid": "x" * 43, "seen": int(time.time())})
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
             connection.request("GET", "/contacts", headers={"Cookie": f"jinmyaku_session={cookie}"})
             response = connection.getresponse()
@@ -182,7 +185,8 @@ def test_under_waitress_each_error_is_logged_once_with_its_request_id(tmp_path):
             server.wait(timeout=10)
             server.stdout.close()  # type: ignore[union-attr]
     text = log.read_text()
-    assert response.status == 500 and "Something went wrong" in body and request_id in body
+    assert response.status == 500 and "Something went wrong" in body
+    assert request_id is not None and request_id in body
     records = [line for line in text.splitlines() if line.startswith("[20")]
     errors = [line for line in records if " ERROR " in line]
     assert len(errors) == 1 and f"[{request_id}]" in errors[0], text

@@ -7,14 +7,14 @@ from datetime import date
 import icalendar
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import PASSWORD, log_in, stored
 from tracker.db import write_transaction
 from tracker.models import User
 
 
 def feed_token(app, user):
     with write_transaction(app) as session:
-        return session.get(User, user.id).calendar_token
+        return stored(session, User, user.id).calendar_token
 
 
 def test_finding_9_no_bare_cr_reaches_summary_or_description(

@@ -1,6 +1,7 @@
 """The quick card exchange."""
 
 from datetime import date
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
@@ -123,7 +124,8 @@ def test_bad_card_input_saves_nothing(signed_in, app, make_user, make_event):
 # The card form asks the database only for the contacts that could be the same person
 # (tracker.services.cards.likely_duplicate). It must find what the app's matching finds
 # over the whole account, which the import does (tracker.services.imports.existing_index).
-PEOPLE = [
+# Keyword arguments of make_contact: names as text, methods as a list of dicts.
+PEOPLE: list[dict[str, Any]] = [
     {
         "family_name": "佐藤",
         "given_name": "花子",
@@ -151,7 +153,8 @@ PEOPLE = [
     },
     {"family_name": "", "given_name": "ゆかり", "company": "花屋ゆかり"},
 ]
-CARDS = [
+# What a card gives: ContactFields keyword arguments, and (kind, value) methods.
+CARDS: list[tuple[dict[str, Any], list[tuple[str, str]]]] = [
     ({"family_name": "佐藤", "given_name": "花子", "company": "佐藤社労士事務所"}, []),
     ({"family_name": "佐藤", "given_name": "花子", "company": "別の会社"}, []),
     (
@@ -181,8 +184,8 @@ def test_the_card_form_finds_the_duplicates_the_whole_account_would(app, user, m
     from tracker.services.imports import existing_index
     from tracker.services.matching import keys_for
 
-    for person in PEOPLE:
-        make_contact(**person)
+    for known in PEOPLE:
+        make_contact(**known)
     found_any = 0
     with write_transaction(app) as session:
         index, _names = existing_index(session, user.id)

@@ -217,6 +217,7 @@ def test_the_firm_deployment_keeps_every_acknowledged_write_through_a_kill_and_a
 
         first = signed_in()
         token = _token(first, "/cards/new")
+        assert token, "no CSRF token on the card form"
         acknowledged: list[str] = []
         statuses: Counter[str] = Counter()
         reads: Counter[str] = Counter()

@@ -249,12 +249,12 @@ def test_db_upgrade_derives_contacts_never_derived(runner, app, make_contact, ma
     person = make_contact()
     make_referral(person, direction="received")
     with write_transaction(app) as session:
-        stored = session.get(Contact, person.id)
-        stored.real_touches, stored.referrals_received, stored.last_received_on = None, 0, None
+        blanked = stored(session, Contact, person.id)
+        blanked.real_touches, blanked.referrals_received, blanked.last_received_on = None, 0, None
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0 and "Recomputed the derived fields of 1 contacts." in result.output
     with write_transaction(app) as session:
-        fixed = session.get(Contact, person.id)
+        fixed = stored(session, Contact, person.id)
         assert (fixed.real_touches, fixed.referrals_received, fixed.last_received_on) == (
             0,
             1,

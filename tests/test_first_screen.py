@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, stored
 from tracker.db import write_transaction
+from tracker.models import User
 from tracker.relationships import first_follow_up_days_left
 from tracker.services.dashboard import (
     LIST_LIMIT,
@@ -110,7 +111,7 @@ def test_a_new_account_is_shown_its_first_steps_not_praise(signed_in):
 
 def test_the_first_steps_speak_japanese(signed_in, app, user):
     with write_transaction(app) as session:
-        session.get(type(user), user.id).language = "ja"
+        stored(session, User, user.id).language = "ja"
     page = signed_in.get("/").get_data(as_text=True)
     assert "はじめの一歩" in page and "Google コンタクト" in page
 

@@ -16,7 +16,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, insert, select, text
 
-from tests.conftest import PASSWORD, TODAY, log_in, sqlite_only
+from tests.conftest import PASSWORD, TODAY, log_in, sqlite_only, stored
 from tracker.cli import upgrade
 from tracker.db import database, write_connection, write_transaction
 from tracker.models import (
@@ -77,7 +77,7 @@ def test_finding_1_bob_never_gets_the_event_id_alice_deleted(
     page = a.get(restored.location).get_data(as_text=True)
     assert "佐藤" in page and "BOB-PRIVATE-EVENT" not in page and "ALICE-EVENT" not in page
     with write_transaction(app) as session:
-        back = session.get(Contact, contact.id)
+        back = stored(session, Contact, contact.id)
         assert back.origin_event_id is None
         (touchpoint,) = session.scalars(select(Touchpoint).where(Touchpoint.user_id == alice.id))
         assert touchpoint.event_id is None and touchpoint.summary == "交流会で"
@@ -108,11 +108,11 @@ def test_finding_1_a_restore_never_links_another_accounts_row_even_with_the_old_
     for path in (restored.location, "/events", "/contacts", "/"):
         assert "BOB-PRIVATE-EVENT" not in a.get(path).get_data(as_text=True)
     with write_transaction(app) as session:
-        back = session.get(Contact, contact.id)
+        back = stored(session, Contact, contact.id)
         assert (back.origin_event_id, back.introduced_by_id) == (None, None)
         (touchpoint,) = session.scalars(select(Touchpoint).where(Touchpoint.user_id == alice.id))
         assert touchpoint.event_id is None
-        assert session.get(Event, 101).user_id == bob.id  # Bob's event untouched
+        assert stored(session, Event, 101).user_id == bob.id  # Bob's event untouched
     backup = a.post("/export", data={"format": "json", "password": PASSWORD})
     assert backup.status_code == 200  # was a 500: KeyError 101
     assert "BOB-PRIVATE-EVENT" not in backup.get_data(as_text=True)
@@ -145,12 +145,12 @@ def test_finding_2_restore_gives_methods_new_ids_when_theirs_were_taken(
     assert restored.status_code == 302  # was a 500: UNIQUE constraint failed
     with write_transaction(app) as session:
         assert session.scalar(select(func.count()).select_from(TrashEntry)) == 0
-        back = session.get(Contact, contact.id)
+        back = stored(session, Contact, contact.id)
         assert [(m.kind, m.value, m.label) for m in back.methods] == [
             (m["kind"], m["value"], m["label"]) for m in methods
         ]
         assert not {m.id for m in back.methods} & set(old_ids)
-        assert sorted(m.value for m in session.get(Contact, bobs.id).methods) == [
+        assert sorted(m.value for m in stored(session, Contact, bobs.id).methods) == [
             f"bob{i}@example.jp" for i in old_ids
         ]
         assert session.scalar(select(CardImage).where(CardImage.contact_id == contact.id))
@@ -201,7 +201,7 @@ def test_ids_that_leave_the_database_are_never_reused(app, user, make_contact, m
             )
             session.add_all([touchpoint, referral])
             session.flush()
-            row = session.get(Contact, person.id)
+            row = stored(session, Contact, person.id)
             ids = {
                 "contacts": person.id,
                 "events": event.id,
@@ -238,7 +238,7 @@ def test_a_json_backup_follows_only_its_own_numbers(app, make_user, make_event, 
     }
     assert bobs_event.id != 7
     with pytest.raises(RestoreError, match="missing row"), write_transaction(app) as session:
-        restore(session, session.get(User, alice.id), backup, TODAY)
+        restore(session, stored(session, User, alice.id), backup, TODAY)
     with write_transaction(app) as session:
         assert session.scalar(select(func.count()).select_from(Contact)) == 0
 
@@ -259,7 +259,7 @@ def _full_backup(app, make_user, make_contact, make_touchpoint, make_referral, m
     make_referral(a, owner=owner, direction="introduction", other_contact_id=b.id)
     make_referral(b, owner=owner, direction="given", subject_contact_id=a.id)
     with write_transaction(app) as session:
-        return exports.backup(session, session.get(User, owner.id))
+        return exports.backup(session, stored(session, User, owner.id))
 
 
 def _mutations(backup, rng):
@@ -316,7 +316,7 @@ def test_a_corrupt_json_backup_is_refused_whole_never_a_crash(
         target = make_user(email=f"target{number}@example.jp")
         try:
             with write_transaction(app) as session:
-                restore(session, session.get(User, target.id), data, TODAY)
+                restore(session, stored(session, User, target.id), data, TODAY)
         except RestoreError:
             outcomes["refused"] += 1
             with write_transaction(app) as session:
@@ -432,14 +432,14 @@ def test_migration_0011_clears_references_that_crossed_accounts(app, runner, mak
         )
     upgrade(app)
     with write_transaction(app) as session:
-        mine = session.get(Contact, 1)
+        mine = stored(session, Contact, 1)
         assert (mine.origin_event_id, [t.id for t in mine.tags]) == (None, [])
-        assert session.get(Contact, 3).introduced_by_id is None
-        touchpoint = session.get(Touchpoint, 7)
+        assert stored(session, Contact, 3).introduced_by_id is None
+        touchpoint = stored(session, Touchpoint, 7)
         assert touchpoint.event_id is None and [c.id for c in touchpoint.contacts] == [1]
-        assert session.get(Referral, 9).subject_contact_id is None
-        assert session.get(Event, 101).user_id == 2  # Bob keeps his own
-        assert session.get(Contact, 2).user_id == 2
+        assert stored(session, Referral, 9).subject_contact_id is None
+        assert stored(session, Event, 101).user_id == 2  # Bob keeps his own
+        assert stored(session, Contact, 2).user_id == 2
     _assert_no_row_points_into_another_account(app)
 
 
@@ -469,4 +469,4 @@ def test_restored_rows_keep_their_own_ids_when_free(
         entry = session.scalars(select(TrashEntry)).one()
     assert signed_in.post(f"/trash/{entry.id}/restore").location == f"/contacts/{person.id}"
     with write_transaction(app) as session:
-        assert session.get(Touchpoint, touchpoint.id).contacts[0].id == person.id
+        assert stored(session, Touchpoint, touchpoint.id).contacts[0].id == person.id

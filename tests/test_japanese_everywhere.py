@@ -76,9 +76,9 @@ def ui_words() -> set[str]:
     """The English words the UI is made of (lower case, three letters or more)."""
     with open(CATALOGUE / "messages.po", "rb") as handle:
         catalogue = read_po(handle)
-    texts = []
+    texts: list[str] = []
     for message in catalogue:
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        ids = (message.id,) if isinstance(message.id, str) else message.id  # plurals: several
         texts.extend(PLACEHOLDER.sub(" ", text) for text in ids if text)
     texts += list(_ENGLISH_WORDS) + list(_ENGLISH_UNITS)
     texts += list(METHOD_LABELS) + list(METHOD_LABEL_SPELLINGS)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, stored
 from tracker.db import write_transaction
 from tracker.i18n import format_log_detail
 from tracker.models import Contact, Event, SecurityEvent
@@ -23,7 +23,7 @@ def section(page: str, heading_id: str) -> str:
 
 def archived(app, contact) -> bool:
     with write_transaction(app) as session:
-        return session.get(Contact, contact.id).archived_at is not None
+        return stored(session, Contact, contact.id).archived_at is not None
 
 
 @pytest.fixture
@@ -219,7 +219,7 @@ def test_the_event_form_suggests_the_series(signed_in, app, make_event):
         data={"name": event.name, "kind": "community", "series": "  朝会   東京 "},
     )
     with write_transaction(app) as session:
-        assert session.get(Event, event.id).series == "朝会 東京"
+        assert stored(session, Event, event.id).series == "朝会 東京"
 
 
 def test_seeded_solo_cold_list_leads_with_stage_then_relative_overdue(app, runner, user, signed_in):
@@ -293,7 +293,7 @@ def test_events_that_look_like_one_series_are_grouped_in_one_step(
     response = signed_in.post("/events/series", data={"series": "倫理法人会 モーニングセミナー"})
     assert response.status_code == 302
     with write_transaction(app) as session:
-        assert [session.get(Event, e.id).series for e in (first, second, alone)] == [
+        assert [stored(session, Event, e.id).series for e in (first, second, alone)] == [
             "倫理法人会 モーニングセミナー",
             "倫理法人会 モーニングセミナー",
             "",

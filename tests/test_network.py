@@ -61,7 +61,9 @@ def contact(contact_id: int, name: str, stage: str = "card", **extra) -> Contact
 
 def boxes(drawing) -> list[tuple[str, float, float, float, float]]:
     """Every text's box as the width table measures it: (text, left, top, right, bottom)."""
-    found = [("You", 2.0, 15 - FONT_SIZE, 2 + text_width("You", FONT_SIZE), 15 + 4)]
+    found: list[tuple[str, float, float, float, float]] = [
+        ("You", 2.0, 15 - FONT_SIZE, 2 + text_width("You", FONT_SIZE), 15 + 4)
+    ]
     for heading in drawing.headings:
         assert heading.width == text_width(heading.text, HEADING_SIZE)
         top, bottom = heading.baseline - HEADING_SIZE, heading.baseline + 3

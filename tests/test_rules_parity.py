@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from tests.conftest import TODAY
 from tracker.db import write_transaction
@@ -153,13 +153,13 @@ def histories(
             their_touches[person].append(
                 Touch(on=on, kind=spec.kind, follow_up_on=follow, order=order)
             )
-    for spec in referrals:
-        on = TODAY - timedelta(days=spec.back)
-        if spec.direction == "introduction":
-            their_referrals[spec.first].append(RuleReferral(on, "given"))
-            their_referrals[spec.second].append(RuleReferral(on, "given"))
+    for referral in referrals:
+        on = TODAY - timedelta(days=referral.back)
+        if referral.direction == "introduction":
+            their_referrals[referral.first].append(RuleReferral(on, "given"))
+            their_referrals[referral.second].append(RuleReferral(on, "given"))
         else:
-            their_referrals[spec.first].append(RuleReferral(on, spec.direction))
+            their_referrals[referral.first].append(RuleReferral(on, referral.direction))
     return their_touches, their_referrals
 
 
@@ -167,9 +167,9 @@ def write(app, user_id: int, world) -> list[int]:
     """Write the history to the database and derive its fields the app's way."""
     who, touches, referrals, tag_cadence, _later = world
     with write_transaction(app) as session:
-        session.execute(Contact.__table__.delete())
-        session.execute(Touchpoint.__table__.delete())
-        session.execute(Tag.__table__.delete())
+        session.execute(delete(Contact))
+        session.execute(delete(Touchpoint))
+        session.execute(delete(Tag))
         tag = Tag(user_id=user_id, name="顧問先", cadence=tag_cadence)
         contacts = [
             Contact(

@@ -11,7 +11,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, log_in, logged_kinds
+from tests.conftest import PASSWORD, log_in, logged_kinds, stored
 from tests.live import LiveServer
 from tests.test_durability import Browser
 from tracker.db import write_transaction
@@ -43,7 +43,7 @@ def test_finding_4_fifteen_wrong_current_passwords_then_the_right_one_is_refused
     assert refused.status_code == 429
     assert "Try again in" in refused.get_data(as_text=True) and refused.headers["Retry-After"]
     with write_transaction(app) as session:
-        assert session.get(User, user.id).password_hash == user.password_hash  # unchanged
+        assert stored(session, User, user.id).password_hash == user.password_hash  # unchanged
     logged = logged_kinds(app, user.id)
     assert logged.count("password_change_failed") == 10  # each failure, until the throttle
     assert "password_changed" not in logged

@@ -9,7 +9,7 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, logged_kinds
+from tests.conftest import PASSWORD, logged_kinds, stored
 from tracker.db import write_transaction
 from tracker.models import RecoveryCode, User
 
@@ -23,9 +23,11 @@ def turn_on(client, app, user):
     response = client.post("/settings/two-step/start", data={"twostep-password": PASSWORD})
     assert response.status_code == 302 and response.location == "/settings/two-step"
     page = client.get("/settings/two-step").get_data(as_text=True)
-    key = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', page).group(1).replace(" ", "")
+    secret = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', page)
+    assert secret, "no secret key on the page"
+    key = secret.group(1).replace(" ", "")
     with write_transaction(app) as session:
-        assert session.get(User, user.id).totp_secret is None  # not yet: not confirmed
+        assert stored(session, User, user.id).totp_secret is None  # not yet: not confirmed
     response = client.post("/settings/two-step", data={"code": code(key), "turn_on": "1"})
     assert response.status_code == 200
     codes = re.findall(
@@ -48,25 +50,27 @@ def test_setting_up_shows_a_qr_code_drawn_here_and_needs_a_right_code(signed_in,
     assert signed_in.get("/settings/two-step").status_code == 302  # nothing to set up yet
     signed_in.post("/settings/two-step/start", data={"twostep-password": PASSWORD})
     page = signed_in.get("/settings/two-step").get_data(as_text=True)
-    svg = re.search(r"<svg[^>]*>.*?</svg>", page, re.S).group(0)
+    drawn = re.search(r"<svg[^>]*>.*?</svg>", page, re.S)
+    assert drawn, "no QR code on the page"
+    svg = drawn.group(0)
     assert 'class="segno"' in svg and "<path" in svg
     assert "http" not in svg.replace("http://www.w3.org/2000/svg", "")  # no outside request
     assert "<img" not in page and "otpauth://" not in page.replace("&#34;", '"').split("<svg")[0]
     wrong = signed_in.post("/settings/two-step", data={"code": "000000", "turn_on": "1"})
     assert wrong.status_code == 200 and "That code is not right" in wrong.get_data(as_text=True)
     with write_transaction(app) as session:
-        assert session.get(User, user.id).totp_secret is None
+        assert stored(session, User, user.id).totp_secret is None
 
 
 def test_turning_it_on_gives_ten_recovery_codes_stored_as_hashes(signed_in, app, user):
     key, codes = turn_on(signed_in, app, user)
     assert len(codes) == 10 and len(set(codes)) == 10
     with write_transaction(app) as session:
-        account = session.get(User, user.id)
+        account = stored(session, User, user.id)
         assert account.totp_secret == key and account.totp_pending is None
-        stored = list(session.scalars(select(RecoveryCode.code_hash)))
-    assert len(stored) == 10 and not set(codes) & set(stored)
-    assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in stored)
+        hashes = list(session.scalars(select(RecoveryCode.code_hash)))
+    assert len(hashes) == 10 and not set(codes) & set(hashes)
+    assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes)
     assert logged_kinds(app, user.id) == ["two_step_enabled"]
     page = signed_in.get("/settings").get_data(as_text=True)
     assert "10 unused recovery codes left." in page
@@ -162,7 +166,7 @@ def test_turning_it_off_asks_for_the_password_or_a_code_and_is_logged(
     response = signed_in.post("/settings/two-step/off", data={"twostep-password": secret})
     assert response.status_code == 302
     with write_transaction(app) as session:
-        account = session.get(User, user.id)
+        account = stored(session, User, user.id)
         assert account.totp_secret is None
         assert session.scalars(select(RecoveryCode)).all() == []
     assert logged_kinds(app, user.id) == [

@@ -41,18 +41,21 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def register(app: Flask) -> None:
-    app.cli.add_command(db_group)
-    app.cli.add_command(create_user_command)
-    app.cli.add_command(recompute_command)
-    app.cli.add_command(digest_command)
-    app.cli.add_command(import_command)
-    app.cli.add_command(export_command)
-    app.cli.add_command(restore_command)
-    app.cli.add_command(purge_trash_command)
-    app.cli.add_command(backup_command)
-    app.cli.add_command(seed_command)
-    app.cli.add_command(create_token_command)
-    app.cli.add_command(read_card_command)
+    for command in (
+        db_group,
+        create_user_command,
+        recompute_command,
+        digest_command,
+        import_command,
+        export_command,
+        restore_command,
+        purge_trash_command,
+        backup_command,
+        seed_command,
+        create_token_command,
+        read_card_command,
+    ):
+        app.cli.add_command(command)
 
 
 def user_by_email(session: Session, email: str) -> User:

@@ -169,10 +169,19 @@ class BaseForm(FlaskForm):
         return request.method == "GET" and g.get("form_draft_fields") is None
 
 
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
+def token_only(value: Any) -> str:
+    """A random token as the app hands them out, or "" for anything else (a form sent back
+    with its hidden field tampered with is treated as one without it)."""
+    return value if isinstance(value, str) and TOKEN.fullmatch(value) else ""
+
+
 class OneTimeToken:
     """A form that saves once: it carries a one-time token (see tracker.views.once)."""
 
-    form_token = HiddenField()
+    form_token = HiddenField(filters=[token_only])
 
 
 class ConfirmForm(BaseForm):
@@ -353,8 +362,8 @@ class CardForm(CardFieldsForm, OneTimeToken):
     follow_up_on = LenientDateField(_l("Follow up on"))
     # The draft holding the card's photos (between reading and saving), and the likely
     # duplicate the page already named while typing.
-    draft = HiddenField()
-    seen_duplicate = HiddenField()
+    draft = HiddenField(filters=[token_only])
+    seen_duplicate = HiddenField(filters=[clean])
     save = SubmitField(_l("Save"))
     save_another = SubmitField(_l("Save and next card"))
     # A separate contact after all, once a likely duplicate was named.

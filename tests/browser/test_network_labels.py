@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.browser.conftest import ARTIFACTS, WIDTHS
 from tests.browser.test_phone_dashboard import LOCALES, make_account, sign_in
+from tests.conftest import stored
 from tracker.db import write_transaction
 from tracker.models import Contact
 from tracker.services.network import picture
@@ -94,7 +95,7 @@ def test_no_label_is_clipped_or_overlaps_another_with_50_people(
         drawn = picture(session, user.id, limit=50).rows
         assert len(drawn) == 50
         for row, (family, given) in zip(drawn[::8], HARD_NAMES, strict=False):
-            contact = session.get(Contact, row.contact.id)
+            contact = stored(session, Contact, row.contact.id)
             contact.family_name, contact.given_name = family, given
             contact.search_key, contact.sort_key = contact_keys(contact, [])
         session.flush()

@@ -7,7 +7,7 @@ steps. Screenshots of the pages issue 11 asks to look at are saved in test-artif
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.conftest import ARTIFACTS, WIDTHS
 from tests.browser.test_every_page import TAP_TARGETS
@@ -17,7 +17,7 @@ from tracker.models import User
 from tracker.seeding import TIERS, seed_user
 from tracker.services.dashboard import LIST_LIMIT, dashboard
 
-PHONE = {"width": 375, "height": 812}
+PHONE: ViewportSize = {"width": 375, "height": 812}
 LOCALES = {"ja": "ja-JP", "en": "en-US"}
 LISTS = ["follow-ups-heading", "first-heading", "cold-heading"]
 # Where issue 11 asks for a person to look, seeded and empty.
@@ -110,7 +110,8 @@ def test_the_first_screen_of_a_phone_holds_the_three_lists(
         first_row.locator("summary").click()
         log = first_row.get_by_role("button", name=re.compile("今日の接点を記録|Log today"))
         expect(log).to_be_visible()
-        assert log.bounding_box()["height"] >= 44
+        box = log.bounding_box()
+        assert box is not None and box["height"] >= 44
         expect(first_row.get_by_role("button", name=re.compile("1 週間|1 week"))).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / f"phone-row-actions-{language}.png"))
         log.click()

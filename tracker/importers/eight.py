@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from tracker.importers.records import Card
 from tracker.importers.tabular import Reader, Row
-from tracker.importers.values import add_method, join_address, split_full_name
+from tracker.importers.values import add_method, join_address
 
 _NAMES = (frozenset({"姓", "名"}), frozenset({"氏名"}))
 _ANY_OF = frozenset({"会社名", "名刺交換日", "携帯電話", "tel会社"})
@@ -51,18 +51,12 @@ def _reading_columns(columns: tuple[str, ...]) -> dict[str, str]:
 def _names(row: Row) -> tuple[str, str, str, str]:
     """Family and given name and their readings, from whichever layout the file has."""
     columns = _reading_columns(row.columns)
-    family, given = row.get("姓"), row.get("名")
-    family_reading, given_reading = (
-        row.get(columns.get("family", "")),
-        row.get(columns.get("given", "")),
+    # 氏名 is one cell: a space (full- or half-width) parts family from given name;
+    # without one the split is not the file's to tell, so the name stays whole.
+    family, given = row.name(("姓",), ("名",), "氏名")
+    family_reading, given_reading = row.name(
+        (columns.get("family", ""),), (columns.get("given", ""),), columns.get("full", "")
     )
-    full_reading = row.get(columns.get("full", ""))
-    if not (family or given):
-        # 氏名 is one cell: a space (full- or half-width) parts family from given name;
-        # without one the split is not the file's to tell, so the name stays whole.
-        family, given = split_full_name(row.get("氏名"))
-    if not (family_reading or given_reading) and full_reading:
-        family_reading, given_reading = split_full_name(full_reading)
     return family, given, family_reading, given_reading
 
 

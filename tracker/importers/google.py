@@ -16,7 +16,6 @@ from tracker.importers.values import (
     join_address,
     label_for,
     parse_birthday,
-    split_full_name,
 )
 
 _SEPARATOR = " ::: "
@@ -104,13 +103,27 @@ def _matches_current(columns: frozenset[str]) -> bool:
     )
 
 
-def _read_current(row: Row) -> Card:
+def _matches_legacy(columns: frozenset[str]) -> bool:
+    return {"given name", "family name"} <= columns and bool(
+        {"name", "group membership", "yomi name", "given name yomi"} & columns
+    )
+
+
+def _read(row: Row) -> Card:
+    """A row of either layout: they name the same columns differently, and the legacy one
+    may hold the name (and its reading) whole."""
+    family, given = row.name(("last name", "family name"), ("first name", "given name"), "name")
+    family_reading, given_reading = row.name(
+        ("phonetic last name", "family name yomi"),
+        ("phonetic first name", "given name yomi"),
+        "yomi name",
+    )
     card = Card(
-        family_name=row.get("last name"),
-        given_name=row.get("first name"),
-        additional_name=row.get("middle name"),
-        family_reading=row.get("phonetic last name"),
-        given_reading=row.get("phonetic first name"),
+        family_name=family,
+        given_name=given,
+        additional_name=row.get("middle name", "additional name"),
+        family_reading=family_reading,
+        given_reading=given_reading,
         nickname=row.get("nickname"),
         company=row.get("organization name", "organization 1 - name"),
         company_reading=row.get("organization phonetic name", "organization 1 - yomi name"),
@@ -124,41 +137,5 @@ def _read_current(row: Row) -> Card:
     return card
 
 
-def _matches_legacy(columns: frozenset[str]) -> bool:
-    return {"given name", "family name"} <= columns and bool(
-        {"name", "group membership", "yomi name", "given name yomi"} & columns
-    )
-
-
-def _read_legacy(row: Row) -> Card:
-    family = row.get("family name")
-    given = row.get("given name")
-    if not (family or given):
-        family, given = split_full_name(row.get("name"))
-    else:
-        row.get("name")  # the same name, whole
-    family_reading = row.get("family name yomi")
-    given_reading = row.get("given name yomi")
-    if not (family_reading or given_reading):
-        family_reading, given_reading = split_full_name(row.get("yomi name"))
-    card = Card(
-        family_name=family,
-        given_name=given,
-        additional_name=row.get("additional name"),
-        family_reading=family_reading,
-        given_reading=given_reading,
-        nickname=row.get("nickname"),
-        company=row.get("organization 1 - name"),
-        company_reading=row.get("organization 1 - yomi name"),
-        department=row.get("organization 1 - department"),
-        title=row.get("organization 1 - title"),
-        notes=row.get("notes"),
-        tags=_groups(row.get("group membership")),
-    )
-    _add_slots(card, row)
-    card.birthday = row.birthday("birthday")
-    return card
-
-
-CURRENT = Reader("google", _matches_current, _read_current, ignored=_IGNORED)
-LEGACY = Reader("google_legacy", _matches_legacy, _read_legacy, ignored=_IGNORED)
+CURRENT = Reader("google", _matches_current, _read, ignored=_IGNORED)
+LEGACY = Reader("google_legacy", _matches_legacy, _read, ignored=_IGNORED)

@@ -6,7 +6,7 @@ of columns and the label the app gives them.
 
 from tracker.importers.records import Card
 from tracker.importers.tabular import Reader, Row
-from tracker.importers.values import add_method, join_address, parse_birthday, split_full_name
+from tracker.importers.values import add_method, join_address, parse_birthday
 
 _OUTLOOK_PHONES = (
     ("business phone", "work"),
@@ -134,11 +134,7 @@ def _thunderbird_birthday(row: Row) -> str | None:
 
 
 def _read_thunderbird(row: Row) -> Card:
-    family, given = row.get("last name"), row.get("first name")
-    if not (family or given):
-        family, given = split_full_name(row.get("display name"))
-    else:
-        row.get("display name")  # the same name, as Thunderbird shows it
+    family, given = row.name(("last name",), ("first name",), "display name")
     card = Card(
         family_name=family,
         given_name=given,

@@ -46,6 +46,13 @@ class Row:
                 return value
         return ""
 
+    def name(self, family: tuple[str, ...], given: tuple[str, ...], whole: str) -> tuple[str, str]:
+        """Family and given name from their columns, else split from the one that holds the
+        name whole (read either way: beside the parts it says the same)."""
+        parts = self.get(*family), self.get(*given)
+        whole_name = self.get(whole)
+        return parts if any(parts) else values.split_full_name(whole_name)
+
     def unread(self, ignored: frozenset[str]) -> list[str]:
         """The non-empty cells no reader asked for, by column (what the app does not keep)."""
         return [

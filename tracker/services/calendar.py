@@ -68,24 +68,18 @@ def feed(
     calendar.add("x-wr-calname", storable(calendar_name))
     for contact in contacts:
         detail = " · ".join(part for part in (contact.company, contact.title) if part)
-        if contact.follow_up_on and start <= contact.follow_up_on <= end:
-            calendar.add_component(
-                _event(
-                    f"follow-up-{contact.id}-{contact.follow_up_on:%Y%m%d}@jinmyaku",
-                    contact.follow_up_on,
-                    follow_up_title % {"name": contact.name},
-                    detail,
-                    stamp,
+        for kind, day, title in (
+            ("follow-up", contact.follow_up_on, follow_up_title),
+            ("due", contact.next_due_on, due_title),
+        ):
+            if day and start <= day <= end:
+                calendar.add_component(
+                    _event(
+                        f"{kind}-{contact.id}-{day:%Y%m%d}@jinmyaku",
+                        day,
+                        title % {"name": contact.name},
+                        detail,
+                        stamp,
+                    )
                 )
-            )
-        if contact.next_due_on and start <= contact.next_due_on <= end:
-            calendar.add_component(
-                _event(
-                    f"due-{contact.id}-{contact.next_due_on:%Y%m%d}@jinmyaku",
-                    contact.next_due_on,
-                    due_title % {"name": contact.name},
-                    detail,
-                    stamp,
-                )
-            )
     return calendar.to_ical().decode("utf-8")

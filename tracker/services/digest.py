@@ -132,116 +132,61 @@ def as_text(
     _ = gettext
     lines = [_("Jinmyaku — %(date)s", date=data["today"]), ""]
 
-    def section(title: str, rows: list[str]) -> None:
-        if rows:
-            lines.extend([title, *rows, ""])
+    # A person's line names the digest's own keys, so each line is formatted from the entry.
+    def section(title: str, people: list[dict[str, Any]], line: Callable[..., str]) -> None:
+        if people:
+            lines.extend([title, *("  - " + line(p) for p in people), ""])
 
     section(
         _("Going cold (%(count)d):", count=data["cold_total"]),
-        [
-            "  - "
-            + _(
-                "%(name)s [%(stage)s] %(warmth)s, %(ratio).1f× its cadence past due "
-                "(%(days)d days; last touch %(last)s)",
-                name=p["name"],
-                stage=p["stage"],
-                warmth=p["warmth"],
-                ratio=p["overdue_ratio"],
-                days=p["overdue_days"],
-                last=p["last_touch_on"],
-            )
-            for p in data["cold"]
-        ],
+        data["cold"],
+        lambda p: _(
+            "%(name)s [%(stage)s] %(warmth)s, %(overdue_ratio).1f× its cadence past due "
+            "(%(overdue_days)d days; last touch %(last_touch_on)s)",
+            **p,
+        ),
     )
     section(
         _(
             "Faded cards (%(count)d): met once, long ago. Try once more, or let go:",
             count=data["faded_total"],
         ),
-        [
-            "  - " + _("%(name)s: met %(date)s", name=p["name"], date=p["met_on"])
-            for p in data["faded"]
-        ],
+        data["faded"],
+        lambda p: _("%(name)s: met %(met_on)s", **p),
     )
     section(
         _("New cards still waiting for a first follow-up:"),
-        [
-            "  - "
-            + _(
-                "%(name)s: %(days)d days left before the one-month mark",
-                name=p["name"],
-                days=p["days_left"],
-            )
-            for p in data["first_follow_up"]
-        ],
+        data["first_follow_up"],
+        lambda p: _("%(name)s: %(days_left)d days left before the one-month mark", **p),
     )
     section(
         _("Follow-ups due:"),
-        [
-            "  - "
-            + _("%(name)s: %(when)s (%(date)s)", name=p["name"], when=p["when"], date=p["due_on"])
-            for p in data["follow_ups_due"]
-        ],
+        data["follow_ups_due"],
+        lambda p: _("%(name)s: %(when)s (%(due_on)s)", **p),
     )
     section(
         _("Cooling down:"),
-        [
-            "  - "
-            + _(
-                "%(name)s [%(stage)s] due %(date)s",
-                name=p["name"],
-                stage=p["stage"],
-                date=p["due_on"],
-            )
-            for p in data["cooling"]
-        ],
+        data["cooling"],
+        lambda p: _("%(name)s [%(stage)s] due %(due_on)s", **p),
     )
     section(
         _("Ready for promotion:"),
-        [
-            "  - "
-            + _(
-                "%(name)s: %(stage)s, the evidence supports %(evidence)s",
-                name=p["name"],
-                stage=p["stage"],
-                evidence=p["evidence_stage"],
-            )
-            for p in data["promotion_candidates"]
-        ],
+        data["promotion_candidates"],
+        lambda p: _("%(name)s: %(stage)s, the evidence supports %(evidence_stage)s", **p),
     )
     section(
         _("Labels without evidence:"),
-        [
-            "  - "
-            + (
-                _(
-                    "%(name)s: %(stage)s, but no referral or consultation either way in 12 months",
-                    name=p["name"],
-                    stage=p["stage"],
-                )
-                if p["reason"] == "no_exchange"
-                else _(
-                    "%(name)s: %(stage)s, but the evidence supports only %(evidence)s",
-                    name=p["name"],
-                    stage=p["stage"],
-                    evidence=p["evidence_stage"],
-                )
-            )
-            for p in data["unsupported_labels"]
-        ],
+        data["unsupported_labels"],
+        lambda p: (
+            _("%(name)s: %(stage)s, but no referral or consultation either way in 12 months", **p)
+            if p["reason"] == "no_exchange"
+            else _("%(name)s: %(stage)s, but the evidence supports only %(evidence_stage)s", **p)
+        ),
     )
     section(
         _("One-way relationships:"),
-        [
-            "  - "
-            + _(
-                "%(name)s: gave %(given)d, received %(received)d",
-                name=p["name"],
-                given=p["given"],
-                received=p["received"],
-            )
-            for p in data["one_way"]
-        ],
+        data["one_way"],
+        lambda p: _("%(name)s: gave %(given)d, received %(received)d", **p),
     )
     if len(lines) == 2:
         lines.append(_("Nothing needs you today."))

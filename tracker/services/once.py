@@ -44,10 +44,13 @@ def spend(session: Session, user_id: int, token: str) -> FormSubmission:
     if not token or len(token) > FORM_TOKEN_LEN:
         raise ValueError("not a form token")
     session.execute(
-        delete(FormSubmission).where(
+        delete(FormSubmission)
+        .where(
             FormSubmission.user_id == user_id,
             FormSubmission.created_at < datetime.now(UTC) - KEEP_FOR,
         )
+        # Rows loaded in the session are not compared in Python: SQLite's are naive.
+        .execution_options(synchronize_session=False)
     )
     submission = FormSubmission(user_id=user_id, token=token)
     try:

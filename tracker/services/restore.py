@@ -14,7 +14,7 @@ import base64
 import binascii
 import re
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import available_timezones
 
 from sqlalchemy import func, insert, select
@@ -51,6 +51,10 @@ from tracker.vocabulary import (
 _NO_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
 
+_Iso = TypeVar("_Iso", date, datetime, time)
+_ISO_NAMES = {date: "a date", datetime: "a date and time", time: "a time"}
+
+
 class RestoreError(ServiceError):
     """A backup that cannot be restored; nothing was written."""
 
@@ -59,27 +63,19 @@ def _fail(where: str, what: str) -> RestoreError:
     return RestoreError(N_("%(where)s: %(what)s"), where=where, what=what)
 
 
-def _day(value: Any, where: str) -> date | None:
+def _iso(value: Any, kind: type[_Iso], where: str) -> _Iso | None:
+    """A date, a date and time or a time as the backup writes it (ISO 8601), or None."""
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        return kind.fromisoformat(value)
     except (TypeError, ValueError) as error:
-        raise _fail(where, f"not a date: {value!r}") from error
-
-
-def _moment(value: Any, where: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except (TypeError, ValueError) as error:
-        raise _fail(where, f"not a date and time: {value!r}") from error
+        raise _fail(where, f"not {_ISO_NAMES[kind]}: {value!r}") from error
 
 
 def _stamps(row: dict[str, Any], where: str) -> dict[str, datetime]:
     """created_at as the backup has it (missing: now). updated_at is the restore's own."""
-    created = _moment(row.get("created_at"), where)
+    created = _iso(row.get("created_at"), datetime, where)
     return {"created_at": created} if created is not None else {}
 
 
@@ -123,15 +119,6 @@ def _birthday(value: Any, where: str) -> str | None:
     return text
 
 
-def _time(value: Any, where: str) -> time | None:
-    if value is None:
-        return None
-    try:
-        return time.fromisoformat(value)
-    except (TypeError, ValueError) as error:
-        raise _fail(where, f"not a time: {value!r}") from error
-
-
 def _list(row: dict[str, Any], name: str, where: str) -> list[Any]:
     value = row.get(name)
     if value is None:
@@ -153,7 +140,7 @@ def _backup_id(row: dict[str, Any], seen: set[int], table: str) -> int:
 def _field(row: dict[str, Any], spec: fields.FieldSpec, where: str) -> Any:
     """A contact field's value from a backup row, checked as its column holds it."""
     if spec.kind == "date":
-        return _day(row.get(spec.backup_key), where)
+        return _iso(row.get(spec.backup_key), date, where)
     if spec.kind == "birthday":
         return _birthday(row.get(spec.backup_key), where)
     limit = spec.length if spec.kind == "line" else None
@@ -243,7 +230,7 @@ def _restore_tags(session: Session, user_id: int, rows: list[dict[str, Any]]) ->
                 user_id=user_id,
                 name=name,
                 cadence=_cadence(row, where),
-                imported_at=_moment(row.get("imported_at"), where),
+                imported_at=_iso(row.get("imported_at"), datetime, where),
             ),
         )
     return ids
@@ -260,7 +247,7 @@ def _restore_events(session: Session, user_id: int, rows: list[dict[str, Any]]) 
                 user_id=user_id,
                 name=_text(row, "name", where, 200),
                 kind=_choice(row.get("kind"), EVENT_KINDS, where),
-                held_on=_day(row.get("held_on"), where),
+                held_on=_iso(row.get("held_on"), date, where),
                 place=_text(row, "place", where, 200),
                 notes=_text(row, "notes", where),
                 series=_text(row, "series", where, 200),
@@ -294,8 +281,8 @@ def _restore_contacts(
             origin_event_id=_lookup(event_ids, row.get("origin_event"), where),
             stage=_choice(row.get("stage"), STAGES, where),
             cadence=_cadence(row, where),
-            snoozed_until=_day(row.get("snoozed_until"), where),
-            archived_at=_moment(row.get("archived_at"), where),
+            snoozed_until=_iso(row.get("snoozed_until"), date, where),
+            archived_at=_iso(row.get("archived_at"), datetime, where),
             **_stamps(row, where),
         )
         ids[number] = _new_id(session, contact)
@@ -363,15 +350,15 @@ def _restore_touchpoints(
             raise _fail(where, "a touchpoint needs at least one contact")
         touchpoint = Touchpoint(
             user_id=user_id,
-            occurred_on=_day(row.get("occurred_on"), where),
-            occurred_at=_time(row.get("occurred_at"), where),
+            occurred_on=_iso(row.get("occurred_on"), date, where),
+            occurred_at=_iso(row.get("occurred_at"), time, where),
             kind=_choice(row.get("kind"), TOUCHPOINT_KINDS, where),
             summary=_text(row, "summary", where, 300),
             notes=_text(row, "notes", where),
             initiated_by=row.get("initiated_by")
             if row.get("initiated_by") in ("me", "them")
             else None,
-            follow_up_on=_day(row.get("follow_up_on"), where),
+            follow_up_on=_iso(row.get("follow_up_on"), date, where),
             event_id=_lookup(event_ids, row.get("event"), where),
             **_stamps(row, where),
         )
@@ -394,7 +381,7 @@ def _restore_referrals(
         contact = _lookup(contact_ids, row.get("contact"), where)
         if contact is None:
             raise _fail(where, "a referral needs a contact")
-        referred_on = _day(row.get("referred_on"), where)
+        referred_on = _iso(row.get("referred_on"), date, where)
         if referred_on is None:
             raise _fail(where, "a referral needs a date")
         direction = _choice(row.get("direction"), REFERRAL_DIRECTIONS, where)

@@ -355,27 +355,28 @@ def _restore_contact(session: Session, user_id: int, data: dict[str, Any]) -> tu
         )
         _insert(session, Referral, values, referral["id"])
         touched.update(parties)
-    if data["introduced"]:
-        session.execute(
-            update(Contact)
-            .where(
-                Contact.user_id == user_id,
-                Contact.id.in_(data["introduced"]),
-                Contact.introduced_by_id.is_(None),
-            )
-            .values(introduced_by_id=contact_id)
-        )
-    if data["subject_of"]:
-        session.execute(
-            update(Referral)
-            .where(
-                Referral.user_id == user_id,
-                Referral.id.in_(data["subject_of"]),
-                Referral.subject_contact_id.is_(None),
-            )
-            .values(subject_contact_id=contact_id)
-        )
+    _repoint(session, user_id, Contact, data["introduced"], "introduced_by_id", None, contact_id)
+    _repoint(session, user_id, Referral, data["subject_of"], "subject_contact_id", None, contact_id)
     return contact_id, sorted(touched)
+
+
+def _repoint(
+    session: Session,
+    user_id: int,
+    model: type[Contact] | type[Referral],
+    ids: list[int],
+    column: str,
+    before: int | None,
+    after: int,
+) -> None:
+    """Point the user's rows ``ids`` at contact ``after`` through ``column`` where it still
+    holds ``before`` (a row changed since keeps its change)."""
+    if ids:
+        session.execute(
+            update(model)
+            .where(model.user_id == user_id, model.id.in_(ids), getattr(model, column) == before)
+            .values({column: after})
+        )
 
 
 def undo_merge(session: Session, user_id: int, undo: dict[str, Any]) -> list[int]:
@@ -416,16 +417,7 @@ def after_undo(session: Session, user_id: int, undo: dict[str, Any], drop_id: in
             .where(Referral.id == referral_id, Referral.user_id == user_id)
             .values({column: before})
         )
-    if undo["introduced"]:
-        session.execute(
-            update(Contact)
-            .where(
-                Contact.user_id == user_id,
-                Contact.id.in_(undo["introduced"]),
-                Contact.introduced_by_id == keep_id,
-            )
-            .values(introduced_by_id=drop_id)
-        )
+    _repoint(session, user_id, Contact, undo["introduced"], "introduced_by_id", keep_id, drop_id)
 
 
 class Labelled(Protocol):
