@@ -40,6 +40,7 @@ from tracker.messages import UserError
 from tracker.method_values import tel_uri
 from tracker.requests import RequestGuard
 from tracker.services.dashboard import warmth_of
+from tracker.services.ownership import NotFound
 
 csrf = CSRFProtect()
 
@@ -348,11 +349,14 @@ def init_app(app: Flask) -> None:
             )
         return page, 429, {"Retry-After": str(ceil(error.wait.total_seconds()))}
 
+    @app.errorhandler(NotFound)
     @app.errorhandler(ObjectDeletedError)
-    def _gone(_error: ObjectDeletedError) -> ResponseReturnValue:
-        # Deleted by another request between this one's reads and its write.
+    def _gone(error: Exception) -> ResponseReturnValue:
+        # Another user's row or none (NotFound: the same 404 as an id nobody has), or one
+        # deleted by another request between this one's reads and its write.
         _discard_failed_transaction()
-        app.logger.info("404 gone meanwhile: %s %s", request.method, request.path)
+        why = "gone meanwhile" if isinstance(error, ObjectDeletedError) else "not found"
+        app.logger.info("404 %s: %s %s", why, request.method, request.path)
         if request.path.startswith(API_PATH):
             return json_error(404, "Not found.")
         return render_error(404)

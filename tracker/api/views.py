@@ -5,7 +5,7 @@ rows, calls the service that the pages call too, and commits once.
 """
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -26,13 +26,13 @@ from tracker.services.contacts import (
     contact_data,
     create_contact,
     list_contacts,
-    owned,
     set_archived,
     update_contact,
 )
 from tracker.services.dashboard import warmth_of
 from tracker.services.digest import digest
 from tracker.services.events import EventData, create_event, list_events, people_met
+from tracker.services.ownership import owned
 from tracker.services.referrals import LedgerFilter, ReferralData, create_referral, ledger
 from tracker.services.tokens import user_for_token
 from tracker.services.touchpoints import TouchpointData, create_touchpoint, list_touchpoints
@@ -65,6 +65,8 @@ bp = ApiBlueprint(
 # Programs sign in with a token on every request: there is no form, so no CSRF token.
 csrf.exempt(bp)
 
+T = TypeVar("T")
+
 NOT_FOUND = {"schema": schemas.ApiError, "description": "Not one of your records"}
 INVALID = {
     "schema": schemas.ApiError,
@@ -94,11 +96,9 @@ def _today() -> date:
     return today_in(_user().time_zone, current_app.config.get("TODAY"))
 
 
-def _owned(model: type, object_id: int) -> Any:
-    row = owned(get_session(), model, _user().id, object_id)
-    if row is None:
-        abort(404, message="Not found.")
-    return row
+def _owned(model: type[T], object_id: int) -> T:
+    # Another user's record is a 404 like a missing one (the app's NotFound handler).
+    return owned(get_session(), model, _user().id, object_id)
 
 
 def _refused(error: ServiceError) -> None:

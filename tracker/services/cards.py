@@ -16,11 +16,12 @@ from tracker.services.contacts import (
     MethodData,
     card_image_of,
     create_contact,
-    owned,
     set_card_image,
 )
+from tracker.services.drafts import Draft
 from tracker.services.events import find_or_create
 from tracker.services.matching import Index, keys_for
+from tracker.services.ownership import find_owned
 from tracker.services.touchpoints import TouchpointData, create_touchpoint
 
 # The label a card's mobile number is kept with (shown in the user's language).
@@ -73,10 +74,17 @@ def resolve_event(session: Session, user_id: int, card: CardData) -> Event | Non
         return find_or_create(session, user_id, card.new_event_name, card.met_on)
     if card.event_id is None:
         return None
-    event = owned(session, Event, user_id, card.event_id)
+    event = find_owned(session, Event, user_id, card.event_id)
     if not isinstance(event, Event):
         raise ServiceError(N_("That event does not exist."))
     return event
+
+
+def draft_image(draft: Draft | None) -> CardImage | None:
+    """The card image a kept form's front photo becomes, if it has one."""
+    if draft is None or draft.photo is None or not draft.photo_type:
+        return None
+    return CardImage(content_type=draft.photo_type, data=draft.photo)
 
 
 def log_card_exchange(
@@ -116,7 +124,7 @@ def log_card_with(
     """Log the card exchange with a contact the user has already: the touchpoint, what the
     card adds (fields the contact lacks, new addresses and numbers) and, when the contact
     has none, the card's picture."""
-    contact = owned(session, Contact, user_id, contact_id)
+    contact = find_owned(session, Contact, user_id, contact_id)
     if not isinstance(contact, Contact):
         raise ServiceError(N_("That contact does not exist."))
     event = resolve_event(session, user_id, card)

@@ -25,6 +25,7 @@ from tracker.models import (
 from tracker.relationships import WARMTHS, parse_cadence
 from tracker.services import N_, ServiceError, sql
 from tracker.services.derived import refresh_contacts
+from tracker.services.ownership import NotFound, belongs, find_owned, owned
 from tracker.services.pages import Page
 from tracker.services.sql.cold_list import cold_order, faded, on_cold_list
 from tracker.services.sql.follow_ups import follow_up_due, met_on, waiting_for_first_follow_up
@@ -69,12 +70,14 @@ def parse_tags(value: str) -> list[str]:
     return list(names.values())
 
 
-def owned(session: Session, model: type, user_id: int, object_id: int | None) -> object | None:
-    """The row of ``model`` with this id if it belongs to the user, else None."""
-    if object_id is None:
-        return None
-    row = session.get(model, object_id)
-    return row if row is not None and row.user_id == user_id else None
+def get_contact(session: Session, user_id: int, contact_id: int) -> Contact:
+    """The user's contact with this id (``NotFound`` for any other)."""
+    return owned(session, Contact, user_id, contact_id)
+
+
+def find_contact(session: Session, user_id: int, contact_id: int | None) -> Contact | None:
+    """The user's contact with this id, else None (a filter naming nobody of theirs)."""
+    return find_owned(session, Contact, user_id, contact_id)
 
 
 def _check(session: Session, user_id: int, data: ContactData, contact: Contact | None) -> None:
@@ -84,11 +87,11 @@ def _check(session: Session, user_id: int, data: ContactData, contact: Contact |
         raise ServiceError(N_("Choose a stage from the list."))
     if (
         data.origin_event_id is not None
-        and owned(session, Event, user_id, data.origin_event_id) is None
+        and find_owned(session, Event, user_id, data.origin_event_id) is None
     ):
         raise ServiceError(N_("That event does not exist."))
     if data.introduced_by_id is not None:
-        if owned(session, Contact, user_id, data.introduced_by_id) is None:
+        if find_owned(session, Contact, user_id, data.introduced_by_id) is None:
             raise ServiceError(N_("That contact does not exist."))
         if contact is not None and data.introduced_by_id == contact.id:
             raise ServiceError(N_("A contact cannot have introduced themselves."))
@@ -451,9 +454,19 @@ def set_card_image(session: Session, contact: Contact, image: CardImage | None) 
     session.flush()
 
 
-def contact_page(session: Session, contact_id: int) -> tuple[Contact, bool] | None:
-    """A contact with what its page shows of it, and whether it has a card image, in the
-    fewest queries (the caller checks the owner)."""
+def attach_card_image(
+    session: Session, user_id: int, contact_id: int, picture: tuple[str, bytes] | None
+) -> None:
+    """Replace the card image of the user's contact with a picture (its type and bytes), or
+    remove it (None)."""
+    contact = get_contact(session, user_id, contact_id)
+    image = None if picture is None else CardImage(content_type=picture[0], data=picture[1])
+    set_card_image(session, contact, image)
+
+
+def contact_page(session: Session, user_id: int, contact_id: int) -> tuple[Contact, bool]:
+    """The user's contact with what its page shows of it, and whether it has a card image,
+    in the fewest queries (``NotFound`` for another user's)."""
     row = session.execute(
         select(Contact, select(CardImage.id).where(CardImage.contact_id == Contact.id).exists())
         .where(Contact.id == contact_id)
@@ -464,4 +477,6 @@ def contact_page(session: Session, contact_id: int) -> tuple[Contact, bool] | No
             selectinload(Contact.tags),
         )
     ).first()
-    return (row[0], bool(row[1])) if row else None
+    if row is None or not belongs(row[0], user_id):
+        raise NotFound(f"Contact {contact_id}")
+    return row[0], bool(row[1])

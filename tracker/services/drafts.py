@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session
 
 from tracker.models import FORM_PATH_LEN, FormDraft
 
+# A kept form (and its photos), as the card page holds it.
+Draft = FormDraft
+
 KEEP_FOR = timedelta(days=7)
 KEEP_AT_MOST = 20  # drafts per user; older ones go first
 REASONS = ("photo", "kept")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from tracker.models import Contact, Event, Touchpoint, touchpoint_contacts
 from tracker.series import suggest_series
 from tracker.services import N_, ServiceError
+from tracker.services.ownership import find_owned, owned
 from tracker.vocabulary import EVENT_KINDS
 
 
@@ -20,6 +21,11 @@ class EventData:
     place: str = ""
     notes: str = ""
     series: str = ""  # the series it belongs to ("" for an event of its own)
+
+
+def get_event(session: Session, user_id: int, event_id: int) -> Event:
+    """The user's event with this id (``NotFound`` for any other)."""
+    return owned(session, Event, user_id, event_id)
 
 
 def _apply(event: Event, data: EventData) -> None:
@@ -179,3 +185,13 @@ def recent_events(session: Session, user_id: int, *, limit: int = 50) -> list[Ev
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+def events_to_pick(session: Session, user_id: int, selected: int | None) -> list[Event]:
+    """The recent events for an event select, and the selected one if it is older."""
+    events = recent_events(session, user_id)
+    if selected is not None and all(event.id != selected for event in events):
+        extra = find_owned(session, Event, user_id, selected)
+        if extra is not None:
+            events.append(extra)
+    return events

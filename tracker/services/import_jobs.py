@@ -30,6 +30,7 @@ from tracker.models import Contact, ImportDraft, Tag, contact_tags, import_job_c
 from tracker.services import N_, ServiceError
 from tracker.services.contacts import delete_contacts
 from tracker.services.imports import BatchTags, Summary
+from tracker.services.ownership import find_owned
 
 DRAFT_LIFETIME = timedelta(days=1)
 RESTARTABLE = ("previewed", "failed")
@@ -81,8 +82,7 @@ def create_draft(
 
 def owned_draft(session: Session, user_id: int, draft_id: int) -> ImportDraft | None:
     """The user's draft with this id, or None."""
-    draft = session.get(ImportDraft, draft_id)
-    return draft if draft is not None and draft.user_id == user_id else None
+    return find_owned(session, ImportDraft, user_id, draft_id)
 
 
 def is_interrupted(draft: ImportDraft, now: datetime, stale_after: timedelta) -> bool:
@@ -295,8 +295,8 @@ def owned_batch(session: Session, user_id: int, tag_id: int) -> tuple[Tag, list[
     """One of the user's finished import batches and the ids of the contacts it created
     (a contact it merged into was the user's before: its merge is undone from the trash
     instead), or None."""
-    tag = session.get(Tag, tag_id)
-    if tag is None or tag.user_id != user_id or tag.imported_at is None:
+    tag = find_owned(session, Tag, user_id, tag_id)
+    if tag is None or tag.imported_at is None:
         return None
     if tag.id in set(session.scalars(_running_batches(user_id))):
         return None

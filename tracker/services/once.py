@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session
 
 from tracker.models import FORM_PATH_LEN, FORM_TOKEN_LEN, FormSubmission
 
+# A spent token's row, as the views hold it until they know where the form leads.
+Submission = FormSubmission
+
 # Long enough for any resend; after that a token is only a row.
 KEEP_FOR = timedelta(days=2)
 

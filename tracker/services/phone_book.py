@@ -35,6 +35,7 @@ from tracker.services.contacts import (
 )
 from tracker.services.exports import to_card
 from tracker.services.imports import too_long
+from tracker.services.ownership import find_owned
 
 UID_PREFIX = "jinmyaku-"
 SUFFIX = ".vcf"
@@ -188,8 +189,8 @@ def save_card(
     else:
         # A card the app made, edited on the phone for the first time.
         app_id = _app_id(href)
-        found = session.get(Contact, app_id) if app_id is not None else None
-        if found is not None and found.user_id == user_id and not _has_synced(session, found.id):
+        found = find_owned(session, Contact, user_id, app_id)
+        if found is not None and not _has_synced(session, found.id):
             contact = found
     if contact is None:
         contact = create_contact(session, user_id, _with_card(ContactData(), card), today)

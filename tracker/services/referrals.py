@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from tracker.models import Contact, Referral
 from tracker.services import N_, ServiceError
-from tracker.services.contacts import owned
 from tracker.services.derived import refresh_contacts
+from tracker.services.ownership import find_owned, owned
 from tracker.services.pages import Page
 from tracker.vocabulary import REFERRAL_DIRECTIONS, REFERRAL_STATUSES
 
@@ -34,9 +34,13 @@ class LedgerFilter:
     year: int | None = None
 
 
+def get_referral(session: Session, user_id: int, referral_id: int) -> Referral:
+    """The user's referral with this id (``NotFound`` for any other)."""
+    return owned(session, Referral, user_id, referral_id)
+
+
 def _own_contact(session: Session, user_id: int, contact_id: int | None) -> Contact | None:
-    contact = owned(session, Contact, user_id, contact_id)
-    return contact if isinstance(contact, Contact) else None
+    return find_owned(session, Contact, user_id, contact_id)
 
 
 def _apply(session: Session, referral: Referral, data: ReferralData, today: date) -> None:

@@ -1,10 +1,11 @@
 """Tags: a user's labels, found by their normalised name and made when missing."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker import text
-from tracker.models import Tag
+from tracker.models import Tag, contact_tags
+from tracker.services.ownership import owned
 
 
 class TagBook:
@@ -36,3 +37,20 @@ class TagBook:
 def tags_named(session: Session, user_id: int, names: list[str]) -> list[Tag]:
     """The user's tags with these names, creating the missing ones."""
     return TagBook(session, user_id).get(names)
+
+
+def get_tag(session: Session, user_id: int, tag_id: int) -> Tag:
+    """The user's tag with this id (``NotFound`` for any other)."""
+    return owned(session, Tag, user_id, tag_id)
+
+
+def tags_with_counts(session: Session, user_id: int) -> list[tuple[Tag, int]]:
+    """The user's tags by name, each with how many contacts carry it."""
+    rows = session.execute(
+        select(Tag, func.count(contact_tags.c.contact_id))
+        .outerjoin(contact_tags, contact_tags.c.tag_id == Tag.id)
+        .where(Tag.user_id == user_id)
+        .group_by(Tag.id)
+        .order_by(Tag.name)
+    )
+    return [(tag, count) for tag, count in rows]

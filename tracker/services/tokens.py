@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tracker.models import NAME_LEN, ApiToken, User
 from tracker.services import N_, ServiceError
+from tracker.services.ownership import find_owned
 from tracker.services.security import record
 
 PREFIX = "jm_"
@@ -60,8 +61,8 @@ def active_tokens(session: Session, user_id: int) -> list[ApiToken]:
 
 def revoke_token(session: Session, user_id: int, token_id: int, ip: str = "") -> ApiToken | None:
     """Stop one of the user's tokens from working; None when the user has no such token."""
-    token = session.get(ApiToken, token_id)
-    if token is None or token.user_id != user_id or token.revoked_at is not None:
+    token = find_owned(session, ApiToken, user_id, token_id)
+    if token is None or token.revoked_at is not None:
         return None
     token.revoked_at = datetime.now(UTC)
     session.flush()

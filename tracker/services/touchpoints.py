@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.models import Contact, Event, Touchpoint, touchpoint_contacts
 from tracker.services import N_, ServiceError
-from tracker.services.contacts import owned, owned_contacts
+from tracker.services.contacts import owned_contacts
 from tracker.services.derived import refresh_contacts
+from tracker.services.ownership import find_owned, owned
 from tracker.services.pages import Page
 from tracker.services.trash import trash_touchpoint
 from tracker.vocabulary import INITIATORS, TOUCHPOINT_KINDS
@@ -28,6 +29,11 @@ class TouchpointData:
     event_id: int | None = None
 
 
+def get_touchpoint(session: Session, user_id: int, touchpoint_id: int) -> Touchpoint:
+    """The user's touchpoint with this id (``NotFound`` for any other)."""
+    return owned(session, Touchpoint, user_id, touchpoint_id)
+
+
 def _apply(session: Session, touchpoint: Touchpoint, data: TouchpointData, today: date) -> None:
     if data.occurred_on > today:
         raise ServiceError(
@@ -42,7 +48,7 @@ def _apply(session: Session, touchpoint: Touchpoint, data: TouchpointData, today
         raise ServiceError(N_("Choose at least one of your contacts."))
     if (
         data.event_id is not None
-        and owned(session, Event, touchpoint.user_id, data.event_id) is None
+        and find_owned(session, Event, touchpoint.user_id, data.event_id) is None
     ):
         raise ServiceError(N_("That event does not exist."))
     touchpoint.occurred_on = data.occurred_on

@@ -12,7 +12,7 @@ import base64
 import json
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Date, DateTime, Time, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, object_session, selectinload
@@ -29,6 +29,7 @@ from tracker.models import (
 )
 from tracker.services import N_, ServiceError, derived
 from tracker.services.derived import refresh_contacts
+from tracker.services.ownership import find_owned, owned, owned_ids
 from tracker.services.tags import TagBook
 
 BATCH = 500
@@ -199,16 +200,6 @@ def trash_touchpoint(session: Session, touchpoint: Touchpoint) -> None:
     )
 
 
-def _owned(session: Session, model: Any, user_id: int, ids: list[Any]) -> set[int]:
-    """Those of these ids that name a row of this user (contacts, events…)."""
-    wanted = sorted({i for i in ids if isinstance(i, int)})
-    if not wanted:
-        return set()
-    return set(
-        session.scalars(select(model.id).where(model.user_id == user_id, model.id.in_(wanted)))
-    )
-
-
 def _taken(session: Session, model: Any, row_id: Any) -> bool:
     return not isinstance(row_id, int) or session.get(model, row_id) is not None
 
@@ -231,13 +222,16 @@ def _put_back_touchpoint(
     """Recreate a touchpoint (or relink the user's own, if it still exists) with the
     contacts present; returns its id and the contacts it involves."""
     people = [ids.get(c, c) for c in data["contacts"] if ids.get(c, c) in present]
-    existing = session.get(Touchpoint, data["id"]) if isinstance(data["id"], int) else None
-    if existing is not None and existing.user_id == user_id:
+    old_id = data["id"] if isinstance(data["id"], int) else None
+    existing = find_owned(session, Touchpoint, user_id, old_id)
+    if existing is not None:
         touchpoint_id = existing.id
     else:
         values = _typed(Touchpoint, data)
         values["user_id"] = user_id
-        if values.get("event_id") not in _owned(session, Event, user_id, [values.get("event_id")]):
+        if values.get("event_id") not in owned_ids(
+            session, Event, user_id, [values.get("event_id")]
+        ):
             values["event_id"] = None
         touchpoint_id = _insert(session, Touchpoint, values, data["id"])
     linked = set(
@@ -256,20 +250,20 @@ def _put_back_touchpoint(
     return touchpoint_id, people
 
 
-def restore(session: Session, entry: TrashEntry, today: date) -> tuple[str, int]:
-    """Put a trashed contact or touchpoint back; returns its name or label and its id.
+def restore(session: Session, user_id: int, entry_id: int, today: date) -> tuple[str, int]:
+    """Put the user's trashed contact or touchpoint back; returns its name or label and its
+    id (``NotFound`` for another user's entry).
 
     Nothing in the snapshot is trusted to name the owner's rows: every event, contact and
     tag it refers to is looked up among the owner's own, and a reference to anything else
     (gone, or never theirs) is dropped. Methods and the card image get new ids.
     """
+    entry = get_entry(session, user_id, entry_id)
     data = json.loads(entry.payload)
-    user_id = entry.user_id
     if entry.kind == "touchpoint":
-        existing = session.get(Touchpoint, data["id"])
-        if existing is not None and existing.user_id == user_id:
+        if find_owned(session, Touchpoint, user_id, data["id"]) is not None:
             raise ServiceError(N_("This is already back."))
-        present = _owned(session, Contact, user_id, data["contacts"])
+        present = owned_ids(session, Contact, user_id, data["contacts"])
         if not present:
             raise ServiceError(
                 N_("Nobody this touchpoint involved is there any more; restore them first.")
@@ -294,16 +288,15 @@ def restore(session: Session, entry: TrashEntry, today: date) -> tuple[str, int]
 def _restore_contact(session: Session, user_id: int, data: dict[str, Any]) -> tuple[int, list[int]]:
     row = data["contact"]
     old_id = row["id"]
-    existing = session.get(Contact, old_id)
-    if existing is not None and existing.user_id == user_id:
+    if find_owned(session, Contact, user_id, old_id) is not None:
         raise ServiceError(N_("This is already back."))
     values = _typed(Contact, row)
     values["user_id"] = user_id
-    if values.get("introduced_by_id") not in _owned(
+    if values.get("introduced_by_id") not in owned_ids(
         session, Contact, user_id, [values.get("introduced_by_id")]
     ):
         values["introduced_by_id"] = None
-    if values.get("origin_event_id") not in _owned(
+    if values.get("origin_event_id") not in owned_ids(
         session, Event, user_id, [values.get("origin_event_id")]
     ):
         values["origin_event_id"] = None
@@ -339,7 +332,7 @@ def _restore_contact(session: Session, user_id: int, data: dict[str, Any]) -> tu
         for k in ("contact_id", "other_contact_id", "subject_contact_id")
         if r.get(k)
     }
-    present = _owned(session, Contact, user_id, sorted(everyone - {old_id})) | {contact_id}
+    present = owned_ids(session, Contact, user_id, sorted(everyone - {old_id})) | {contact_id}
     touched = {contact_id}
     for touchpoint in data["touchpoints"]:
         touched.update(_put_back_touchpoint(session, user_id, touchpoint, present, ids)[1])
@@ -348,8 +341,7 @@ def _restore_contact(session: Session, user_id: int, data: dict[str, Any]) -> tu
         other = referral.get("other_contact_id")
         if other is not None:
             parties.append(ids.get(other, other))
-        existing_referral = session.get(Referral, referral["id"])
-        if existing_referral is not None and existing_referral.user_id == user_id:
+        if find_owned(session, Referral, user_id, referral["id"]) is not None:
             continue  # it stayed (it was not this contact's alone)
         if not all(p in present for p in parties):
             continue  # the other party is gone: the referral cannot come back without them
@@ -390,8 +382,8 @@ def _repoint(
 def undo_merge(session: Session, user_id: int, undo: dict[str, Any]) -> list[int]:
     """Take back what a merge did to the contact that stayed (the trash restores the other);
     the contacts whose history changed."""
-    keep = session.get(Contact, undo["into"])
-    if keep is None or keep.user_id != user_id:
+    keep = find_owned(session, Contact, user_id, undo["into"])
+    if keep is None:
         raise ServiceError(
             N_("The contact this one was merged into is gone; restore that one first.")
         )
@@ -426,6 +418,30 @@ def after_undo(session: Session, user_id: int, undo: dict[str, Any], drop_id: in
             .values({column: before})
         )
     _repoint(session, user_id, Contact, undo["introduced"], "introduced_by_id", keep_id, drop_id)
+
+
+class Labelled(Protocol):
+    """What a trash entry's label is made of, for the page that lists it."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def payload(self) -> str: ...
+
+
+def get_entry(session: Session, user_id: int, entry_id: int) -> TrashEntry:
+    """The user's trash entry with this id (``NotFound`` for any other)."""
+    return owned(session, TrashEntry, user_id, entry_id)
+
+
+def discard(session: Session, user_id: int, entry_id: int) -> None:
+    """Delete one of the user's trash entries for good."""
+    session.delete(get_entry(session, user_id, entry_id))
+    session.flush()
 
 
 def entries(session: Session, user_id: int) -> list[TrashEntry]:

@@ -9,6 +9,9 @@ from werkzeug.security import generate_password_hash
 from tracker.models import EMAIL_LEN, NAME_LEN, LoginAttempt, User
 from tracker.services import N_, ServiceError
 
+# An account as the services hand it to the web layer (views name it by this, not the model).
+Account = User
+
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Compared against when no account matches, so a wrong email costs as long as a wrong password.
@@ -27,6 +30,17 @@ def check_password_rules(password: str) -> None:
         raise ServiceError(
             N_("A password has %(min)d to %(max)d characters."), min=PASSWORD_MIN, max=PASSWORD_MAX
         )
+
+
+def second_step_account(session: Session, user_id: int) -> Account | None:
+    """The account with this id if it signs in with a second step."""
+    account = session.get(User, user_id)
+    return account if account is not None and account.totp_secret else None
+
+
+def by_calendar_token(session: Session, token: str) -> Account | None:
+    """The account whose calendar feed has this secret address."""
+    return session.scalar(select(User).where(User.calendar_token == token))
 
 
 def user_count(session: Session) -> int:

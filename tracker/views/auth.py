@@ -22,10 +22,16 @@ from tracker import auth
 from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, LoginForm, SecondStepForm, SetupForm
 from tracker.i18n import log_detail
-from tracker.models import User
 from tracker.services import N_, ServiceError, two_step
 from tracker.services.security import record
-from tracker.services.users import DUMMY_HASH, create_user, find_by_email, user_count
+from tracker.services.users import (
+    DUMMY_HASH,
+    Account,
+    create_user,
+    find_by_email,
+    second_step_account,
+    user_count,
+)
 from tracker.views.helpers import safe_next
 from tracker.web import error_message
 
@@ -111,7 +117,7 @@ def login() -> ResponseReturnValue:
     return render_template("auth/login.html", form=form)
 
 
-def _pending() -> tuple[User, dict[str, object]] | None:
+def _pending() -> tuple[Account, dict[str, object]] | None:
     """Who is between the password and the second step, if they still have time."""
     pending = session.get(PENDING_KEY)
     if not isinstance(pending, dict):
@@ -121,8 +127,8 @@ def _pending() -> tuple[User, dict[str, object]] | None:
         return None
     if time.time() - started > SECOND_STEP_SECONDS:
         return None
-    account = get_session().get(User, user_id)
-    if account is None or not account.totp_secret:
+    account = second_step_account(get_session(), user_id)
+    if account is None:
         return None
     return account, pending
 

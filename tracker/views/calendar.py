@@ -4,14 +4,13 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, url_
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from tracker import auth
 from tracker.dates import today_in
 from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm
-from tracker.models import User
 from tracker.services.calendar import feed, new_token
+from tracker.services.users import by_calendar_token
 
 bp = Blueprint("calendar", __name__)
 
@@ -22,7 +21,7 @@ def ics(token: str) -> ResponseReturnValue:
     if len(token) < 20:
         abort(404)
     session = get_session()
-    user = session.scalar(select(User).where(User.calendar_token == token))
+    user = by_calendar_token(session, token)
     if user is None:
         abort(404)
     with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):

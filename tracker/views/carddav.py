@@ -7,8 +7,8 @@ from flask.typing import ResponseReturnValue
 from tracker import carddav
 from tracker.carddav.storage import BOOK, USER_KEY
 from tracker.db import SAFE_METHODS, get_session
-from tracker.models import User
 from tracker.services.tokens import user_for_token
+from tracker.services.users import Account
 from tracker.web import csrf
 
 bp = Blueprint("carddav", __name__)
@@ -31,7 +31,7 @@ METHODS = [
 REALM = 'Basic realm="Jinmyaku", charset="UTF-8"'
 
 
-def _user() -> User | None:
+def _user() -> Account | None:
     """The user whose email and token the request carries (HTTP Basic), if they match."""
     credentials = request.authorization
     if credentials is None or credentials.type != "basic":
@@ -49,7 +49,7 @@ def _challenge() -> Response:
     return response
 
 
-def principal_path(user: User) -> str:
+def principal_path(user: Account) -> str:
     return f"{request.script_root}{PREFIX}/{user.id}/"
 
 
@@ -93,6 +93,6 @@ def dav(path: str = "") -> ResponseReturnValue:
     return _hand_over(path)
 
 
-def book_url(user: User) -> str:
+def book_url(user: Account) -> str:
     """The address of the user's address book, for the settings page."""
     return f"{request.host_url.rstrip('/')}{principal_path(user)}{BOOK}/"

@@ -3,7 +3,8 @@ was read, save; then the next card of the same evening."""
 
 import json
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,16 +19,16 @@ from tracker.forms import CardForm, field_values
 from tracker.i18n import format_day
 from tracker.images import MAX_PHOTO_BYTES, card_picture, image_type
 from tracker.method_values import join_postal_code, split_postal_code
-from tracker.models import CardImage, Contact, FormDraft
 from tracker.services import ServiceError
 from tracker.services.cards import (
     CardData,
+    draft_image,
     likely_duplicate,
     log_card_exchange,
     log_card_with,
 )
 from tracker.services.contacts import MethodData
-from tracker.services.drafts import drop_draft, find_draft, make_draft, set_fields
+from tracker.services.drafts import Draft, drop_draft, find_draft, make_draft, set_fields
 from tracker.views.helpers import event_choices
 from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.web import db_int, error_message, today
@@ -69,7 +70,7 @@ def new() -> str | Response:
         with suppress(ValueError):  # no date, or not one: today
             form.met_on.data = parse_date(request.args.get("date", ""), today=today())
     give_token(form)
-    form.event.choices = event_choices(session, form.event.data, _("No event"))
+    form.event.choices = event_choices(form.event.data, _("No event"))
     draft = _photo_draft(form)
     duplicate = None
     if form.is_submitted() and (form.read.data or _sent_photos()):
@@ -90,7 +91,7 @@ def new() -> str | Response:
     return _render(form, draft, duplicate[0] if duplicate else None)
 
 
-def _save(form: CardForm, card: CardData, draft: FormDraft | None, touch_id: int | None) -> Any:
+def _save(form: CardForm, card: CardData, draft: Draft | None, touch_id: int | None) -> Any:
     """Save the card (once per form), or log it with a contact the user already has."""
     session = write_session()
     user_id = auth.user_id()
@@ -99,9 +100,7 @@ def _save(form: CardForm, card: CardData, draft: FormDraft | None, touch_id: int
     except AlreadySpent:
         session.rollback()
         return saved_before(form)
-    image = None
-    if draft is not None and draft.photo is not None and draft.photo_type:
-        image = CardImage(content_type=draft.photo_type, data=draft.photo)
+    image = draft_image(draft)
     try:
         if touch_id is not None:
             logged = log_card_with(session, user_id, touch_id, card, today(), image)
@@ -143,7 +142,7 @@ def _card(form: CardForm) -> CardData:
     )
 
 
-def _photo_draft(form: CardForm) -> FormDraft | None:
+def _photo_draft(form: CardForm) -> Draft | None:
     """The draft holding this card's photos: the one the form names, or the one the page
     was opened with (a form kept across a sign-in may hold photos not read yet)."""
     session = get_session()
@@ -151,7 +150,7 @@ def _photo_draft(form: CardForm) -> FormDraft | None:
         found = find_draft(session, auth.user_id(), form.draft.data, request.path)
         if found is not None:
             return found
-    opened: FormDraft | None = g.get("form_draft")
+    opened: Draft | None = g.get("form_draft")
     if opened is not None and opened.photo is not None:
         form.draft.data = opened.token
         return opened
@@ -172,7 +171,7 @@ def _sent_photos() -> dict[str, bytes]:
     return photos
 
 
-def _read(form: CardForm, draft: FormDraft | None) -> str | Response:
+def _read(form: CardForm, draft: Draft | None) -> str | Response:
     """Read the card from its photos (new ones, or the draft's), fill the fields the user
     has not typed, keep everything in the draft and show the form to confirm."""
     session = get_session()
@@ -218,11 +217,24 @@ def _read(form: CardForm, draft: FormDraft | None) -> str | Response:
     return redirect(_draft_url(draft))
 
 
-def _draft_url(draft: FormDraft) -> str:
+class Met(Protocol):
+    """What names a likely duplicate."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def company(self) -> str: ...
+
+    @property
+    def first_met_on(self) -> date | None: ...
+
+
+def _draft_url(draft: Draft) -> str:
     return url_for("cards.new", draft=draft.token)
 
 
-def _render(form: CardForm, draft: FormDraft | None, duplicate: Contact | None = None) -> str:
+def _render(form: CardForm, draft: Draft | None, duplicate: Met | None = None) -> str:
     """The card form, with the draft's photos and what was read, and a likely duplicate."""
     return render_template(
         "cards/new.html",
@@ -276,7 +288,7 @@ def fill(
     return merged
 
 
-def _read_notes(draft: FormDraft | None) -> dict[str, Any]:
+def _read_notes(draft: Draft | None) -> dict[str, Any]:
     """What the page says about the last reading of the draft's photos."""
     if draft is None:
         return {}
@@ -298,7 +310,7 @@ def _focus(form: CardForm) -> str:
     return ""
 
 
-def describe_contact(contact: Contact) -> str:
+def describe_contact(contact: Met) -> str:
     """A contact as a likely duplicate is named: 佐藤 花子 (佐藤社労士事務所), met on …"""
     met = contact.first_met_on
     if contact.company and met:

@@ -34,22 +34,23 @@ from tracker.forms import (
 )
 from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day, log_detail
 from tracker.images import MAX_IMAGE_BYTES, image_type
-from tracker.models import CardImage, Contact
 from tracker.services import N_, ServiceError
+from tracker.services.contact_detail import contact_detail
 from tracker.services.contact_list import contact_list
 from tracker.services.contacts import (
     SORTS,
     ContactData,
     ContactFilter,
     MethodData,
+    attach_card_image,
     card_image_of,
-    contact_page,
+    contact_data,
     create_contact,
     delete_contact,
+    get_contact,
     lookup,
     parse_tags,
     set_archived,
-    set_card_image,
     set_stage,
     snooze,
     update_contact,
@@ -57,15 +58,13 @@ from tracker.services.contacts import (
 )
 from tracker.services.duplicates import likely_duplicates, merge
 from tracker.services.events import event_names
-from tracker.services.relationship import relationship
 from tracker.services.security import record
-from tracker.services.touchpoints import TouchpointData, create_touchpoint, timeline
+from tracker.services.touchpoints import TouchpointData, create_touchpoint
 from tracker.views.charts import sparkline
 from tracker.views.helpers import (
     contact_choices,
     contact_label,
     event_choices,
-    get_contact_or_404,
     safe_next,
 )
 from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
@@ -122,33 +121,33 @@ def lookup_json() -> Response:
 @bp.route("/<int:contact_id>")
 def detail(contact_id: int) -> str:
     """Show a contact: timeline, stage and evidence, warmth, strength, reciprocity, referrals."""
-    session = get_session()
-    found_page = contact_page(session, contact_id)
-    if found_page is None or found_page[0].user_id != auth.user_id():
-        abort(404)
-    contact, has_image = found_page
     everything = request.args.get("timeline") == "all"
-    # The page shows the newest touchpoints whole; the panel reads every one, narrowly.
-    touchpoints = timeline(session, contact, limit=None if everything else TIMELINE_SHOWN)
-    panel = relationship(session, contact, today())
+    page = contact_detail(
+        get_session(),
+        auth.user_id(),
+        contact_id,
+        today(),
+        shown=None if everything else TIMELINE_SHOWN,
+    )
+    contact, panel = page.contact, page.panel
     return render_template(
         "contacts/detail.html",
         contact=contact,
-        timeline=touchpoints,
+        timeline=page.timeline,
         panel=panel,
         spark=sparkline(panel.strength_series),
         confirm=ConfirmForm(),
         snooze_form=SnoozeForm(),
         stage_form=StageForm(stage=contact.stage),
         image_form=CardImageForm(),
-        has_image=has_image,
+        has_image=page.has_image,
     )
 
 
 @bp.route("/<int:contact_id>/stage", methods=["POST"])
 def set_stage_view(contact_id: int) -> Response:
     """Set a contact's stage in one step (promote)."""
-    contact = get_contact_or_404(contact_id)
+    contact = get_contact(get_session(), auth.user_id(), contact_id)
     form = StageForm()
     if form.validate_on_submit():
         stage = form.stage.data
@@ -167,7 +166,7 @@ def set_stage_view(contact_id: int) -> Response:
 @bp.route("/<int:contact_id>/snooze", methods=["POST"])
 def snooze_view(contact_id: int) -> Response:
     """Keep a contact off the cold list for a week, a month, or until a date."""
-    contact = get_contact_or_404(contact_id)
+    contact = get_contact(get_session(), auth.user_id(), contact_id)
     form = SnoozeForm()
     day = today()
     if form.validate_on_submit():
@@ -204,7 +203,7 @@ def snooze_view(contact_id: int) -> Response:
 @bp.route("/<int:contact_id>/touch", methods=["POST"])
 def quick_touch(contact_id: int) -> Response:
     """Log a touchpoint of today with this contact in one step."""
-    contact = get_contact_or_404(contact_id)
+    contact = get_contact(get_session(), auth.user_id(), contact_id)
     form = QuickTouchForm()
     if form.validate_on_submit():
         data = TouchpointData(
@@ -245,15 +244,15 @@ def _data(form: ContactForm) -> ContactData:
     )
 
 
-def _fill(form: ContactForm, contact: Contact) -> None:
+def _fill(form: ContactForm, contact: ContactData) -> None:
     """Put a contact's values into the form (for GET)."""
     for spec in EDITABLE:
         form[spec.name].data = getattr(contact, spec.name)
     form.stage.data = contact.stage
     form.origin_event.data = contact.origin_event_id
     form.introduced_by.data = contact.introduced_by_id
-    form.tags.data = ", ".join(tag.name for tag in contact.tags)
-    form.cadence.data = contact.cadence or ""
+    form.tags.data = ", ".join(contact.tags)
+    form.cadence.data = contact.cadence
     while len(form.methods):
         form.methods.pop_entry()
     for method in contact.methods:
@@ -264,21 +263,22 @@ def _fill(form: ContactForm, contact: Contact) -> None:
         form.methods.append_entry({"kind": kind})
 
 
-def _edit(contact: Contact | None) -> str | Response:
+def _edit(contact_id: int | None) -> str | Response:
     session = get_session()
+    contact = None if contact_id is None else get_contact(get_session(), auth.user_id(), contact_id)
     form = ContactForm()
     if form.fresh and contact is not None:
-        _fill(form, contact)
+        _fill(form, contact_data(contact))
     elif form.fresh:
         form.methods.entries[1].form.kind.data = "phone"
     finding = bool(form.find_introducer.data)
     picked = [form.introduced_by.data] if form.introduced_by.data else []
     query = (form.introducer_query.data or "") if finding else ""
-    found = contact_choices(session, picked, query)
+    found = contact_choices(picked, query)
     if contact is not None:
         found = [choice for choice in found if choice.value != str(contact.id)]
     form.introduced_by.choices = [SelectChoice("", _("Nobody")), *found]
-    form.origin_event.choices = event_choices(session, form.origin_event.data, _("None"))
+    form.origin_event.choices = event_choices(form.origin_event.data, _("None"))
     give_token(form)
     if not finding and form.validate_on_submit():
         if contact is None and (done := saved_before(form)) is not None:
@@ -319,7 +319,7 @@ def new() -> str | Response:
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
 def edit(contact_id: int) -> str | Response:
     """Edit a contact."""
-    return _edit(get_contact_or_404(contact_id))
+    return _edit(contact_id)
 
 
 @bp.route("/<int:contact_id>/archive", methods=["POST"])
@@ -335,19 +335,19 @@ def restore(contact_id: int) -> Response:
 
 
 def _set_archived(contact_id: int, archived: bool, message: str) -> Response:
-    contact = get_contact_or_404(contact_id)
+    contact = get_contact(get_session(), auth.user_id(), contact_id)
     if ConfirmForm().validate_on_submit():
         session = write_session()
         set_archived(session, contact, archived)
         session.commit()
         flash(message, "success")
-    return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return redirect(url_for("contacts.detail", contact_id=contact_id))
 
 
 @bp.route("/<int:contact_id>/delete", methods=["GET", "POST"])
 def delete(contact_id: int) -> str | Response:
     """Delete a contact, after confirmation."""
-    contact = get_contact_or_404(contact_id)
+    contact = get_contact(get_session(), auth.user_id(), contact_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         session = write_session()
@@ -372,8 +372,8 @@ def duplicates() -> str:
 @bp.route("/merge", methods=["GET", "POST"])
 def merge_view() -> str | Response:
     """Merge one contact into another, after confirmation, keeping everything of both."""
-    keep = get_contact_or_404(request.values.get("keep", 0, type=db_int))
-    drop = get_contact_or_404(request.values.get("drop", 0, type=db_int))
+    keep = get_contact(get_session(), auth.user_id(), request.values.get("keep", 0, type=db_int))
+    drop = get_contact(get_session(), auth.user_id(), request.values.get("drop", 0, type=db_int))
     if keep.id == drop.id:
         abort(404)
     form = ConfirmForm()
@@ -389,9 +389,9 @@ def merge_view() -> str | Response:
 @bp.route("/<int:contact_id>/card-image", methods=["GET", "POST"])
 def card_image(contact_id: int) -> Response:
     """Serve a contact's card image to its owner (GET), or replace or remove it (POST)."""
-    contact = get_contact_or_404(contact_id)
+    contact = get_contact(get_session(), auth.user_id(), contact_id)
     if request.method == "POST":
-        return _upload_card_image(contact)
+        return _upload_card_image(contact.id)
     image = card_image_of(get_session(), contact.id)
     if image is None or image_type(image.data) != image.content_type:
         abort(404)
@@ -402,14 +402,13 @@ def card_image(contact_id: int) -> Response:
     return response
 
 
-def _upload_card_image(contact: Contact) -> Response:
+def _upload_card_image(contact_id: int) -> Response:
     """Attach a photo of the business card (JPEG, PNG or WebP), or remove it."""
     form = CardImageForm()
-    session = get_session()
     if form.validate_on_submit():
         if form.remove.data:
             session = write_session()
-            set_card_image(session, contact, None)
+            attach_card_image(session, auth.user_id(), contact_id, None)
             session.commit()
             flash(_("The card image was removed."), "success")
         else:
@@ -424,9 +423,9 @@ def _upload_card_image(contact: Contact) -> Response:
                 flash(_("Choose a JPEG, PNG or WebP picture."), "error")
             else:
                 session = write_session()
-                set_card_image(session, contact, CardImage(content_type=content_type, data=data))
+                attach_card_image(session, auth.user_id(), contact_id, (content_type, data))
                 session.commit()
                 flash(_("The card image was saved."), "success")
     else:
         flash(_("Choose a JPEG, PNG or WebP picture."), "error")
-    return redirect(url_for("contacts.detail", contact_id=contact.id))
+    return redirect(url_for("contacts.detail", contact_id=contact_id))

@@ -8,15 +8,16 @@ from werkzeug.wrappers import Response
 from tracker import auth
 from tracker.auth import client_ip
 from tracker.db import get_session, write_session
+from tracker.fields import ORG_LEN
 from tracker.forms import ConfirmForm, EventForm
 from tracker.i18n import log_detail
-from tracker.models import ORG_LEN, Event
 from tracker.series import suggest_series
 from tracker.services import N_, ServiceError
 from tracker.services.events import (
     EventData,
     create_event,
     delete_event,
+    get_event,
     group_series,
     list_events,
     people_met,
@@ -25,7 +26,6 @@ from tracker.services.events import (
     update_event,
 )
 from tracker.services.security import record
-from tracker.views.helpers import get_owned_or_404
 from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.web import error_message
 
@@ -78,14 +78,15 @@ def series_suggestion() -> Response:
 @bp.route("/<int:event_id>")
 def detail(event_id: int) -> str:
     """Show an event and the people met there."""
-    event = get_owned_or_404(Event, event_id)
+    event = get_event(get_session(), auth.user_id(), event_id)
     return render_template(
         "events/detail.html", event=event, people=people_met(get_session(), event)
     )
 
 
-def _edit(event: Event | None) -> str | Response:
+def _edit(event_id: int | None) -> str | Response:
     session = get_session()
+    event = None if event_id is None else get_event(session, auth.user_id(), event_id)
     form = EventForm(obj=event)
     give_token(form)
     if request.method == "GET" and event is not None and not event.series:
@@ -139,13 +140,13 @@ def new() -> str | Response:
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
 def edit(event_id: int) -> str | Response:
     """Edit an event."""
-    return _edit(get_owned_or_404(Event, event_id))
+    return _edit(event_id)
 
 
 @bp.route("/<int:event_id>/delete", methods=["GET", "POST"])
 def delete(event_id: int) -> str | Response:
     """Delete an event, after confirmation; the people met there stay."""
-    event = get_owned_or_404(Event, event_id)
+    event = get_event(get_session(), auth.user_id(), event_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         session = write_session()

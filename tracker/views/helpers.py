@@ -1,46 +1,41 @@
-"""What the views share: loading a user's own rows, pickers, safe redirects, and asking for
-the password again before a sensitive action."""
+"""What the views share: pickers, safe redirects, and asking for the password again before
+a sensitive action."""
 
-from typing import TypeVar
+from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import request
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from tracker import auth
 from tracker.db import get_session, write_session
+from tracker.fields import NAME_LEN
 from tracker.forms import IdentityForm
 from tracker.i18n import format_day
-from tracker.models import NAME_LEN, Contact, Event, Referral, Touchpoint
 from tracker.services.contacts import lookup, owned_contacts
-from tracker.services.events import recent_events
+from tracker.services.events import events_to_pick
 from tracker.services.security import record
 
-T = TypeVar("T", Contact, Event, Touchpoint, Referral)
+
+class Named(Protocol):
+    """What a contact's label is made of."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def company(self) -> str: ...
 
 
-def get_owned_or_404(model: type[T], object_id: int) -> T:
-    """The signed-in user's row of this model, or 404: the only way views load one."""
-    row = get_session().get(model, object_id)
-    if row is None or row.user_id != auth.user_id():
-        abort(404)
-    return row
-
-
-def get_contact_or_404(contact_id: int) -> Contact:
-    return get_owned_or_404(Contact, contact_id)
-
-
-def contact_label(contact: Contact) -> str:
+def contact_label(contact: Named) -> str:
     return f"{contact.name} ({contact.company})" if contact.company else contact.name
 
 
-def contact_choices(session: Session, picked_ids: list[int], query: str = "") -> list[SelectChoice]:
+def contact_choices(picked_ids: list[int], query: str = "") -> list[SelectChoice]:
     """Choices for a contact picker: the contacts already picked, then those a search found."""
-    user_id = auth.user_id()
-    seen: dict[int, Contact] = {c.id: c for c in owned_contacts(session, user_id, picked_ids)}
+    session, user_id = get_session(), auth.user_id()
+    seen = {c.id: c for c in owned_contacts(session, user_id, picked_ids)}
     # The search runs before the form is validated: cap what it searches for.
     query = query[:NAME_LEN]
     for contact in lookup(session, user_id, query, limit=20) if query else []:
@@ -48,13 +43,9 @@ def contact_choices(session: Session, picked_ids: list[int], query: str = "") ->
     return [SelectChoice(str(contact.id), contact_label(contact)) for contact in seen.values()]
 
 
-def event_choices(session: Session, selected: int | None, none_label: str) -> list[SelectChoice]:
+def event_choices(selected: int | None, none_label: str) -> list[SelectChoice]:
     """Choices for an event select: none, then the recent events (and the selected one)."""
-    events = recent_events(session, auth.user_id())
-    if selected is not None and all(event.id != selected for event in events):
-        extra = get_session().get(Event, selected)
-        if extra is not None and extra.user_id == auth.user_id():
-            events.append(extra)
+    events = events_to_pick(get_session(), auth.user_id(), selected)
     labels = [SelectChoice("", none_label)]
     for event in events:
         when = f" ({format_day(event.held_on)})" if event.held_on else ""

@@ -12,8 +12,8 @@ from tracker.forms import ConfirmForm, DigestForm
 from tracker.mail.digest import digest_mail
 from tracker.mail.settings import mail_is_set_up, mail_settings
 from tracker.mail.smtp import MailError, send
-from tracker.models import User
 from tracker.services.digest_mails import latest, set_hour
+from tracker.services.users import Account
 from tracker.web import today
 
 bp = Blueprint("mail", __name__, url_prefix="/settings/mail")
@@ -22,7 +22,7 @@ auth.require_login(bp)
 ANCHOR = "#mail-heading"
 
 
-def section(user: User) -> dict[str, Any]:
+def section(user: Account) -> dict[str, Any]:
     """What the Settings page shows of the morning mail."""
     hour = user.digest_hour
     form = DigestForm(

@@ -11,9 +11,8 @@ from werkzeug.wrappers import Response
 
 from tracker import auth
 from tracker.db import get_session, write_session
-from tracker.models import FormSubmission
 from tracker.services.drafts import new_token
-from tracker.services.once import AlreadySpent, lead_to, spend, spent
+from tracker.services.once import AlreadySpent, Submission, lead_to, spend, spent
 
 __all__ = ["AlreadySpent", "give_token", "lead_to", "saved_before", "spend_token"]
 
@@ -33,7 +32,7 @@ def saved_before(form: Any, fallback: str | None = None) -> Response | None:
     return redirect(submission.target or fallback or url_for("home.index"))
 
 
-def spend_token(form: Any) -> FormSubmission | None:
+def spend_token(form: Any) -> Submission | None:
     """Spend the form's token before saving what it holds (AlreadySpent when it was); the
     request's session is in its write transaction from here on."""
     session = write_session()

@@ -10,21 +10,21 @@ from tracker.auth import client_ip
 from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, ReferralForm
 from tracker.i18n import REFERRAL_DIRECTION_SHORT, format_day, log_detail
-from tracker.models import Contact, Referral
 from tracker.services import N_, ServiceError
-from tracker.services.contacts import owned
+from tracker.services.contacts import find_contact
 from tracker.services.referrals import (
     LedgerFilter,
     ReferralData,
     create_referral,
     delete_referral,
+    get_referral,
     ledger,
     update_referral,
     years,
 )
 from tracker.services.review import one_way_relationships
 from tracker.services.security import record
-from tracker.views.helpers import contact_choices, get_owned_or_404, safe_next
+from tracker.views.helpers import contact_choices, safe_next
 from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.vocabulary import REFERRAL_DIRECTIONS, REFERRAL_STATUSES
 from tracker.web import db_int, error_message, page_number, today
@@ -51,7 +51,7 @@ def index() -> str:
         page=args.get("page", 1, type=page_number) or 1,
         per_page=current_app.config["PAGE_SIZE"],
     )
-    filtered_contact = owned(session, Contact, auth.user_id(), wanted.contact_id)
+    filtered_contact = find_contact(session, auth.user_id(), wanted.contact_id)
     return render_template(
         "referrals/index.html",
         page=page,
@@ -74,8 +74,9 @@ def _picked(value: int | None) -> list[int]:
     return [value] if value else []
 
 
-def _edit(referral: Referral | None) -> str | Response:
+def _edit(referral_id: int | None) -> str | Response:
     session = get_session()
+    referral = None if referral_id is None else get_referral(session, auth.user_id(), referral_id)
     form = ReferralForm()
     if form.fresh and referral is not None:
         form.referred_on.data = referral.referred_on
@@ -99,7 +100,7 @@ def _edit(referral: Referral | None) -> str | Response:
     ]
     for field, query_field, find in pickers:
         query = (query_field.data or "") if find.data else ""
-        field.choices = [nobody, *contact_choices(session, _picked(field.data), query)]
+        field.choices = [nobody, *contact_choices(_picked(field.data), query)]
     give_token(form)
     if not form.finding and form.validate_on_submit():
         if referral is None and (done := saved_before(form)) is not None:
@@ -147,13 +148,13 @@ def new() -> str | Response:
 @bp.route("/<int:referral_id>/edit", methods=["GET", "POST"])
 def edit(referral_id: int) -> str | Response:
     """Edit a referral."""
-    return _edit(get_owned_or_404(Referral, referral_id))
+    return _edit(referral_id)
 
 
 @bp.route("/<int:referral_id>/delete", methods=["GET", "POST"])
 def delete(referral_id: int) -> str | Response:
     """Delete a referral, after confirmation."""
-    referral = get_owned_or_404(Referral, referral_id)
+    referral = get_referral(get_session(), auth.user_id(), referral_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         session = write_session()

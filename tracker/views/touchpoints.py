@@ -9,16 +9,16 @@ from tracker.auth import client_ip
 from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm, TouchpointForm
 from tracker.i18n import log_detail
-from tracker.models import Touchpoint
 from tracker.services import N_, ServiceError
 from tracker.services.security import record
 from tracker.services.touchpoints import (
     TouchpointData,
     create_touchpoint,
     delete_touchpoint,
+    get_touchpoint,
     update_touchpoint,
 )
-from tracker.views.helpers import contact_choices, event_choices, get_owned_or_404, safe_next
+from tracker.views.helpers import contact_choices, event_choices, safe_next
 from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.vocabulary import TOUCHPOINT_KINDS
 from tracker.web import db_int, error_message, today
@@ -41,8 +41,11 @@ def _data(form: TouchpointForm) -> TouchpointData:
     )
 
 
-def _edit(touchpoint: Touchpoint | None) -> str | Response:
+def _edit(touchpoint_id: int | None) -> str | Response:
     session = get_session()
+    touchpoint = (
+        None if touchpoint_id is None else get_touchpoint(session, auth.user_id(), touchpoint_id)
+    )
     form = TouchpointForm()
     if form.fresh and touchpoint is not None:
         form.contacts.data = [contact.id for contact in touchpoint.contacts]
@@ -58,8 +61,8 @@ def _edit(touchpoint: Touchpoint | None) -> str | Response:
         form.event.data = request.args.get("event", None, type=db_int)
     finding = bool(form.find_contacts.data)
     query = (form.contacts_query.data or "") if finding else ""
-    form.contacts.choices = contact_choices(session, list(form.contacts.data or []), query)
-    form.event.choices = event_choices(session, form.event.data, _("No event"))
+    form.contacts.choices = contact_choices(list(form.contacts.data or []), query)
+    form.event.choices = event_choices(form.event.data, _("No event"))
     give_token(form)
     if not finding and form.validate_on_submit():
         if touchpoint is None and (done := saved_before(form)) is not None:
@@ -102,13 +105,13 @@ def new() -> str | Response:
 @bp.route("/<int:touchpoint_id>/edit", methods=["GET", "POST"])
 def edit(touchpoint_id: int) -> str | Response:
     """Edit a touchpoint."""
-    return _edit(get_owned_or_404(Touchpoint, touchpoint_id))
+    return _edit(touchpoint_id)
 
 
 @bp.route("/<int:touchpoint_id>/delete", methods=["GET", "POST"])
 def delete(touchpoint_id: int) -> str | Response:
     """Delete a touchpoint, after confirmation."""
-    touchpoint = get_owned_or_404(Touchpoint, touchpoint_id)
+    touchpoint = get_touchpoint(get_session(), auth.user_id(), touchpoint_id)
     form = ConfirmForm()
     first = touchpoint.contacts[0].id if touchpoint.contacts else None
     back = safe_next(

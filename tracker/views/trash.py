@@ -3,7 +3,7 @@
 import json
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -11,7 +11,6 @@ from tracker import auth
 from tracker.db import get_session, write_session
 from tracker.forms import ConfirmForm
 from tracker.i18n import TOUCHPOINT_KIND_LABELS, format_day, log_detail
-from tracker.models import TrashEntry
 from tracker.services import N_, ServiceError
 from tracker.services import trash as trash_service
 from tracker.services.security import record
@@ -21,15 +20,8 @@ bp = Blueprint("trash", __name__, url_prefix="/trash")
 auth.require_login(bp)
 
 
-def _own_entry(entry_id: int) -> TrashEntry:
-    entry = get_session().get(TrashEntry, entry_id)
-    if entry is None or entry.user_id != auth.user_id():
-        abort(404)
-    return entry
-
-
 @bp.app_template_filter("trash_label")
-def entry_label(entry: TrashEntry) -> str:
+def entry_label(entry: trash_service.Labelled) -> str:
     """What a trash entry is, in the user's language: a contact's name; a touchpoint's
     date, kind and people (the stored label spells the date and kind for logs)."""
     if entry.kind != "touchpoint":
@@ -58,12 +50,12 @@ def index() -> str:
 @bp.route("/<int:entry_id>/restore", methods=["POST"])
 def restore(entry_id: int) -> ResponseReturnValue:
     """Put a deleted contact or touchpoint back, with everything attached."""
-    entry = _own_entry(entry_id)
+    entry = trash_service.get_entry(get_session(), auth.user_id(), entry_id)
     if ConfirmForm().validate_on_submit():
         session = write_session()
         kind = entry.kind
         try:
-            label, object_id = trash_service.restore(session, entry, today())
+            label, object_id = trash_service.restore(session, auth.user_id(), entry_id, today())
         except ServiceError as error:
             session.rollback()
             flash(error_message(error), "error")
@@ -81,11 +73,11 @@ def restore(entry_id: int) -> ResponseReturnValue:
 @bp.route("/<int:entry_id>/purge", methods=["GET", "POST"])
 def purge(entry_id: int) -> ResponseReturnValue:
     """Delete something from the trash for good, after confirmation."""
-    entry = _own_entry(entry_id)
+    entry = trash_service.get_entry(get_session(), auth.user_id(), entry_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         session = write_session()
-        session.delete(entry)
+        trash_service.discard(session, auth.user_id(), entry_id)
         session.commit()
         flash(_("Deleted for good."), "success")
         return redirect(url_for("trash.index"))
