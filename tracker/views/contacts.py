@@ -262,7 +262,10 @@ def _fill(form: ContactForm, contact: ContactData) -> None:
         form.methods.append_entry({"kind": kind})
 
 
-def _edit(contact_id: int | None) -> str | Response:
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
+@bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
+def edit(contact_id: int | None = None) -> str | Response:
+    """Add a contact with every detail, or edit one."""
     contact = None if contact_id is None else get_contact(get_session(), auth.user_id(), contact_id)
     form = ContactForm()
     if form.fresh and contact is not None:
@@ -291,18 +294,6 @@ def _edit(contact_id: int | None) -> str | Response:
         if done is not None:
             return done
     return render_template("contacts/form.html", form=form, contact=contact)
-
-
-@bp.route("/new", methods=["GET", "POST"])
-def new() -> str | Response:
-    """Add a contact with every detail."""
-    return _edit(None)
-
-
-@bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
-def edit(contact_id: int) -> str | Response:
-    """Edit a contact."""
-    return _edit(contact_id)
 
 
 @bp.route("/<int:contact_id>/archive", methods=["POST"])

@@ -82,7 +82,10 @@ def detail(event_id: int) -> str:
     )
 
 
-def _edit(event_id: int | None) -> str | Response:
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+def edit(event_id: int | None = None) -> str | Response:
+    """Add an event, or edit one."""
     session = get_session()
     event = None if event_id is None else get_event(session, auth.user_id(), event_id)
     form = EventForm(obj=event)
@@ -115,18 +118,6 @@ def _edit(event_id: int | None) -> str | Response:
         event=event,
         series_names=series_names(session, auth.user_id()),
     )
-
-
-@bp.route("/new", methods=["GET", "POST"])
-def new() -> str | Response:
-    """Add an event."""
-    return _edit(None)
-
-
-@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
-def edit(event_id: int) -> str | Response:
-    """Edit an event."""
-    return _edit(event_id)
 
 
 @bp.route("/<int:event_id>/delete", methods=["GET", "POST"])

@@ -72,7 +72,10 @@ def _picked(value: int | None) -> list[int]:
     return [value] if value else []
 
 
-def _edit(referral_id: int | None) -> str | Response:
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
+@bp.route("/<int:referral_id>/edit", methods=["GET", "POST"])
+def edit(referral_id: int | None = None) -> str | Response:
+    """Record a referral given, received, or an introduction; or edit one."""
     session = get_session()
     referral = None if referral_id is None else get_referral(session, auth.user_id(), referral_id)
     form = ReferralForm()
@@ -123,18 +126,6 @@ def _edit(referral_id: int | None) -> str | Response:
         if done is not None:
             return done
     return render_template("referrals/form.html", form=form, referral=referral)
-
-
-@bp.route("/new", methods=["GET", "POST"])
-def new() -> str | Response:
-    """Record a referral given, received, or an introduction."""
-    return _edit(None)
-
-
-@bp.route("/<int:referral_id>/edit", methods=["GET", "POST"])
-def edit(referral_id: int) -> str | Response:
-    """Edit a referral."""
-    return _edit(referral_id)
 
 
 @bp.route("/<int:referral_id>/delete", methods=["GET", "POST"])

@@ -39,7 +39,10 @@ def _data(form: TouchpointForm) -> TouchpointData:
     )
 
 
-def _edit(touchpoint_id: int | None) -> str | Response:
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
+@bp.route("/<int:touchpoint_id>/edit", methods=["GET", "POST"])
+def edit(touchpoint_id: int | None = None) -> str | Response:
+    """Log a touchpoint with one or more contacts, or edit one."""
     session = get_session()
     touchpoint = (
         None if touchpoint_id is None else get_touchpoint(session, auth.user_id(), touchpoint_id)
@@ -79,18 +82,6 @@ def _edit(touchpoint_id: int | None) -> str | Response:
         if done is not None:
             return done
     return render_template("touchpoints/form.html", form=form, touchpoint=touchpoint)
-
-
-@bp.route("/new", methods=["GET", "POST"])
-def new() -> str | Response:
-    """Log a touchpoint with one or more contacts."""
-    return _edit(None)
-
-
-@bp.route("/<int:touchpoint_id>/edit", methods=["GET", "POST"])
-def edit(touchpoint_id: int) -> str | Response:
-    """Edit a touchpoint."""
-    return _edit(touchpoint_id)
 
 
 @bp.route("/<int:touchpoint_id>/delete", methods=["GET", "POST"])
