@@ -4,12 +4,15 @@ A thin layer over tracker.services: each view checks the token, loads only the c
 rows, calls the service that the pages call too, and commits once.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
 
 from flask import current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint, abort
+from sqlalchemy.orm import Session
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser
 
@@ -101,8 +104,17 @@ def _owned(model: type[T], object_id: int) -> T:
     return owned(get_session(), model, _user().id, object_id)
 
 
-def _refused(error: ServiceError) -> None:
-    abort(400, message=str(error))
+@contextmanager
+def _writing() -> Iterator[Session]:
+    """The session under the write lock, to enter once the body is parsed and checked, so
+    that what the change reads is read under the lock; commit what the block changed. A
+    change a service refuses is a 400 with its message."""
+    session = write_session()
+    try:
+        yield session
+    except ServiceError as error:
+        abort(400, message=str(error))
+    session.commit()
 
 
 # The Contact schema's fields that are the model's own attributes (the rest are worked out).
@@ -172,14 +184,10 @@ def contacts(query: dict[str, Any]) -> Any:
 @bp.alt_response(400, **INVALID)
 def create(values: dict[str, Any]) -> Any:
     """Add a contact (a family or a given name is required)."""
-    write_session()  # the body is parsed and checked: now the write lock
-    try:
+    with _writing() as session:
         contact = create_contact(
-            get_session(), _user().id, _contact_values(ContactData(), values), _today()
+            session, _user().id, _contact_values(ContactData(), values), _today()
         )
-    except ServiceError as error:
-        _refused(error)
-    get_session().commit()
     return _contact(contact)
 
 
@@ -200,13 +208,9 @@ def contact(contact_id: int) -> Any:
 @bp.alt_response(404, **NOT_FOUND)
 def update(values: dict[str, Any], contact_id: int) -> Any:
     """Change the fields sent; the others stay as they are."""
-    write_session()  # the body is parsed and checked: now the write lock
-    found: Contact = _owned(Contact, contact_id)
-    try:
-        update_contact(get_session(), found, _contact_values(contact_data(found), values), _today())
-    except ServiceError as error:
-        _refused(error)
-    get_session().commit()
+    with _writing() as session:
+        found: Contact = _owned(Contact, contact_id)
+        update_contact(session, found, _contact_values(contact_data(found), values), _today())
     return _contact(found)
 
 
@@ -216,10 +220,9 @@ def update(values: dict[str, Any], contact_id: int) -> Any:
 @bp.alt_response(404, **NOT_FOUND)
 def archive(contact_id: int) -> Any:
     """Archive a contact: it leaves the lists and the phone, and keeps its history."""
-    write_session()  # what it changes is read under the write lock
-    found: Contact = _owned(Contact, contact_id)
-    set_archived(get_session(), found, True)
-    get_session().commit()
+    with _writing() as session:
+        found: Contact = _owned(Contact, contact_id)
+        set_archived(session, found, True)
     return _contact(found)
 
 
@@ -250,14 +253,8 @@ def touchpoints(query: dict[str, Any]) -> Any:
 @bp.alt_response(400, **INVALID)
 def log_touchpoint(values: dict[str, Any]) -> Any:
     """Log a touchpoint with one or more of your contacts."""
-    write_session()  # the body is parsed and checked: now the write lock
-    try:
-        touchpoint = create_touchpoint(
-            get_session(), _user().id, TouchpointData(**values), _today()
-        )
-    except ServiceError as error:
-        _refused(error)
-    get_session().commit()
+    with _writing() as session:
+        touchpoint = create_touchpoint(session, _user().id, TouchpointData(**values), _today())
     return _touchpoint(touchpoint)
 
 
@@ -298,12 +295,8 @@ def referrals(query: dict[str, Any]) -> Any:
 @bp.alt_response(400, **INVALID)
 def add_referral(values: dict[str, Any]) -> Any:
     """Record a referral given, received, or an introduction of two contacts."""
-    write_session()  # the body is parsed and checked: now the write lock
-    try:
-        referral = create_referral(get_session(), _user().id, ReferralData(**values), _today())
-    except ServiceError as error:
-        _refused(error)
-    get_session().commit()
+    with _writing() as session:
+        referral = create_referral(session, _user().id, ReferralData(**values), _today())
     return referral
 
 
@@ -338,12 +331,8 @@ def _event(event: Event) -> dict[str, Any]:
 @bp.alt_response(400, **INVALID)
 def add_event(values: dict[str, Any]) -> Any:
     """Add an event: a place where people are met."""
-    write_session()  # the body is parsed and checked: now the write lock
-    try:
-        event = create_event(get_session(), _user().id, EventData(**values))
-    except ServiceError as error:
-        _refused(error)
-    get_session().commit()
+    with _writing() as session:
+        event = create_event(session, _user().id, EventData(**values))
     return _event(event)
 
 

@@ -29,7 +29,7 @@ from tracker.services.cards import (
 )
 from tracker.services.contacts import MethodData
 from tracker.services.drafts import Draft, drop_draft, find_draft, make_draft, set_fields
-from tracker.views.helpers import event_choices
+from tracker.views.helpers import Named, event_choices
 from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
 from tracker.web import db_int, error_message, today
 
@@ -217,14 +217,8 @@ def _read(form: CardForm, draft: Draft | None) -> str | Response:
     return redirect(_draft_url(draft))
 
 
-class Met(Protocol):
-    """What names a likely duplicate."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def company(self) -> str: ...
+class Met(Named, Protocol):
+    """What names a likely duplicate: a contact's label, and when it was first met."""
 
     @property
     def first_met_on(self) -> date | None: ...

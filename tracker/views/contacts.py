@@ -20,7 +20,6 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from tracker import auth
-from tracker.auth import client_ip
 from tracker.db import get_session, write_session
 from tracker.fields import EDITABLE
 from tracker.forms import (
@@ -58,16 +57,16 @@ from tracker.services.contacts import (
 )
 from tracker.services.duplicates import likely_duplicates, merge
 from tracker.services.events import event_names
-from tracker.services.security import record
 from tracker.services.touchpoints import TouchpointData, create_touchpoint
 from tracker.views.charts import sparkline
 from tracker.views.helpers import (
     contact_choices,
     contact_label,
+    delete_confirmed,
     event_choices,
     safe_next,
 )
-from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
+from tracker.views.once import give_token, save_once
 from tracker.web import db_int, error_message, page_number, today
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -263,8 +262,10 @@ def _fill(form: ContactForm, contact: ContactData) -> None:
         form.methods.append_entry({"kind": kind})
 
 
-def _edit(contact_id: int | None) -> str | Response:
-    session = get_session()
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
+@bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
+def edit(contact_id: int | None = None) -> str | Response:
+    """Add a contact with every detail, or edit one."""
     contact = None if contact_id is None else get_contact(get_session(), auth.user_id(), contact_id)
     form = ContactForm()
     if form.fresh and contact is not None:
@@ -281,45 +282,18 @@ def _edit(contact_id: int | None) -> str | Response:
     form.origin_event.choices = event_choices(form.origin_event.data, _("None"))
     give_token(form)
     if not finding and form.validate_on_submit():
-        if contact is None and (done := saved_before(form)) is not None:
+        done = save_once(
+            form,
+            contact,
+            create=lambda: create_contact(write_session(), auth.user_id(), _data(form), today()),
+            update=lambda row: update_contact(write_session(), row, _data(form), today()),
+            target=lambda row: url_for("contacts.detail", contact_id=row.id),
+            messages=(_("Contact added."), _("Contact saved.")),
+            fallback=url_for("contacts.index"),
+        )
+        if done is not None:
             return done
-        submission = None
-        session = write_session()
-        try:
-            data = _data(form)
-            if contact is None:
-                submission = spend_token(form)
-                contact = create_contact(session, auth.user_id(), data, today())
-                message = _("Contact added.")
-            else:
-                update_contact(session, contact, data, today())
-                message = _("Contact saved.")
-        except AlreadySpent:
-            session.rollback()
-            return saved_before(form) or redirect(url_for("contacts.index"))
-        except ServiceError as error:
-            session.rollback()
-            form.form_errors.append(error_message(error))
-        else:
-            target = url_for("contacts.detail", contact_id=contact.id)
-            if submission is not None:
-                lead_to(submission, target)
-            session.commit()
-            flash(message, "success")
-            return redirect(target)
     return render_template("contacts/form.html", form=form, contact=contact)
-
-
-@bp.route("/new", methods=["GET", "POST"])
-def new() -> str | Response:
-    """Add a contact with every detail."""
-    return _edit(None)
-
-
-@bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
-def edit(contact_id: int) -> str | Response:
-    """Edit a contact."""
-    return _edit(contact_id)
 
 
 @bp.route("/<int:contact_id>/archive", methods=["POST"])
@@ -348,17 +322,14 @@ def _set_archived(contact_id: int, archived: bool, message: str) -> Response:
 def delete(contact_id: int) -> str | Response:
     """Delete a contact, after confirmation."""
     contact = get_contact(get_session(), auth.user_id(), contact_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        session = write_session()
-        name = contact.name
-        delete_contact(session, contact, today())
-        detail = log_detail(N_("contact %(name)s"), name=name)
-        record(session, auth.user_id(), "deletion", detail, client_ip())
-        session.commit()
-        flash(_("%(name)s was moved to the trash.", name=name), "success")
-        return redirect(url_for("contacts.index"))
-    return render_template("contacts/delete.html", contact=contact, form=form)
+    return delete_confirmed(
+        lambda: delete_contact(write_session(), contact, today()),
+        log_detail(N_("contact %(name)s"), name=contact.name),
+        _("%(name)s was moved to the trash.", name=contact.name),
+        url_for("contacts.index"),
+        "contacts/delete.html",
+        contact=contact,
+    )
 
 
 @bp.route("/duplicates")

@@ -6,13 +6,12 @@ from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from tracker import auth
-from tracker.auth import client_ip
 from tracker.db import get_session, write_session
 from tracker.fields import ORG_LEN
 from tracker.forms import ConfirmForm, EventForm
 from tracker.i18n import log_detail
 from tracker.series import suggest_series
-from tracker.services import N_, ServiceError
+from tracker.services import N_
 from tracker.services.events import (
     EventData,
     create_event,
@@ -25,9 +24,8 @@ from tracker.services.events import (
     ungrouped_series,
     update_event,
 )
-from tracker.services.security import record
-from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
-from tracker.web import error_message
+from tracker.views.helpers import delete_confirmed
+from tracker.views.once import give_token, save_once
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 auth.require_login(bp)
@@ -84,7 +82,10 @@ def detail(event_id: int) -> str:
     )
 
 
-def _edit(event_id: int | None) -> str | Response:
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+def edit(event_id: int | None = None) -> str | Response:
+    """Add an event, or edit one."""
     session = get_session()
     event = None if event_id is None else get_event(session, auth.user_id(), event_id)
     form = EventForm(obj=event)
@@ -92,9 +93,6 @@ def _edit(event_id: int | None) -> str | Response:
     if request.method == "GET" and event is not None and not event.series:
         form.series.data = suggest_series(event.name)
     if form.validate_on_submit():
-        if event is None and (done := saved_before(form)) is not None:
-            return done
-        submission = None
         data = EventData(
             name=form.name.data or "",
             kind=form.kind.data or "other",
@@ -103,26 +101,17 @@ def _edit(event_id: int | None) -> str | Response:
             notes=form.notes.data or "",
             series=form.series.data or "",
         )
-        session = write_session()
-        try:
-            if event is None:
-                submission = spend_token(form)
-                event = create_event(session, auth.user_id(), data)
-            else:
-                update_event(session, event, data)
-        except AlreadySpent:
-            session.rollback()
-            return saved_before(form) or redirect(url_for("events.index"))
-        except ServiceError as error:
-            session.rollback()
-            form.form_errors.append(error_message(error))
-        else:
-            target = url_for("events.detail", event_id=event.id)
-            if submission is not None:
-                lead_to(submission, target)
-            session.commit()
-            flash(_("Event saved."), "success")
-            return redirect(target)
+        done = save_once(
+            form,
+            event,
+            create=lambda: create_event(write_session(), auth.user_id(), data),
+            update=lambda row: update_event(write_session(), row, data),
+            target=lambda row: url_for("events.detail", event_id=row.id),
+            messages=(_("Event saved."), _("Event saved.")),
+            fallback=url_for("events.index"),
+        )
+        if done is not None:
+            return done
     return render_template(
         "events/form.html",
         form=form,
@@ -131,35 +120,15 @@ def _edit(event_id: int | None) -> str | Response:
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-def new() -> str | Response:
-    """Add an event."""
-    return _edit(None)
-
-
-@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
-def edit(event_id: int) -> str | Response:
-    """Edit an event."""
-    return _edit(event_id)
-
-
 @bp.route("/<int:event_id>/delete", methods=["GET", "POST"])
 def delete(event_id: int) -> str | Response:
     """Delete an event, after confirmation; the people met there stay."""
     event = get_event(get_session(), auth.user_id(), event_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        session = write_session()
-        name = event.name
-        delete_event(session, event)
-        record(
-            session,
-            auth.user_id(),
-            "deletion",
-            log_detail(N_("event %(name)s"), name=name),
-            client_ip(),
-        )
-        session.commit()
-        flash(_("Event deleted."), "success")
-        return redirect(url_for("events.index"))
-    return render_template("events/delete.html", event=event, form=form)
+    return delete_confirmed(
+        lambda: delete_event(write_session(), event),
+        log_detail(N_("event %(name)s"), name=event.name),
+        _("Event deleted."),
+        url_for("events.index"),
+        "events/delete.html",
+        event=event,
+    )

@@ -1,17 +1,19 @@
-"""What the views share: pickers, safe redirects, and asking for the password again before
-a sensitive action."""
+"""What the views share: pickers, safe redirects, deleting after confirmation, and asking
+for the password again before a sensitive action."""
 
+from collections.abc import Callable
 from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from tracker import auth
 from tracker.db import get_session, write_session
 from tracker.fields import NAME_LEN
-from tracker.forms import IdentityForm
+from tracker.forms import ConfirmForm, IdentityForm
 from tracker.i18n import format_day
 from tracker.services.contacts import lookup, owned_contacts
 from tracker.services.events import events_to_pick
@@ -70,6 +72,28 @@ def safe_next(default: str) -> str:
     """The ?next= address when it stays on this site, else the default."""
     target = request.values.get("next", "")
     return target if safe_target(target) else default
+
+
+def delete_confirmed(
+    remove: Callable[[], object],
+    detail: str,
+    message: str,
+    target: str,
+    template: str,
+    **context: object,
+) -> str | Response:
+    """Ask to confirm a deletion (GET, or a form sent without its token); once confirmed,
+    delete through the service, write the detail to the security log, commit, flash the
+    message and go to the target. ``remove`` is called in the write transaction."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        session = write_session()
+        remove()
+        record(session, auth.user_id(), "deletion", detail, auth.client_ip())
+        session.commit()
+        flash(message, "success")
+        return redirect(target)
+    return render_template(template, form=form, **context)
 
 
 F = TypeVar("F", bound=IdentityForm)

@@ -3,7 +3,8 @@ tracker.services.once. A form with a ``form_token`` field gets a new token when 
 opened; saving spends it; a resend, a double tap or a racing twin is sent where the first
 one went."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
@@ -11,10 +12,14 @@ from werkzeug.wrappers import Response
 
 from tracker import auth
 from tracker.db import get_session, write_session
+from tracker.services import ServiceError
 from tracker.services.drafts import new_token
 from tracker.services.once import AlreadySpent, Submission, lead_to, spend, spent
+from tracker.web import error_message
 
-__all__ = ["AlreadySpent", "give_token", "lead_to", "saved_before", "spend_token"]
+__all__ = ["AlreadySpent", "give_token", "lead_to", "save_once", "saved_before", "spend_token"]
+
+T = TypeVar("T")
 
 
 def give_token(form: Any) -> None:
@@ -38,3 +43,42 @@ def spend_token(form: Any) -> Submission | None:
     session = write_session()
     token = form.form_token.data
     return spend(session, auth.user_id(), token) if token else None
+
+
+def save_once(
+    form: Any,
+    row: T | None,
+    create: Callable[[], T],
+    update: Callable[[T], object],
+    target: Callable[[T], str],
+    messages: tuple[str, str],
+    fallback: str,
+) -> Response | None:
+    """Create the row (spending the form's token) or update it, commit, flash the first
+    message (created) or the second (saved) and go to its target. None when a service
+    refused: its message is then on the form. A form already saved leads where it led,
+    or to the fallback."""
+    created = row is None
+    if created and (done := saved_before(form)) is not None:
+        return done
+    session = write_session()
+    submission = None
+    try:
+        if row is None:
+            submission = spend_token(form)
+            row = create()
+        else:
+            update(row)
+    except AlreadySpent:
+        session.rollback()
+        return saved_before(form) or redirect(fallback)
+    except ServiceError as error:
+        session.rollback()
+        form.form_errors.append(error_message(error))
+        return None
+    where = target(row)
+    if submission is not None:
+        lead_to(submission, where)
+    session.commit()
+    flash(messages[0] if created else messages[1], "success")
+    return redirect(where)

@@ -1,16 +1,15 @@
 """Referrals: the ledger with its filters, and the form."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from tracker import auth
-from tracker.auth import client_ip
 from tracker.db import get_session, write_session
-from tracker.forms import ConfirmForm, ReferralForm
+from tracker.forms import ReferralForm
 from tracker.i18n import REFERRAL_DIRECTION_SHORT, format_day, log_detail
-from tracker.services import N_, ServiceError
+from tracker.services import N_
 from tracker.services.contacts import find_contact
 from tracker.services.referrals import (
     LedgerFilter,
@@ -23,11 +22,10 @@ from tracker.services.referrals import (
     years,
 )
 from tracker.services.review import one_way_relationships
-from tracker.services.security import record
-from tracker.views.helpers import contact_choices, safe_next
-from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
+from tracker.views.helpers import contact_choices, delete_confirmed, safe_next
+from tracker.views.once import give_token, save_once
 from tracker.vocabulary import REFERRAL_DIRECTIONS, REFERRAL_STATUSES
-from tracker.web import db_int, error_message, page_number, today
+from tracker.web import db_int, page_number, today
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 auth.require_login(bp)
@@ -74,7 +72,10 @@ def _picked(value: int | None) -> list[int]:
     return [value] if value else []
 
 
-def _edit(referral_id: int | None) -> str | Response:
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
+@bp.route("/<int:referral_id>/edit", methods=["GET", "POST"])
+def edit(referral_id: int | None = None) -> str | Response:
+    """Record a referral given, received, or an introduction; or edit one."""
     session = get_session()
     referral = None if referral_id is None else get_referral(session, auth.user_id(), referral_id)
     form = ReferralForm()
@@ -103,9 +104,6 @@ def _edit(referral_id: int | None) -> str | Response:
         field.choices = [nobody, *contact_choices(_picked(field.data), query)]
     give_token(form)
     if not form.finding and form.validate_on_submit():
-        if referral is None and (done := saved_before(form)) is not None:
-            return done
-        submission = None
         data = ReferralData(
             referred_on=form.referred_on.data or today(),
             direction=form.direction.data or "given",
@@ -116,57 +114,35 @@ def _edit(referral_id: int | None) -> str | Response:
             status=form.status.data or "introduced",
             notes=form.notes.data or "",
         )
-        session = write_session()
-        try:
-            if referral is None:
-                submission = spend_token(form)
-                referral = create_referral(session, auth.user_id(), data, today())
-            else:
-                update_referral(session, referral, data, today())
-        except AlreadySpent:
-            session.rollback()
-            return saved_before(form) or redirect(url_for("referrals.index"))
-        except ServiceError as error:
-            session.rollback()
-            form.form_errors.append(error_message(error))
-        else:
-            target = safe_next(url_for("referrals.index"))
-            if submission is not None:
-                lead_to(submission, target)
-            session.commit()
-            flash(_("Referral saved."), "success")
-            return redirect(target)
+        done = save_once(
+            form,
+            referral,
+            create=lambda: create_referral(write_session(), auth.user_id(), data, today()),
+            update=lambda row: update_referral(write_session(), row, data, today()),
+            target=lambda row: safe_next(url_for("referrals.index")),
+            messages=(_("Referral saved."), _("Referral saved.")),
+            fallback=url_for("referrals.index"),
+        )
+        if done is not None:
+            return done
     return render_template("referrals/form.html", form=form, referral=referral)
-
-
-@bp.route("/new", methods=["GET", "POST"])
-def new() -> str | Response:
-    """Record a referral given, received, or an introduction."""
-    return _edit(None)
-
-
-@bp.route("/<int:referral_id>/edit", methods=["GET", "POST"])
-def edit(referral_id: int) -> str | Response:
-    """Edit a referral."""
-    return _edit(referral_id)
 
 
 @bp.route("/<int:referral_id>/delete", methods=["GET", "POST"])
 def delete(referral_id: int) -> str | Response:
     """Delete a referral, after confirmation."""
     referral = get_referral(get_session(), auth.user_id(), referral_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        session = write_session()
-        what = log_detail(
-            N_("referral %(direction)s %(date)s %(name)s"),
-            direction=str(REFERRAL_DIRECTION_SHORT[referral.direction]),
-            date=format_day(referral.referred_on),
-            name=referral.contact.name,
-        )
-        delete_referral(session, referral, today())
-        record(session, auth.user_id(), "deletion", what, client_ip())
-        session.commit()
-        flash(_("Referral deleted."), "success")
-        return redirect(safe_next(url_for("referrals.index")))
-    return render_template("referrals/delete.html", referral=referral, form=form)
+    what = log_detail(
+        N_("referral %(direction)s %(date)s %(name)s"),
+        direction=str(REFERRAL_DIRECTION_SHORT[referral.direction]),
+        date=format_day(referral.referred_on),
+        name=referral.contact.name,
+    )
+    return delete_confirmed(
+        lambda: delete_referral(write_session(), referral, today()),
+        what,
+        _("Referral deleted."),
+        safe_next(url_for("referrals.index")),
+        "referrals/delete.html",
+        referral=referral,
+    )

@@ -1,16 +1,14 @@
 """Touchpoints: log one with one or more contacts; edit and delete."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from tracker import auth
-from tracker.auth import client_ip
 from tracker.db import get_session, write_session
-from tracker.forms import ConfirmForm, TouchpointForm
+from tracker.forms import TouchpointForm
 from tracker.i18n import log_detail
-from tracker.services import N_, ServiceError
-from tracker.services.security import record
+from tracker.services import N_
 from tracker.services.touchpoints import (
     TouchpointData,
     create_touchpoint,
@@ -18,10 +16,10 @@ from tracker.services.touchpoints import (
     get_touchpoint,
     update_touchpoint,
 )
-from tracker.views.helpers import contact_choices, event_choices, safe_next
-from tracker.views.once import AlreadySpent, give_token, lead_to, saved_before, spend_token
+from tracker.views.helpers import contact_choices, delete_confirmed, event_choices, safe_next
+from tracker.views.once import give_token, save_once
 from tracker.vocabulary import TOUCHPOINT_KINDS
-from tracker.web import db_int, error_message, today
+from tracker.web import db_int, today
 
 bp = Blueprint("touchpoints", __name__, url_prefix="/touchpoints")
 auth.require_login(bp)
@@ -41,7 +39,10 @@ def _data(form: TouchpointForm) -> TouchpointData:
     )
 
 
-def _edit(touchpoint_id: int | None) -> str | Response:
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
+@bp.route("/<int:touchpoint_id>/edit", methods=["GET", "POST"])
+def edit(touchpoint_id: int | None = None) -> str | Response:
+    """Log a touchpoint with one or more contacts, or edit one."""
     session = get_session()
     touchpoint = (
         None if touchpoint_id is None else get_touchpoint(session, auth.user_id(), touchpoint_id)
@@ -65,64 +66,38 @@ def _edit(touchpoint_id: int | None) -> str | Response:
     form.event.choices = event_choices(form.event.data, _("No event"))
     give_token(form)
     if not finding and form.validate_on_submit():
-        if touchpoint is None and (done := saved_before(form)) is not None:
-            return done
-        submission = None
         data = _data(form)
-        session = write_session()
-        try:
-            if touchpoint is None:
-                submission = spend_token(form)
-                touchpoint = create_touchpoint(session, auth.user_id(), data, today())
-                message = _("Touchpoint logged.")
-            else:
-                update_touchpoint(session, touchpoint, data, today())
-                message = _("Touchpoint saved.")
-        except AlreadySpent:
-            session.rollback()
-            return saved_before(form) or redirect(url_for("home.index"))
-        except ServiceError as error:
-            session.rollback()
-            form.form_errors.append(error_message(error))
-        else:
+        done = save_once(
+            form,
+            touchpoint,
+            create=lambda: create_touchpoint(write_session(), auth.user_id(), data, today()),
+            update=lambda row: update_touchpoint(write_session(), row, data, today()),
             # Back to the person the form was opened with (the first one picked).
-            first = (form.contacts.data or [touchpoint.contacts[0].id])[0]
-            target = safe_next(url_for("contacts.detail", contact_id=first))
-            if submission is not None:
-                lead_to(submission, target)
-            session.commit()
-            flash(message, "success")
-            return redirect(target)
+            target=lambda row: safe_next(
+                url_for("contacts.detail", contact_id=(data.contact_ids or [row.contacts[0].id])[0])
+            ),
+            messages=(_("Touchpoint logged."), _("Touchpoint saved.")),
+            fallback=url_for("home.index"),
+        )
+        if done is not None:
+            return done
     return render_template("touchpoints/form.html", form=form, touchpoint=touchpoint)
-
-
-@bp.route("/new", methods=["GET", "POST"])
-def new() -> str | Response:
-    """Log a touchpoint with one or more contacts."""
-    return _edit(None)
-
-
-@bp.route("/<int:touchpoint_id>/edit", methods=["GET", "POST"])
-def edit(touchpoint_id: int) -> str | Response:
-    """Edit a touchpoint."""
-    return _edit(touchpoint_id)
 
 
 @bp.route("/<int:touchpoint_id>/delete", methods=["GET", "POST"])
 def delete(touchpoint_id: int) -> str | Response:
     """Delete a touchpoint, after confirmation."""
     touchpoint = get_touchpoint(get_session(), auth.user_id(), touchpoint_id)
-    form = ConfirmForm()
     first = touchpoint.contacts[0].id if touchpoint.contacts else None
     back = safe_next(
         url_for("contacts.detail", contact_id=first) if first else url_for("home.index")
     )
-    if form.validate_on_submit():
-        session = write_session()
-        delete_touchpoint(session, touchpoint, today())
-        detail = log_detail(N_("touchpoint %(id)s"), id=touchpoint.id)
-        record(session, auth.user_id(), "deletion", detail, client_ip())
-        session.commit()
-        flash(_("The touchpoint was moved to the trash."), "success")
-        return redirect(back)
-    return render_template("touchpoints/delete.html", touchpoint=touchpoint, form=form, back=back)
+    return delete_confirmed(
+        lambda: delete_touchpoint(write_session(), touchpoint, today()),
+        log_detail(N_("touchpoint %(id)s"), id=touchpoint.id),
+        _("The touchpoint was moved to the trash."),
+        back,
+        "touchpoints/delete.html",
+        touchpoint=touchpoint,
+        back=back,
+    )
