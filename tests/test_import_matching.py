@@ -273,3 +273,25 @@ def test_an_imports_merge_is_undone_from_the_trash_and_a_batch_delete_spares_it(
             "ichiro.suzuki@example.jp"
         ]
         assert back.tags == []
+
+
+def test_the_preview_groups_skips_whose_reason_has_values(signed_in):
+    from tracker.importers.values import MAX_FIELD
+
+    long_note = "x" * (MAX_FIELD + 1)
+    cards = "".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:長い{n}\r\nN:長い{n};;;;\r\nNOTE:{long_note}\r\nEND:VCARD\r\n"
+        for n in range(2)
+    )
+    cards += "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:山田\r\nN:山田;;;;\r\nEND:VCARD\r\n"
+    response = signed_in.post(
+        "/import",
+        data={"file": (io.BytesIO(cards.encode()), "long.vcf")},
+        content_type="multipart/form-data",
+    )
+    page = signed_in.get(response.location)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert (
+        f"<strong>2</strong> × field too long: notes has more than {MAX_FIELD} characters" in text
+    )

@@ -69,7 +69,8 @@
 })();
 
 // The event form: suggest the series from the name as it is typed (the name without its
-// dates and numbers), until the series is edited by hand.
+// dates and numbers), until the series is edited by hand; a series the event already had is
+// the user's own and is never replaced.
 (function () {
   "use strict";
   var block = document.querySelector("[data-series]");
@@ -77,7 +78,7 @@
   var name = form && form.querySelector("input[name=name]");
   var series = block && block.querySelector("input[name=series]");
   if (!name || !series) { return; }
-  var suggested = series.value;
+  var suggested = block.hasAttribute("data-series-own") ? null : series.value;
   var timer = null;
   series.addEventListener("input", function () { suggested = null; });
   name.addEventListener("input", function () {

@@ -81,7 +81,16 @@ def _preview(found: Plan) -> dict[str, Any]:
         ],
         "errors": [_problem(p) for p in found.skipped[:PREVIEW_ROWS]],
         "error_count": len(found.skipped),
-        "skipped_by_reason": sorted(Counter(p.message for p in found.skipped).items()),
+        # Grouped by the whole reason (its message and values), which is what a reader sees.
+        "skipped_by_reason": [
+            {"message": message, "params": json.loads(params), "count": count}
+            for (message, params), count in sorted(
+                Counter(
+                    (p.message, json.dumps(p.params, sort_keys=True, ensure_ascii=False))
+                    for p in found.skipped
+                ).items()
+            )
+        ],
         "warnings": [_problem(p) for p in found.result.warnings[:PREVIEW_ROWS]],
     }
 
