@@ -105,11 +105,14 @@ def password() -> ResponseReturnValue:
         current, new = form.current.data or "", form.new.data or ""
         password_hash = user.password_hash
         right = auth.guarded(user.email, lambda: check_password_hash(password_hash, current))
-        new_hash = (
-            generate_password_hash(new, method=current_app.config["PASSWORD_HASH_METHOD"])
-            if right
-            else ""
-        )
+        new_hash = ""
+        if right:
+            # The try is marked a success; the new hash (slow on purpose) is made with no
+            # write lock held, then the change is written under a fresh one.
+            get_session().commit()
+            new_hash = generate_password_hash(
+                new, method=current_app.config["PASSWORD_HASH_METHOD"]
+            )
         db = write_session()
         if not right:
             record(db, user.id, "password_change_failed", "", auth.client_ip())
