@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import stored
 from tracker.db import write_transaction
+from tracker.i18n import format_log_detail
 from tracker.models import Contact, ContactMethod, SecurityEvent, Touchpoint, TrashEntry
 from tracker.services.matching import keys_for, match
 from tracker.services.merging import changes
@@ -221,7 +222,9 @@ def test_a_merge_goes_to_the_trash_and_the_log_and_can_be_undone(
         entry = session.scalars(select(TrashEntry)).one()
         assert (entry.kind, entry.object_id) == ("merge", drop.id)
         event = session.scalars(select(SecurityEvent).where(SecurityEvent.kind == "merge")).one()
-        assert f"#{drop.id} → #{keep.id}" in event.detail
+        with app.test_request_context():
+            assert format_log_detail(event.detail) == "山田 太郎 merged into 山田 太郎"
+        assert event.ip == "127.0.0.1"
         kept = stored(session, Contact, keep.id)
         assert kept.company == "山田事務所" and len(kept.methods) == 2
         entry_id = entry.id

@@ -93,3 +93,20 @@ def test_finding_10_the_csv_export_neutralises_full_width_starters_and_the_pipe(
     (row,) = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert row["family_name"] == '\'＝HYPERLINK("http://x")'
     assert (row["given_name"], row["company"], row["title"]) == ("'|cmd", "'＠SUM(1)", "'－1")
+
+
+def test_a_long_detail_is_shortened_whole_and_still_reads_in_the_users_language(app):
+    import json
+
+    from tracker.i18n import format_log_detail
+    from tracker.messages import LOG_DETAIL_LEN, N_, log_detail
+    from tracker.models import SecurityEvent
+
+    assert SecurityEvent.__table__.c.detail.type.length == LOG_DETAIL_LEN
+    names = ", ".join(f"色あせた名刺{n}" for n in range(60))
+    detail = log_detail(N_("faded cards: %(names)s"), names=names)
+    assert len(detail) <= LOG_DETAIL_LEN
+    assert json.loads(detail)["params"]["names"].endswith("…")
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        shown = format_log_detail(detail)
+    assert shown.startswith("色あせた名刺: 色あせた名刺0, ") and shown.endswith("…")

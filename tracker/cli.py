@@ -364,14 +364,18 @@ def _run_import(
 def export_command(email: str, fmt: str, output: Path | None) -> None:
     """Export contacts as vCard 4.0 or 3.0 or CSV, or the whole account as a JSON backup."""
     with read_transaction() as reader:  # a long read, in one snapshot, never the write lock
-        user_id = user_by_email(reader, email).id
-        body = exports.export(reader, user_id, fmt, date.today().isoformat()).body
+        user = user_by_email(reader, email)
+        user_id = user.id
+        body = exports.export(reader, user_id, fmt, user_today(user).isoformat()).body
     with write_transaction() as session:
         record(session, user_id, "export", log_detail(N_("%(format)s (command line)"), format=fmt))
     if output is None:
         click.echo(body, nl=False)
     else:
-        output.write_text(body, encoding="utf-8")
+        try:
+            output.write_text(body, encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(f"Cannot write {output}: {error.strerror}") from error
         click.echo(f"Wrote {output}.", err=True)
 
 

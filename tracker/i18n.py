@@ -15,6 +15,7 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from tracker.messages import N_
+from tracker.messages import log_detail as log_detail  # re-exported: views import it here
 from tracker.relationships import Evidence
 from tracker.relationships.cadence import Cadence
 
@@ -378,13 +379,6 @@ def cadence_words(cadence: Cadence) -> str:
         weeks = days // 7
         return gettext("weekly") if weeks == 1 else gettext("every %(num)d weeks", num=weeks)
     return gettext("daily") if days == 1 else gettext("every %(num)d days", num=days)
-
-
-# What the security log says about an event, as a message and its values (stored as JSON,
-# so that each user reads it in their own language); other details are shown as written.
-def log_detail(message: str, **params: Any) -> str:
-    """A security log detail to translate when it is shown (mark the message with N_)."""
-    return json.dumps({"message": message, "params": params}, ensure_ascii=False)
 
 
 # The details the log wrote in English before they were messages, read back as messages.

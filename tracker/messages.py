@@ -5,7 +5,11 @@ specification): ``N_`` marks a message for the catalogue (``make messages`` extr
 and ``UserError`` carries one with its parameters up to the view or command that shows it.
 """
 
+import json
 from typing import Any
+
+# The security log's detail column holds this many characters (models.SHORT_TEXT_LEN).
+LOG_DETAIL_LEN = 300
 
 
 def N_(message: str) -> str:
@@ -20,3 +24,18 @@ class UserError(ValueError):
         super().__init__(message % params if params else message)
         self.message = message
         self.params = params
+
+
+def log_detail(message: str, **params: Any) -> str:
+    """A security log detail to translate when it is shown (mark the message with N_),
+    stored as JSON. It always fits the log's column whole: the longest text value is
+    shortened, with an ellipsis, until it does (a cut JSON could not be read back)."""
+    params = dict(params)
+    while True:
+        found = json.dumps({"message": message, "params": params}, ensure_ascii=False)
+        excess = len(found) - LOG_DETAIL_LEN
+        texts = [(len(v), k) for k, v in params.items() if isinstance(v, str) and v]
+        if excess <= 0 or not texts:
+            return found[:LOG_DETAIL_LEN]
+        length, key = max(texts)
+        params[key] = params[key][: max(0, length - excess - 1)] + "…"

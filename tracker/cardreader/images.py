@@ -23,7 +23,14 @@ def decode(data: bytes) -> np.ndarray:
             if opened.width * opened.height > MAX_PIXELS:
                 raise ImageError("the picture is too large")
             picture = ImageOps.exif_transpose(opened).convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+    # A damaged file can fail late, in the decoder: "broken PNG file" is a SyntaxError.
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as error:
         raise ImageError("the file is not a picture that can be read") from error
     scale = MAX_SIDE / max(picture.size)
     if scale < 1:

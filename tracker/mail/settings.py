@@ -40,7 +40,11 @@ def mail_settings() -> MailSettings:
         raise MailError(
             "PUBLIC_URL must be the address of the app, such as https://crm.example.jp."
         )
-    return MailSettings(server, sender, public_url, float(config["SMTP_TIMEOUT"]))
+    try:
+        timeout = float(config["SMTP_TIMEOUT"])
+    except (TypeError, ValueError) as error:
+        raise MailError("SMTP_TIMEOUT must be a number of seconds.") from error
+    return MailSettings(server, sender, public_url, timeout)
 
 
 def mail_is_set_up() -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.messages import log_detail
 from tracker.models import (
     CardImage,
     Contact,
@@ -64,7 +65,7 @@ def likely_duplicates(session: Session, user_id: int) -> list[Pair]:
     return pairs
 
 
-def merge(session: Session, keep: Contact, drop: Contact, today: date) -> None:
+def merge(session: Session, keep: Contact, drop: Contact, today: date, ip: str = "") -> None:
     """Merge drop into keep, keeping every touchpoint, referral, tag and method of both.
 
     The contact that goes is put in the trash first, whole, with what the merge changed on
@@ -114,7 +115,8 @@ def merge(session: Session, keep: Contact, drop: Contact, today: date) -> None:
     session.expire_all()
     session.delete(session.get(Contact, drop.id))
     session.flush()
-    record(session, keep.user_id, "merge", f"{drop.name} → {keep.name} (#{drop.id} → #{keep.id})")
+    detail = log_detail(N_("%(drop)s merged into %(keep)s"), drop=drop.name, keep=keep.name)
+    record(session, keep.user_id, "merge", detail, ip)
     refresh_contacts(session, {keep.id, *partners} - {drop.id}, today)
 
 

@@ -139,8 +139,9 @@ def claim(
     try:
         with session.begin_nested():
             session.flush()
-    except IntegrityError as error:  # another process started one meanwhile
-        raise ImportBusy(draft_id) from error
+    except IntegrityError as error:  # another process started one meanwhile: name it
+        other = running_import(session, user_id, now, stale_after)
+        raise ImportBusy(other.id if other is not None else draft_id) from error
     return token
 
 

@@ -185,7 +185,7 @@ def save_card(
     )
     contact: Contact | None = None
     if synced is not None:
-        contact = session.get(Contact, synced.contact_id)
+        contact = find_owned(session, Contact, user_id, synced.contact_id)
     else:
         # A card the app made, edited on the phone for the first time.
         app_id = _app_id(href)
@@ -213,7 +213,7 @@ def save_card(
 def archive_card(session: Session, user_id: int, href: str) -> bool:
     """Archive the contact whose card a phone deleted; False when there is no such card."""
     found = card_at(session, user_id, href)
-    contact = session.get(Contact, found.contact_id) if found else None
+    contact = find_owned(session, Contact, user_id, found.contact_id) if found else None
     if contact is None:
         return False
     set_archived(session, contact, True)

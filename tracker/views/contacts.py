@@ -350,7 +350,7 @@ def merge_view() -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         session = write_session()
-        merge(session, keep, drop, today())
+        merge(session, keep, drop, today(), auth.client_ip())
         session.commit()
         flash(_("The two contacts are now one: %(name)s.", name=keep.name), "success")
         return redirect(url_for("contacts.detail", contact_id=keep.id))

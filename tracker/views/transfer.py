@@ -219,8 +219,10 @@ def confirm(draft_id: int) -> ResponseReturnValue:
             merged=summary.merged,
             skipped=summary.skipped,
         )
-        record(write_session(), user_id, "import", detail, auth.client_ip())
-        _end_request_transaction()
+    else:  # it failed, and removed what it had saved
+        detail = log_detail(N_("%(file)s: failed, nothing imported"), file=filename)
+    record(write_session(), user_id, "import", detail, auth.client_ip())
+    _end_request_transaction()
     return redirect(url_for("transfer.draft", draft_id=draft_id))
 
 
@@ -271,7 +273,8 @@ def export() -> ResponseReturnValue:
         form, log_detail(N_("export %(format)s"), format=form.format.data)
     ):
         user_id, fmt = auth.user_id(), str(form.format.data)
-        record(write_session(), user_id, "export", fmt, auth.client_ip())
+        detail = log_detail(N_("export %(format)s"), format=fmt)
+        record(write_session(), user_id, "export", detail, auth.client_ip())
         _end_request_transaction()
         # A large account takes seconds to export: it reads in a snapshot of its own.
         with read_transaction() as reader:
