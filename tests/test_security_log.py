@@ -98,11 +98,14 @@ def test_finding_10_the_csv_export_neutralises_full_width_starters_and_the_pipe(
 def test_a_long_detail_is_shortened_whole_and_still_reads_in_the_users_language(app):
     import json
 
+    from sqlalchemy import String
+
     from tracker.i18n import format_log_detail
     from tracker.messages import LOG_DETAIL_LEN, N_, log_detail
     from tracker.models import SecurityEvent
 
-    assert SecurityEvent.__table__.c.detail.type.length == LOG_DETAIL_LEN
+    column_type = SecurityEvent.__table__.c.detail.type
+    assert isinstance(column_type, String) and column_type.length == LOG_DETAIL_LEN
     names = ", ".join(f"色あせた名刺{n}" for n in range(60))
     detail = log_detail(N_("faded cards: %(names)s"), names=names)
     assert len(detail) <= LOG_DETAIL_LEN
