@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.conftest import stored
 from tracker.db import write_transaction
 from tracker.i18n import format_log_detail
-from tracker.models import Contact, ContactMethod, SecurityEvent, Touchpoint, TrashEntry
+from tracker.models import Contact, ContactMethod, SecurityEvent, Touchpoint, TrashEntry, User
 from tracker.services.matching import keys_for, match
 from tracker.services.merging import changes
 
@@ -298,3 +298,26 @@ def test_the_preview_groups_skips_whose_reason_has_values(signed_in):
     assert (
         f"<strong>2</strong> × field too long: notes has more than {MAX_FIELD} characters" in text
     )
+
+
+def test_the_preview_words_what_a_merge_would_add_in_the_users_language(
+    app, signed_in, user, make_contact
+):
+    make_contact(
+        family_name="山田", given_name="太郎", methods=[{"kind": "email", "value": "t@y.jp"}]
+    )
+    with write_transaction(app) as session:
+        stored(session, User, user.id).language = "ja"
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:山田 太郎\r\nN:山田;太郎;;;\r\nORG:山田事務所\r\n"
+        "EMAIL:t@y.jp\r\nTEL;TYPE=CELL:090-1234-5678\r\nCATEGORIES:税理士\r\nEND:VCARD\r\n"
+    )
+    response = signed_in.post(
+        "/import",
+        data={"file": (io.BytesIO(card.encode()), "one.vcf")},
+        content_type="multipart/form-data",
+    )
+    page = signed_in.get(response.location).get_data(as_text=True)
+    added = page.split("追加されるもの:")[1].split("</span>")[0]
+    assert "会社名" in added and "電話: 090-1234-5678" in added and "税理士" in added
+    assert "company" not in added and "phone" not in added and "tag" not in added

@@ -14,6 +14,7 @@ from flask_babel import Babel, format_datetime, get_locale, get_translations, la
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
+from tracker.fields import FIELDS
 from tracker.messages import N_
 from tracker.messages import log_detail as log_detail  # re-exported: views import it here
 from tracker.relationships import Evidence
@@ -456,6 +457,7 @@ def init_app(app: Flask) -> None:
         TOUCHPOINT_KIND_LABELS=Labels(TOUCHPOINT_KIND_LABELS),
         EVENT_KIND_LABELS=Labels(EVENT_KIND_LABELS),
         METHOD_KIND_LABELS=Labels(METHOD_KIND_LABELS),
+        FIELD_LABELS=Labels({spec.name: lazy_gettext(spec.label) for spec in FIELDS}),
         INITIATOR_LABELS=Labels(INITIATOR_LABELS),
         REFERRAL_DIRECTION_LABELS=Labels(REFERRAL_DIRECTION_LABELS),
         REFERRAL_DIRECTION_SHORT=Labels(REFERRAL_DIRECTION_SHORT),

@@ -56,7 +56,7 @@ class Duplicate:
     contact_name: str
     reason: str  # one of matching.REASONS
     shared: str  # the email, number, company or name the two share
-    additions: list[str]  # what merging would add to the existing contact
+    additions: list[tuple[str, str, str]]  # what merging would add (Changes.describe)
 
 
 @dataclass

@@ -33,11 +33,12 @@ class Changes:
     methods: list[tuple[str, str, str]] = field(default_factory=list)  # kind, value, label
     tags: list[str] = field(default_factory=list)
 
-    def describe(self) -> list[str]:
-        """The changes in a few words each, for a preview."""
-        added = list(self.fields)
-        added += [f"{kind}: {value}" for kind, value, _label in self.methods]
-        added += [f"tag: {tag}" for tag in self.tags]
+    def describe(self) -> list[tuple[str, str, str]]:
+        """The changes for a preview, each as (what, name, value): ("field", its name, ""),
+        ("method", its kind, the value) or ("tag", "", the tag); the page words them."""
+        added = [("field", name, "") for name in self.fields]
+        added += [("method", kind, value) for kind, value, _label in self.methods]
+        added += [("tag", "", tag) for tag in self.tags]
         return added
 
     def __bool__(self) -> bool:
