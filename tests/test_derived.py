@@ -185,23 +185,7 @@ USER_ID = 1  # the `user` fixture's id in a fresh database
 
 
 def one_contact(**dates):
-    blank = dict.fromkeys(
-        (
-            "family_name",
-            "given_name",
-            "family_reading",
-            "given_reading",
-            "company",
-            "department",
-            "title",
-            "expertise",
-            "notes",
-            "origin_note",
-            "search_key",
-            "sort_key",
-        ),
-        "",
-    )
+    # The text columns take their models' defaults ("").
     return insert(Contact).values(
         id=1,
         user_id=USER_ID,
@@ -209,7 +193,6 @@ def one_contact(**dates):
         evidence_stage="card",
         created_at=TODAY,
         updated_at=TODAY,
-        **blank,
         **dates,
     )
 
