@@ -63,6 +63,9 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(search, 250);
     });
+    // On a slow connection the page can be typed into before this script arrives: what is
+    // already in the box is looked up now, as if it had just been typed.
+    if (query.value.trim()) { search(); }
   }
 
   document.querySelectorAll("[data-picker]").forEach(setUpPicker);
