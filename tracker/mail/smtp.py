@@ -11,8 +11,10 @@ import re
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 # scheme: (security, default port)
@@ -79,6 +81,14 @@ def _reply(code: int, message: bytes | str) -> str:
     return f"{code} {text}".strip()
 
 
+# What a server refused, for the answers that carry an SMTP reply (most specific first).
+_REFUSED: tuple[tuple[type[smtplib.SMTPResponseException], Callable[[Any], str]], ...] = (
+    (smtplib.SMTPSenderRefused, lambda error: f"the sender {error.sender!s}"),
+    (smtplib.SMTPAuthenticationError, lambda error: "the user name or password"),
+    (smtplib.SMTPDataError, lambda error: "the message"),
+)
+
+
 def explain(
     error: Exception, server: SmtpServer, timeout: float, *, handing_over: bool
 ) -> MailError:
@@ -90,21 +100,12 @@ def explain(
             f"{address} ({_reply(*reply)})" for address, reply in error.recipients.items()
         )
         return MailError(f"The mail server at {where} refused the recipient {refused}.")
-    if isinstance(error, smtplib.SMTPSenderRefused):
-        return MailError(
-            f"The mail server at {where} refused the sender {error.sender!s}: "
-            f"{_reply(error.smtp_code, error.smtp_error)}."
-        )
-    if isinstance(error, smtplib.SMTPAuthenticationError):
-        return MailError(
-            f"The mail server at {where} refused the user name or password: "
-            f"{_reply(error.smtp_code, error.smtp_error)}."
-        )
-    if isinstance(error, smtplib.SMTPDataError):
-        return MailError(
-            f"The mail server at {where} refused the message: "
-            f"{_reply(error.smtp_code, error.smtp_error)}."
-        )
+    for kind, what in _REFUSED:
+        if isinstance(error, kind):
+            return MailError(
+                f"The mail server at {where} refused {what(error)}: "
+                f"{_reply(error.smtp_code, error.smtp_error)}."
+            )
     if isinstance(error, smtplib.SMTPResponseException):
         return MailError(
             f"The mail server at {where} answered {_reply(error.smtp_code, error.smtp_error)}."
