@@ -110,9 +110,12 @@ def test_the_digest_lists_faded_cards_and_why_labels_are_unsupported(
     assert reasons["期待"]["supported_stage"] == "card"
     assert all(entry["reason"] in ("evidence", "no_exchange") for entry in reasons.values())
     text = runner.invoke(args=["digest", "--user", user.email]).output
-    assert "疎遠: Collaborator, but no referral or consultation either way in 12 months" in text
-    assert "期待: Trusted, but the evidence supports only Card only" in text
-    assert "Faded cards (2)" in text and "昔: met 1 May 2025" in text
+    assert (
+        "- 疎遠 [Collaborator] No referral or consultation, either way, in the last 12 months."
+        in text
+    )
+    assert "- 期待 [Trusted] The evidence supports only Card only." in text
+    assert "Faded cards (2)\n" in text and "- 昔 [Card only] met 1 May 2025, never since" in text
 
 
 def test_a_collaborator_consulted_both_ways_this_year_is_supported(

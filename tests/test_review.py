@@ -190,7 +190,7 @@ def test_digest_as_json_and_text(runner, app, user, make_contact, make_touchpoin
     }
     assert later["faded_total"] == 2
     text = runner.invoke(args=["digest", "--user", user.email]).output
-    assert "Going cold (1):" in text and "冷え" in text and "23 days left" in text
+    assert "Going cold (1)\n" in text and "冷え" in text and "23 days left" in text
     assert runner.invoke(args=["digest", "--user", "nobody@example.jp"]).exit_code != 0
     assert runner.invoke(args=["digest", "--user", user.email, "--today", "someday"]).exit_code != 0
 
@@ -251,5 +251,7 @@ def test_the_digest_mail_speaks_the_users_language(
     cold = make_contact(owner=owner, family_name="冷え", given_name="")
     make_touchpoint([cold], owner=owner, occurred_on=date(2026, 9, 1))
     text = runner.invoke(args=["digest", "--user", owner.email]).output
-    assert "冷えつつある関係（1）:" in text
-    assert "冷えている、間隔の 1.9 倍超過（57 日" in text
+    assert "冷えつつある関係（1）\n" in text
+    assert "- 冷え [名刺交換のみ] 冷えている · 間隔の 1.9 倍超過（57 日）" in text
+    # Without PUBLIC_URL the links point where `make run` serves the app.
+    assert "\n  http://127.0.0.1:5000/contacts/" in text

@@ -20,16 +20,16 @@ from sqlalchemy.orm import Session
 from tracker import jobs
 from tracker.dates import today_in
 from tracker.db import database, read_transaction, write_transaction
-from tracker.i18n import format_day, localize_digest, log_detail
+from tracker.i18n import format_day, log_detail
 from tracker.importers import ImportFormatError, Problem
-from tracker.mail.digest import digest_mail
+from tracker.mail.digest import digest_mail, render
 from tracker.mail.settings import MailSettings, mail_settings
 from tracker.mail.smtp import MailError, send
 from tracker.models import User
 from tracker.seeding import seed_command
 from tracker.services import N_, ServiceError, exports, import_jobs
 from tracker.services.derived import recompute_stale, recompute_user
-from tracker.services.digest import as_text, digest
+from tracker.services.digest import digest
 from tracker.services.imports import POLICIES, Plan, Summary, plan
 from tracker.services.restore import restore
 from tracker.services.security import record
@@ -56,6 +56,10 @@ def register(app: Flask) -> None:
         read_card_command,
     ):
         app.cli.add_command(command)
+
+
+# Where `make run` serves the app (README): the printed digest links there without PUBLIC_URL.
+LOCAL_URL = "http://127.0.0.1:5000"
 
 
 def user_by_email(session: Session, email: str) -> User:
@@ -230,13 +234,13 @@ def digest_command(email: str, today: str | None, as_json: bool, send_mail: bool
     with database().sessionmaker() as session:
         user = user_by_email(session, email)
         data = digest(session, user.id, user_today(user, today))
-        language = user.language or current_app.config["BABEL_DEFAULT_LOCALE"]
-    if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        # The mail is in the user's language (a request context gives Babel its locale).
-        with current_app.test_request_context(), force_locale(language):
-            click.echo(as_text(localize_digest(data), gettext), nl=False)
+        if as_json:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        # The text part of the mail --send would send, in the user's language; its links
+        # point at PUBLIC_URL, or at the address `make run` serves when that is not set.
+        public_url = str(current_app.config.get("PUBLIC_URL") or "").strip().rstrip("/")
+        click.echo(render(data, user, public_url or LOCAL_URL)[1], nl=False)
 
 
 def _problem_line(problem: Problem) -> str:

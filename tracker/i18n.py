@@ -285,42 +285,6 @@ def format_birthday(value: str | None) -> str:
         return value
 
 
-WHEN_LABELS = {
-    "overdue": lazy_gettext("overdue"),
-    "today": lazy_gettext("due today"),
-    "soon": lazy_gettext("due soon"),
-}
-
-
-def localize_digest(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the digest with stages, warmths, due words and dates in the current
-    language (the JSON digest keeps ISO dates)."""
-    tables = {
-        "stage": STAGE_LABELS,
-        "evidence_stage": STAGE_LABELS,
-        "supported_stage": STAGE_LABELS,
-        "warmth": WARMTH_LABELS,
-        "when": WHEN_LABELS,
-    }
-
-    def word(key: str, value: Any) -> Any:
-        if key in tables and isinstance(value, str):
-            return str(tables[key].get(value, value))
-        if (key == "today" or key.endswith("_on")) and isinstance(value, str):
-            return format_day_text(value)
-        return value
-
-    def entry(item: Any) -> Any:
-        if not isinstance(item, dict):
-            return item
-        return {key: word(key, value) for key, value in item.items()}
-
-    return {
-        key: [entry(i) for i in value] if isinstance(value, list) else word(key, value)
-        for key, value in data.items()
-    }
-
-
 def describe_evidence(found: Evidence) -> str:
     """The evidence in words: "5 touchpoints over 140 days, worked together once, …"."""
     parts = [

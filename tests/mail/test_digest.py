@@ -183,7 +183,7 @@ def test_a_japanese_user_gets_a_japanese_mail(
     assert plain is not None
     text = plain.get_content()
     assert (
-        "冷えつつある関係 (1)\n- 冷え [名刺交換のみ] 冷えている · 間隔の 1.9 倍超過（57 日） · "
+        "冷えつつある関係（1）\n- 冷え [名刺交換のみ] 冷えている · 間隔の 1.9 倍超過（57 日） · "
         "最終接点 2026年9月1日\n" in text
     )
     assert "  接点を記録: " in text and "このメールは" in text
@@ -276,7 +276,9 @@ def test_send_and_json_do_not_mix_and_the_text_digest_still_prints(runner, user,
     result = runner.invoke(args=["digest", "--user", user.email, "--send", "--json"])
     assert result.exit_code == 2 and "choose one" in result.output
     printed = runner.invoke(args=["digest", "--user", user.email])
-    assert printed.exit_code == 0 and "Going cold (1):" in printed.output
+    assert printed.exit_code == 0 and "Going cold (1)\n" in printed.output
+    # What --send would mail, linked to PUBLIC_URL.
+    assert "\n  https://crm.example.jp/team/contacts/" in printed.output
 
 
 def test_the_mail_lists_faded_cards_and_says_why_a_label_is_unsupported(

@@ -1,6 +1,5 @@
-"""The morning digest: what the dashboard shows, as plain data for text or JSON."""
+"""The morning digest: what the dashboard shows, as plain data for the mail and JSON."""
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -123,71 +122,3 @@ def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
             "received": board.referrals_received,
         },
     }
-
-
-def as_text(
-    data: dict[str, Any], gettext: Callable[..., str] = lambda s, **k: s % k if k else s
-) -> str:
-    """The digest as a short plain-text mail, in the language of the gettext given."""
-    _ = gettext
-    lines = [_("Jinmyaku — %(date)s", date=data["today"]), ""]
-
-    # A person's line names the digest's own keys, so each line is formatted from the entry.
-    def section(title: str, people: list[dict[str, Any]], line: Callable[..., str]) -> None:
-        if people:
-            lines.extend([title, *("  - " + line(p) for p in people), ""])
-
-    section(
-        _("Going cold (%(count)d):", count=data["cold_total"]),
-        data["cold"],
-        lambda p: _(
-            "%(name)s [%(stage)s] %(warmth)s, %(overdue_ratio).1f× its cadence past due "
-            "(%(overdue_days)d days; last touch %(last_touch_on)s)",
-            **p,
-        ),
-    )
-    section(
-        _(
-            "Faded cards (%(count)d): met once, long ago. Try once more, or let go:",
-            count=data["faded_total"],
-        ),
-        data["faded"],
-        lambda p: _("%(name)s: met %(met_on)s", **p),
-    )
-    section(
-        _("New cards still waiting for a first follow-up:"),
-        data["first_follow_up"],
-        lambda p: _("%(name)s: %(days_left)d days left before the one-month mark", **p),
-    )
-    section(
-        _("Follow-ups due:"),
-        data["follow_ups_due"],
-        lambda p: _("%(name)s: %(when)s (%(due_on)s)", **p),
-    )
-    section(
-        _("Cooling down:"),
-        data["cooling"],
-        lambda p: _("%(name)s [%(stage)s] due %(due_on)s", **p),
-    )
-    section(
-        _("Ready for promotion:"),
-        data["promotion_candidates"],
-        lambda p: _("%(name)s: %(stage)s, the evidence supports %(evidence_stage)s", **p),
-    )
-    section(
-        _("Labels without evidence:"),
-        data["unsupported_labels"],
-        lambda p: (
-            _("%(name)s: %(stage)s, but no referral or consultation either way in 12 months", **p)
-            if p["reason"] == "no_exchange"
-            else _("%(name)s: %(stage)s, but the evidence supports only %(evidence_stage)s", **p)
-        ),
-    )
-    section(
-        _("One-way relationships:"),
-        data["one_way"],
-        lambda p: _("%(name)s: gave %(given)d, received %(received)d", **p),
-    )
-    if len(lines) == 2:
-        lines.append(_("Nothing needs you today."))
-    return "\n".join(lines).rstrip() + "\n"
