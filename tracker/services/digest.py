@@ -8,13 +8,20 @@ from sqlalchemy.orm import Session
 from tracker.models import Contact
 from tracker.services.dashboard import DIGEST_LIMIT, dashboard, warmth_of
 from tracker.services.places import places
-from tracker.services.review import recent_exchanges, review
+from tracker.services.review import Reviewed, recent_exchanges, review
 
 
 def _person(contact: Contact, **figures: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": contact.id, "name": contact.name, "stage": contact.stage}
     entry.update(figures)
     return entry
+
+
+def _judged(item: Reviewed, **figures: Any) -> dict[str, Any]:
+    """A person whose stage the review weighed: the stage the evidence shows and supports."""
+    return _person(
+        item.contact, evidence_stage=item.evidence.stage, supported_stage=item.supported, **figures
+    )
 
 
 def _iso(value: date | None) -> str | None:
@@ -77,20 +84,12 @@ def digest(session: Session, user_id: int, today: date) -> dict[str, Any]:
             for entry in board.follow_ups
         ],
         "promotion_candidates": [
-            _person(
-                item.contact,
-                evidence_stage=item.evidence.stage,
-                supported_stage=item.supported,
-                given=item.evidence.given,
-                received=item.evidence.received,
-            )
+            _judged(item, given=item.evidence.given, received=item.evidence.received)
             for item in checked.candidates
         ],
         "unsupported_labels": [
-            _person(
-                item.contact,
-                evidence_stage=item.evidence.stage,
-                supported_stage=item.supported,
+            _judged(
+                item,
                 reason=item.reason,
                 given=recent[item.contact.id].gave,
                 received=recent[item.contact.id].received,
