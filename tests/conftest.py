@@ -21,6 +21,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import HealthCheck, settings
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -185,9 +187,32 @@ def app_config() -> dict[str, Any]:
     return {}
 
 
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by the tests' apps (keyed by the template's source): every
+    test has a new app, which would otherwise compile every template it renders again."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.codes:
+            bucket.bytecode_from_string(self.codes[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = _MemoryBytecodeCache()
+
+
+def share_compiled_templates(app: Flask) -> None:
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+
+
 @pytest.fixture
 def app(database_url: Path | str, app_config: dict[str, Any]) -> Iterator[Flask]:
     app = create_app(make_config(database_url, **app_config))
+    share_compiled_templates(app)
     yield app
     database(app).engine.dispose()
 

@@ -21,8 +21,6 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
-from jinja2 import BytecodeCache
-from jinja2.bccache import Bucket
 from sqlalchemy import inspect, text
 from werkzeug.routing import Rule
 
@@ -86,31 +84,6 @@ SKIPPED_ENDPOINTS = {
 }
 
 _VARIABLE = re.compile(r"<(?:(?P<converter>[a-zA-Z_]\w*)(?:\([^)]*\))?:)?(?P<name>\w+)>")
-
-
-# ---------------------------------------------------------------------------------------
-# Speed: every test has a new app, and so would compile every template again
-
-
-class _MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates shared by the tests' apps (keyed by the template's source)."""
-
-    def __init__(self) -> None:
-        self.codes: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self.codes:
-            bucket.bytecode_from_string(self.codes[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.codes[bucket.key] = bucket.bytecode_to_string()
-
-
-TEMPLATE_CACHE = _MemoryBytecodeCache()
-
-
-def share_compiled_templates(app: Flask) -> None:
-    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
 
 
 # ---------------------------------------------------------------------------------------

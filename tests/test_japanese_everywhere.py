@@ -22,7 +22,6 @@ from tests.security_support import (
     app_rules,
     methods,
     populate,
-    share_compiled_templates,
     sign_in,
     urls,
 )
@@ -170,7 +169,6 @@ def test_every_date_style_is_written_one_way(app) -> None:
 def japanese_account(
     app: Flask, make_user, make_contact, make_event, make_touchpoint, make_referral
 ):
-    share_compiled_templates(app)
     user = make_user(language="ja", display_name="天野")
     client = app.test_client()
     sign_in(client, user)

@@ -25,7 +25,6 @@ from tests.security_support import (
     page_token,
     rule_app,
     set_calendar_token,
-    share_compiled_templates,
     submit_form,
     urls,
     variables,
@@ -276,7 +275,6 @@ def pages_to_render(owned: Owned, s: Stored) -> list[str]:
 
 @pytest.mark.parametrize(("index", "payload"), list(enumerate(PAYLOADS)))
 def test_stored_text_is_escaped_on_every_page(app, signed_in, user, index, payload, capsys):
-    share_compiled_templates(app)
     s = Stored(index, payload)
     seen_after_posts = store_everywhere(app, signed_in, user, s)
     owned = all_owned(app, user)

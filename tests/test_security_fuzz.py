@@ -30,7 +30,6 @@ from tests.security_support import (
     post_forms,
     rule_app,
     rule_id,
-    share_compiled_templates,
     tiny_png,
     upload,
     urls,
@@ -207,7 +206,6 @@ def battery(form: Form | None, names: list[str]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("rule", _cases())
 def test_fuzzed_form_posts_are_never_a_500(rule, app, make_user, request):
-    share_compiled_templates(app)
     target = find_target(rule, app, make_user, request)
     fields = target.form.fields if target.form else GENERIC_FIELDS
     fields = [f for f in fields if f.kind not in ("file", "submit", "button", "image")]
@@ -320,7 +318,6 @@ def assert_no_svg_kept(app: Flask, client: FlaskClient, contact_ids: list[int]) 
 
 @pytest.fixture
 def fuzz_account(app, user, make_contact, make_event, make_touchpoint, make_referral):
-    share_compiled_templates(app)
     client = app.test_client()
     log_in(client, user)
     factories = Factories(make_contact, make_event, make_touchpoint, make_referral)

@@ -40,7 +40,6 @@ from tests.security_support import (
     rule_app,
     rule_id,
     send,
-    share_compiled_templates,
     sign_in,
     unknown_variables,
     urls,
@@ -54,11 +53,6 @@ WRITE_RULES = [rule for rule in RULES if WRITE_METHODS & set(methods(rule))]
 
 def _cases(rules: list[Rule]) -> list[Any]:
     return [pytest.param(rule, id=rule_id(rule)) for rule in rules]
-
-
-@pytest.fixture(autouse=True)
-def _fast_templates(app):
-    share_compiled_templates(app)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page
 
-from tests.conftest import make_config
+from tests.conftest import make_config, share_compiled_templates
 from tests.live import LiveServer
 from tracker import create_app
 
@@ -62,7 +62,9 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 @pytest.fixture
 def live_app(database_url: Path | str) -> Flask:
-    return create_app(make_config(database_url, WTF_CSRF_ENABLED=True, TODAY="2026-11-27"))
+    app = create_app(make_config(database_url, WTF_CSRF_ENABLED=True, TODAY="2026-11-27"))
+    share_compiled_templates(app)
+    return app
 
 
 @pytest.fixture
