@@ -3,7 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_config
+from tracker import create_app
+from tracker.config import PASSWORD_HASH_METHOD
 from tracker.db import write_transaction
 from tracker.models import User
 
@@ -22,6 +24,7 @@ def test_first_visit_asks_to_create_the_account(client):
 
 
 def test_creating_the_first_account_signs_in(client, app):
+    app.config["PASSWORD_HASH_METHOD"] = PASSWORD_HASH_METHOD  # the default, at full cost
     response = client.post(
         "/setup",
         data={
@@ -41,6 +44,29 @@ def test_creating_the_first_account_signs_in(client, app):
         assert user.email == "owner@example.jp"
         assert user.password_hash.startswith("pbkdf2:sha256:600000$")
         assert PASSWORD not in user.password_hash
+
+
+def test_passwords_are_hashed_with_600000_pbkdf2_rounds_unless_configured(tmp_path):
+    config = make_config(tmp_path / "unused.sqlite3")
+    del config["PASSWORD_HASH_METHOD"]
+    assert create_app(config).config["PASSWORD_HASH_METHOD"] == "pbkdf2:sha256:600000"
+
+
+def test_a_wrong_email_is_checked_against_a_hash_of_the_configured_cost(
+    client, app, user, monkeypatch
+):
+    from tracker.views import auth as auth_views
+
+    checked: list[str] = []
+
+    def check(stored: str, _given: str) -> bool:
+        checked.append(stored)
+        return False
+
+    monkeypatch.setattr(auth_views, "check_password_hash", check)
+    app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:700000"
+    client.post("/login", data={"email": "nobody@example.jp", "password": PASSWORD})
+    assert [stored.rsplit("$", 2)[0] for stored in checked] == ["pbkdf2:sha256:700000"]
 
 
 def test_setup_is_gone_once_an_account_exists(client, user):

@@ -5,6 +5,7 @@ from sqlalchemy import inspect, select
 from werkzeug.security import check_password_hash
 
 from tracker.cli import alembic_config
+from tracker.config import PASSWORD_HASH_METHOD
 from tracker.db import database, write_transaction
 from tracker.models import User
 
@@ -15,6 +16,7 @@ def user_named(app, email):
 
 
 def test_create_user_reads_the_password_from_stdin(runner, app):
+    app.config["PASSWORD_HASH_METHOD"] = PASSWORD_HASH_METHOD  # the default, at full cost
     result = runner.invoke(
         args=["create-user", "New@Example.JP", "--password-stdin", "--language", "ja"],
         input="a long passphrase\n",

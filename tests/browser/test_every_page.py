@@ -14,9 +14,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from tests.browser.conftest import ARTIFACTS, WIDTHS
-from tests.conftest import PASSWORD, TODAY, stored
+from tests.conftest import HASH_METHOD, PASSWORD, TODAY, stored
 from tracker.db import write_transaction
 from tracker.models import ImportDraft, Tag, TrashEntry, User
 from tracker.services.calendar import new_token
@@ -281,11 +282,9 @@ def walk(page: Page, live_server, language: str) -> None:
     app = live_server.app
     client = app.test_client()
     with write_transaction(app) as session:
-        from werkzeug.security import generate_password_hash
-
         user = User(
             email="walker@example.jp",
-            password_hash=generate_password_hash(PASSWORD, "pbkdf2:sha256:600000"),
+            password_hash=generate_password_hash(PASSWORD, HASH_METHOD),
             language=language,
             display_name="天野",
         )

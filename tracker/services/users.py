@@ -14,8 +14,12 @@ Account = User
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Compared against when no account matches, so a wrong email costs as long as a wrong password.
-DUMMY_HASH = "pbkdf2:sha256:600000$dummy$" + "0" * 64
+
+
+def dummy_hash(method: str) -> str:
+    """A hash of the configured method and cost that no password matches: compared against
+    when no account matches, so a wrong email costs as long as a wrong password."""
+    return f"{method}$dummy$" + "0" * 64
 
 
 def normalise_email(email: str) -> str:

@@ -25,9 +25,9 @@ from tracker.i18n import log_detail
 from tracker.services import N_, ServiceError, two_step
 from tracker.services.security import record
 from tracker.services.users import (
-    DUMMY_HASH,
     Account,
     create_user,
+    dummy_hash,
     find_by_email,
     second_step_account,
     user_count,
@@ -87,7 +87,11 @@ def login() -> ResponseReturnValue:
         password = form.password.data or ""
         account = find_by_email(get_session(), email)
         # A wrong email costs as long as a wrong password.
-        password_hash = account.password_hash if account is not None else DUMMY_HASH
+        password_hash = (
+            account.password_hash
+            if account is not None
+            else dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+        )
         right = auth.guarded(
             email, lambda: check_password_hash(password_hash, password) and account is not None
         )
