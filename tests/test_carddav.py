@@ -154,7 +154,7 @@ def test_the_ctag_changes_only_when_a_card_does(
         found = stored(session, Contact, contact.id)
         data = contact_data(found)
         data.title = "部長"
-        update_contact(session, found, data, TODAY)
+        update_contact(session, found.user_id, found.id, data, TODAY)
     assert ctag() != first
 
 
@@ -188,7 +188,7 @@ def test_a_phone_card_keeps_its_name_uid_and_the_fields_the_app_lacks(
         # Edited in the app: the card changes, and the nickname is still there.
         data = contact_data(hanako)
         data.title = "アートディレクター"
-        update_contact(session, hanako, data, TODAY)
+        update_contact(session, hanako.user_id, hanako.id, data, TODAY)
         session.commit()
     after = client.get(href, auth=phone)
     assert after.headers["ETag"] != put.headers["ETag"]

@@ -104,18 +104,18 @@ def apply(session, user_id, contacts, step):
             kind=tp_kind,
             contact_ids=[contacts[person].id],
         )
-        update_touchpoint(session, tp, data, today)
+        update_touchpoint(session, user_id, tp.id, data, today)
     elif kind == "delete" and touchpoints:
-        delete_touchpoint(session, touchpoints[args[0] % len(touchpoints)], today)
+        delete_touchpoint(session, user_id, touchpoints[args[0] % len(touchpoints)].id, today)
     elif kind == "stage":
-        set_stage(session, contacts[args[0]], args[1], today)
+        set_stage(session, user_id, contacts[args[0]].id, args[1], today)
     elif kind == "cadence":
-        set_cadence(session, contacts[args[0]], args[1], today)
+        set_cadence(session, user_id, contacts[args[0]].id, args[1], today)
     elif kind == "tag":
         tag = session.scalars(select(Tag).where(Tag.user_id == user_id)).one()
-        set_tag_cadence(session, tag, args[0], today)
+        set_tag_cadence(session, user_id, tag.id, args[0], today)
     elif kind == "snooze":
-        snooze(session, contacts[args[0]], today + timedelta(days=args[1]), today)
+        snooze(session, user_id, contacts[args[0]].id, today + timedelta(days=args[1]), today)
     elif kind == "referral":
         direction, back, a, b = args
         referral = ReferralData(
@@ -131,7 +131,7 @@ def apply(session, user_id, contacts, step):
             session.rollback()
             raise
     elif kind == "unrefer" and referrals:
-        delete_referral(session, referrals[args[0] % len(referrals)], today)
+        delete_referral(session, user_id, referrals[args[0] % len(referrals)].id, today)
 
 
 @settings(

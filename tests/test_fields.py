@@ -150,12 +150,7 @@ def test_merging_two_contacts_fills_every_field(app, make_contact):
     keep = make_contact(family_name="山田", given_name="", notes="")
     drop = make_contact(**{spec.name: sample(spec, "b") for spec in fields.EDITABLE})
     with write_transaction(app) as session:
-        merge(
-            session,
-            stored(session, Contact, keep.id),
-            stored(session, Contact, drop.id),
-            date.today(),
-        )
+        merge(session, keep.user_id, keep.id, drop.id, date.today())
     with write_transaction(app) as session:
         kept = session.get(Contact, keep.id)
         for spec in fields.EDITABLE:

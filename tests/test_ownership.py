@@ -2,14 +2,18 @@
 the caller, a row that does not exist (NotFound, which the web answers with a 404)."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select, text
 
+from tests.conftest import TODAY
 from tracker.db import write_transaction
-from tracker.models import Contact, Event, User
+from tracker.models import Contact, Event, Tag, User
+from tracker.services import contacts, events, referrals, touchpoints
 from tracker.services.ownership import NotFound, find_owned, owned, owned_ids
 
 
@@ -61,3 +65,99 @@ def test_another_users_row_is_the_same_404_as_a_missing_one(
     page = signed_in.get(f"/contacts/{theirs.id}")
     assert page.status_code == 404 and "秘密" not in page.text
     assert signed_in.get(f"/contacts/{theirs.id + 1000}").status_code == 404
+
+
+# Every service that changes or removes one row takes the user and the row's id, and
+# loads the row through the owner check: given another user's id, it changes nothing.
+CHANGES: dict[str, Callable[[Any, int, Any], object]] = {
+    "update_contact": lambda s, uid, rows: contacts.update_contact(
+        s, uid, rows.contact.id, contacts.ContactData(family_name="乗っ取り"), TODAY
+    ),
+    "set_stage": lambda s, uid, rows: contacts.set_stage(
+        s, uid, rows.contact.id, "collaborator", TODAY
+    ),
+    "set_cadence": lambda s, uid, rows: contacts.set_cadence(
+        s, uid, rows.contact.id, "every week", TODAY
+    ),
+    "snooze": lambda s, uid, rows: contacts.snooze(s, uid, rows.contact.id, None, TODAY),
+    "set_archived": lambda s, uid, rows: contacts.set_archived(s, uid, rows.contact.id, True),
+    "delete_contact": lambda s, uid, rows: contacts.delete_contact(s, uid, rows.contact.id, TODAY),
+    "set_tag_cadence": lambda s, uid, rows: contacts.set_tag_cadence(
+        s, uid, rows.tag_id, "every week", TODAY
+    ),
+    "update_event": lambda s, uid, rows: events.update_event(
+        s, uid, rows.event.id, events.EventData(name="乗っ取り")
+    ),
+    "delete_event": lambda s, uid, rows: events.delete_event(s, uid, rows.event.id),
+    "update_touchpoint": lambda s, uid, rows: touchpoints.update_touchpoint(
+        s,
+        uid,
+        rows.touchpoint.id,
+        touchpoints.TouchpointData(occurred_on=TODAY, kind="call", contact_ids=[rows.contact.id]),
+        TODAY,
+    ),
+    "delete_touchpoint": lambda s, uid, rows: touchpoints.delete_touchpoint(
+        s, uid, rows.touchpoint.id, TODAY
+    ),
+    "update_referral": lambda s, uid, rows: referrals.update_referral(
+        s,
+        uid,
+        rows.referral.id,
+        referrals.ReferralData(
+            referred_on=TODAY, direction="received", contact_id=rows.contact.id, subject="顧客"
+        ),
+        TODAY,
+    ),
+    "delete_referral": lambda s, uid, rows: referrals.delete_referral(
+        s, uid, rows.referral.id, TODAY
+    ),
+}
+
+
+@dataclass
+class Theirs:
+    contact: Contact
+    event: Event
+    touchpoint: Any
+    referral: Any
+    tag_id: int
+
+
+def _snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
+    tables = ["contacts", "events", "touchpoints", "referrals", "tags", "trash_entries"]
+    with write_transaction(app) as session:
+        return {
+            table: [tuple(row) for row in session.execute(text(f"SELECT * FROM {table}"))]
+            for table in tables
+        }
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_change_to_another_users_row_is_not_found_and_changes_nothing(
+    app: Flask,
+    user: User,
+    make_user: Callable[..., User],
+    make_contact: Callable[..., Contact],
+    make_event: Callable[..., Event],
+    make_touchpoint: Callable[..., Any],
+    make_referral: Callable[..., Any],
+    change: str,
+) -> None:
+    other = make_user()
+    contact = make_contact(owner=other, family_name="他人", tags=["士業"])
+    rows = Theirs(
+        contact=contact,
+        event=make_event(owner=other),
+        touchpoint=make_touchpoint([contact], owner=other),
+        referral=make_referral(contact, owner=other),
+        tag_id=0,
+    )
+    with write_transaction(app) as session:
+        rows.tag_id = session.scalars(select(Tag.id).where(Tag.user_id == other.id)).one()
+    before = _snapshot(app)
+    with write_transaction(app) as session, pytest.raises(NotFound):
+        CHANGES[change](session, user.id, rows)
+    assert _snapshot(app) == before
+    # The owner's own id goes through.
+    with write_transaction(app) as session:
+        CHANGES[change](session, other.id, rows)

@@ -162,7 +162,7 @@ def populate(app, user: User) -> dict[str, Any]:
             ),
             TODAY,
         )
-        delete_contact(session, gone, TODAY)
+        delete_contact(session, user.id, gone.id, TODAY)
         stored(session, User, user.id).calendar_token = new_token()
         token, _secret = create_token(session, user.id, "iPhone")
         tag = session.scalars(select(Tag).limit(1)).one()

@@ -209,8 +209,8 @@ def contact(contact_id: int) -> Any:
 def update(values: dict[str, Any], contact_id: int) -> Any:
     """Change the fields sent; the others stay as they are."""
     with _writing() as session:
-        found: Contact = _owned(Contact, contact_id)
-        update_contact(session, found, _contact_values(contact_data(found), values), _today())
+        data = _contact_values(contact_data(_owned(Contact, contact_id)), values)
+        found = update_contact(session, _user().id, contact_id, data, _today())
     return _contact(found)
 
 
@@ -221,8 +221,7 @@ def update(values: dict[str, Any], contact_id: int) -> Any:
 def archive(contact_id: int) -> Any:
     """Archive a contact: it leaves the lists and the phone, and keeps its history."""
     with _writing() as session:
-        found: Contact = _owned(Contact, contact_id)
-        set_archived(session, found, True)
+        found = set_archived(session, _user().id, contact_id, True)
     return _contact(found)
 
 

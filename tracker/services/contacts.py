@@ -153,44 +153,58 @@ def create_contact(session: Session, user_id: int, data: ContactData, today: dat
     return contact
 
 
-def update_contact(session: Session, contact: Contact, data: ContactData, today: date) -> Contact:
-    _check(session, contact.user_id, data, contact)
-    _apply(session, contact.user_id, contact, data)
+def update_contact(
+    session: Session, user_id: int, contact_id: int, data: ContactData, today: date
+) -> Contact:
+    """Save the user's contact with these values (``NotFound`` for any other id)."""
+    contact = get_contact(session, user_id, contact_id)
+    _check(session, user_id, data, contact)
+    _apply(session, user_id, contact, data)
     refresh_contacts(session, [contact.id], today)
     return contact
 
 
-def set_stage(session: Session, contact: Contact, stage: str, today: date) -> None:
+def set_stage(session: Session, user_id: int, contact_id: int, stage: str, today: date) -> Contact:
     """Set the trust stage (a promotion, say); the cadence and warmth follow it."""
     if stage not in STAGES:
         raise ServiceError(N_("Choose a stage from the list."))
+    contact = get_contact(session, user_id, contact_id)
     contact.stage = stage
     refresh_contacts(session, [contact.id], today)
+    return contact
 
 
-def set_cadence(session: Session, contact: Contact, phrase: str, today: date) -> None:
+def set_cadence(session: Session, user_id: int, contact_id: int, phrase: str, today: date) -> None:
     """Give the contact a cadence of its own ("" goes back to its tags' or stage's)."""
     check_cadence(phrase)
+    contact = get_contact(session, user_id, contact_id)
     contact.cadence = phrase.strip() or None
     refresh_contacts(session, [contact.id], today)
 
 
-def snooze(session: Session, contact: Contact, until: date | None, today: date) -> None:
+def snooze(
+    session: Session, user_id: int, contact_id: int, until: date | None, today: date
+) -> Contact:
     """Keep the contact off the cold list through a date (None ends the snooze)."""
     if until is not None and until < today:
         raise ServiceError(N_("Snooze until a day from today on."))
+    contact = get_contact(session, user_id, contact_id)
     contact.snoozed_until = until
     session.flush()
+    return contact
 
 
-def set_archived(session: Session, contact: Contact, archived: bool) -> None:
+def set_archived(session: Session, user_id: int, contact_id: int, archived: bool) -> Contact:
+    """Archive the user's contact (kept, off every list), or bring it back."""
+    contact = get_contact(session, user_id, contact_id)
     contact.archived_at = datetime.now(UTC) if archived else None
     session.flush()
+    return contact
 
 
-def delete_contact(session: Session, contact: Contact, today: date) -> None:
+def delete_contact(session: Session, user_id: int, contact_id: int, today: date) -> None:
     """Move a contact to the trash; touchpoints left with nobody, and its referrals, go too."""
-    delete_contacts(session, contact.user_id, [contact.id], today)
+    delete_contacts(session, user_id, [get_contact(session, user_id, contact_id).id], today)
 
 
 def delete_contacts(session: Session, user_id: int, contact_ids: list[int], today: date) -> int:
@@ -427,14 +441,16 @@ def user_tags(session: Session, user_id: int) -> list[Tag]:
     return list(session.scalars(select(Tag).where(Tag.user_id == user_id).order_by(Tag.name)))
 
 
-def set_tag_cadence(session: Session, tag: Tag, phrase: str, today: date) -> None:
-    """Give a tag a cadence ("" removes it); every contact with the tag follows."""
+def set_tag_cadence(session: Session, user_id: int, tag_id: int, phrase: str, today: date) -> Tag:
+    """Give the user's tag a cadence ("" removes it); every contact with the tag follows."""
     check_cadence(phrase)
+    tag = owned(session, Tag, user_id, tag_id)
     tag.cadence = phrase.strip() or None
     tagged = session.scalars(
         select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag.id)
     )
     refresh_contacts(session, list(tagged), today)
+    return tag
 
 
 def card_image_of(session: Session, contact_id: int, *, data: bool = True) -> CardImage | None:

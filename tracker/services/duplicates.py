@@ -26,6 +26,7 @@ from tracker.services import N_, ServiceError
 from tracker.services.derived import refresh_contacts
 from tracker.services.matching import Index, keys_for
 from tracker.services.merging import CONTACT_ONLY, apply_changes, changes, undo_of
+from tracker.services.ownership import find_owned
 from tracker.services.security import record
 from tracker.services.trash import trash_merged
 
@@ -65,13 +66,20 @@ def likely_duplicates(session: Session, user_id: int) -> list[Pair]:
     return pairs
 
 
-def merge(session: Session, keep: Contact, drop: Contact, today: date, ip: str = "") -> None:
-    """Merge drop into keep, keeping every touchpoint, referral, tag and method of both.
+def merge(
+    session: Session, user_id: int, keep_id: int, drop_id: int, today: date, ip: str = ""
+) -> Contact:
+    """Merge the user's contact drop into keep, keeping every touchpoint, referral, tag and
+    method of both; the contact that stays is returned.
 
     The contact that goes is put in the trash first, whole, with what the merge changed on
     the one that stays, so that restoring it from the trash undoes the merge.
     """
-    if keep.id == drop.id or keep.user_id != drop.user_id:
+    keep, drop = (
+        find_owned(session, Contact, user_id, keep_id),
+        find_owned(session, Contact, user_id, drop_id),
+    )
+    if keep is None or drop is None or keep.id == drop.id:
         raise ServiceError(N_("Choose two different contacts of yours."))
     found = changes(
         keep,
@@ -118,6 +126,7 @@ def merge(session: Session, keep: Contact, drop: Contact, today: date, ip: str =
     detail = log_detail(N_("%(drop)s merged into %(keep)s"), drop=drop.name, keep=keep.name)
     record(session, keep.user_id, "merge", detail, ip)
     refresh_contacts(session, {keep.id, *partners} - {drop.id}, today)
+    return keep
 
 
 def _moved_touchpoints(session: Session, keep_id: int, drop_id: int) -> list[int]:

@@ -49,15 +49,17 @@ def create_event(session: Session, user_id: int, data: EventData) -> Event:
     return event
 
 
-def update_event(session: Session, event: Event, data: EventData) -> Event:
+def update_event(session: Session, user_id: int, event_id: int, data: EventData) -> Event:
+    """Save the user's event with these values (``NotFound`` for any other id)."""
+    event = owned(session, Event, user_id, event_id)
     _apply(event, data)
     session.flush()
     return event
 
 
-def delete_event(session: Session, event: Event) -> None:
+def delete_event(session: Session, user_id: int, event_id: int) -> None:
     """Delete an event; contacts and touchpoints keep everything but the link to it."""
-    session.delete(event)
+    session.delete(owned(session, Event, user_id, event_id))
     session.flush()
 
 

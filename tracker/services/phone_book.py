@@ -195,9 +195,9 @@ def save_card(
     if contact is None:
         contact = create_contact(session, user_id, _with_card(ContactData(), card), today)
     else:
-        update_contact(session, contact, _with_card(contact_data(contact), card), today)
+        update_contact(session, user_id, contact.id, _with_card(contact_data(contact), card), today)
         if contact.archived_at is not None:
-            set_archived(session, contact, False)
+            set_archived(session, user_id, contact.id, False)
     contact.birthday = card.birthday
     if synced is None:
         synced = SyncedCard(user_id=user_id, contact_id=contact.id, href=href)
@@ -216,5 +216,5 @@ def archive_card(session: Session, user_id: int, href: str) -> bool:
     contact = find_owned(session, Contact, user_id, found.contact_id) if found else None
     if contact is None:
         return False
-    set_archived(session, contact, True)
+    set_archived(session, user_id, contact.id, True)
     return True

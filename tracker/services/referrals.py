@@ -90,8 +90,10 @@ def create_referral(session: Session, user_id: int, data: ReferralData, today: d
 
 
 def update_referral(
-    session: Session, referral: Referral, data: ReferralData, today: date
+    session: Session, user_id: int, referral_id: int, data: ReferralData, today: date
 ) -> Referral:
+    """Save the user's referral with these values (``NotFound`` for any other id)."""
+    referral = owned(session, Referral, user_id, referral_id)
     before = _partner_ids(referral)
     _apply(session, referral, data, today)
     session.flush()
@@ -99,7 +101,9 @@ def update_referral(
     return referral
 
 
-def delete_referral(session: Session, referral: Referral, today: date) -> None:
+def delete_referral(session: Session, user_id: int, referral_id: int, today: date) -> None:
+    """Delete the user's referral; its people's evidence follows."""
+    referral = owned(session, Referral, user_id, referral_id)
     partners = _partner_ids(referral)
     session.delete(referral)
     refresh_contacts(session, partners, today)

@@ -73,16 +73,19 @@ def create_touchpoint(
 
 
 def update_touchpoint(
-    session: Session, touchpoint: Touchpoint, data: TouchpointData, today: date
+    session: Session, user_id: int, touchpoint_id: int, data: TouchpointData, today: date
 ) -> Touchpoint:
+    """Save the user's touchpoint with these values (``NotFound`` for any other id)."""
+    touchpoint = owned(session, Touchpoint, user_id, touchpoint_id)
     before = [contact.id for contact in touchpoint.contacts]
     _apply(session, touchpoint, data, today)
     refresh_contacts(session, [*before, *data.contact_ids], today)
     return touchpoint
 
 
-def delete_touchpoint(session: Session, touchpoint: Touchpoint, today: date) -> None:
-    """Move a touchpoint to the trash."""
+def delete_touchpoint(session: Session, user_id: int, touchpoint_id: int, today: date) -> None:
+    """Move the user's touchpoint to the trash."""
+    touchpoint = owned(session, Touchpoint, user_id, touchpoint_id)
     contact_ids = [contact.id for contact in touchpoint.contacts]
     trash_touchpoint(session, touchpoint)
     session.delete(touchpoint)

@@ -151,7 +151,7 @@ def set_stage_view(contact_id: int) -> Response:
     if form.validate_on_submit():
         stage = form.stage.data
         session = write_session()
-        set_stage(session, contact, stage or contact.stage, today())
+        contact = set_stage(session, auth.user_id(), contact_id, stage or contact.stage, today())
         session.commit()
         flash(
             _("%(name)s is now: %(stage)s.", name=contact.name, stage=STAGE_LABELS[contact.stage]),
@@ -177,7 +177,7 @@ def snooze_view(contact_id: int) -> Response:
         }[form.period.data or "end"]
         session = write_session()
         try:
-            snooze(session, contact, until, day)
+            snooze(session, auth.user_id(), contact_id, until, day)
         except ServiceError as error:
             session.rollback()
             flash(error_message(error), "error")
@@ -286,7 +286,9 @@ def edit(contact_id: int | None = None) -> str | Response:
             form,
             contact,
             create=lambda: create_contact(write_session(), auth.user_id(), _data(form), today()),
-            update=lambda row: update_contact(write_session(), row, _data(form), today()),
+            update=lambda row: update_contact(
+                write_session(), auth.user_id(), row.id, _data(form), today()
+            ),
             target=lambda row: url_for("contacts.detail", contact_id=row.id),
             messages=(_("Contact added."), _("Contact saved.")),
             fallback=url_for("contacts.index"),
@@ -309,10 +311,9 @@ def restore(contact_id: int) -> Response:
 
 
 def _set_archived(contact_id: int, archived: bool, message: str) -> Response:
-    contact = get_contact(get_session(), auth.user_id(), contact_id)
     if ConfirmForm().validate_on_submit():
         session = write_session()
-        set_archived(session, contact, archived)
+        set_archived(session, auth.user_id(), contact_id, archived)
         session.commit()
         flash(message, "success")
     return redirect(url_for("contacts.detail", contact_id=contact_id))
@@ -323,7 +324,7 @@ def delete(contact_id: int) -> str | Response:
     """Delete a contact, after confirmation."""
     contact = get_contact(get_session(), auth.user_id(), contact_id)
     return delete_confirmed(
-        lambda: delete_contact(write_session(), contact, today()),
+        lambda: delete_contact(write_session(), auth.user_id(), contact_id, today()),
         log_detail(N_("contact %(name)s"), name=contact.name),
         _("%(name)s was moved to the trash.", name=contact.name),
         url_for("contacts.index"),
@@ -350,7 +351,7 @@ def merge_view() -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         session = write_session()
-        merge(session, keep, drop, today(), auth.client_ip())
+        merge(session, auth.user_id(), keep.id, drop.id, today(), auth.client_ip())
         session.commit()
         flash(_("The two contacts are now one: %(name)s.", name=keep.name), "success")
         return redirect(url_for("contacts.detail", contact_id=keep.id))

@@ -105,7 +105,7 @@ def edit(event_id: int | None = None) -> str | Response:
             form,
             event,
             create=lambda: create_event(write_session(), auth.user_id(), data),
-            update=lambda row: update_event(write_session(), row, data),
+            update=lambda row: update_event(write_session(), auth.user_id(), row.id, data),
             target=lambda row: url_for("events.detail", event_id=row.id),
             messages=(_("Event saved."), _("Event saved.")),
             fallback=url_for("events.index"),
@@ -125,7 +125,7 @@ def delete(event_id: int) -> str | Response:
     """Delete an event, after confirmation; the people met there stay."""
     event = get_event(get_session(), auth.user_id(), event_id)
     return delete_confirmed(
-        lambda: delete_event(write_session(), event),
+        lambda: delete_event(write_session(), auth.user_id(), event_id),
         log_detail(N_("event %(name)s"), name=event.name),
         _("Event deleted."),
         url_for("events.index"),

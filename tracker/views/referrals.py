@@ -118,7 +118,9 @@ def edit(referral_id: int | None = None) -> str | Response:
             form,
             referral,
             create=lambda: create_referral(write_session(), auth.user_id(), data, today()),
-            update=lambda row: update_referral(write_session(), row, data, today()),
+            update=lambda row: update_referral(
+                write_session(), auth.user_id(), row.id, data, today()
+            ),
             target=lambda row: safe_next(url_for("referrals.index")),
             messages=(_("Referral saved."), _("Referral saved.")),
             fallback=url_for("referrals.index"),
@@ -139,7 +141,7 @@ def delete(referral_id: int) -> str | Response:
         name=referral.contact.name,
     )
     return delete_confirmed(
-        lambda: delete_referral(write_session(), referral, today()),
+        lambda: delete_referral(write_session(), auth.user_id(), referral_id, today()),
         what,
         _("Referral deleted."),
         safe_next(url_for("referrals.index")),

@@ -34,7 +34,7 @@ def update(tag_id: int) -> Response:
     if form.validate_on_submit():
         session = write_session()
         try:
-            set_tag_cadence(session, tag, form.cadence.data or "", today())
+            set_tag_cadence(session, auth.user_id(), tag_id, form.cadence.data or "", today())
         except ServiceError as error:
             session.rollback()
             flash(error_message(error), "error")

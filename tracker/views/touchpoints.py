@@ -71,7 +71,9 @@ def edit(touchpoint_id: int | None = None) -> str | Response:
             form,
             touchpoint,
             create=lambda: create_touchpoint(write_session(), auth.user_id(), data, today()),
-            update=lambda row: update_touchpoint(write_session(), row, data, today()),
+            update=lambda row: update_touchpoint(
+                write_session(), auth.user_id(), row.id, data, today()
+            ),
             # Back to the person the form was opened with (the first one picked).
             target=lambda row: safe_next(
                 url_for("contacts.detail", contact_id=(data.contact_ids or [row.contacts[0].id])[0])
@@ -93,7 +95,7 @@ def delete(touchpoint_id: int) -> str | Response:
         url_for("contacts.detail", contact_id=first) if first else url_for("home.index")
     )
     return delete_confirmed(
-        lambda: delete_touchpoint(write_session(), touchpoint, today()),
+        lambda: delete_touchpoint(write_session(), auth.user_id(), touchpoint_id, today()),
         log_detail(N_("touchpoint %(id)s"), id=touchpoint.id),
         _("The touchpoint was moved to the trash."),
         back,
