@@ -113,3 +113,41 @@ def test_a_long_detail_is_shortened_whole_and_still_reads_in_the_users_language(
     with app.test_request_context(headers={"Accept-Language": "ja"}):
         shown = format_log_detail(detail)
     assert shown.startswith("色あせた名刺: 色あせた名刺0, ") and shown.endswith("…")
+
+
+def test_dates_and_kinds_in_the_log_read_in_the_readers_language(
+    app, make_user, make_contact, make_touchpoint, make_referral
+):
+    """What a Japanese user did reads in English to an English reader: the log keeps a
+    referral's direction and date, and a restored touchpoint's date and kind, as codes."""
+    from datetime import date
+
+    from flask.testing import FlaskClient
+
+    writer = make_user(language="ja")
+    person = make_contact(owner=writer, family_name="山田", given_name="太郎")
+    referral = make_referral(person, owner=writer, referred_on=date(2026, 10, 1))
+    touchpoint = make_touchpoint([person], owner=writer, kind="meal", occurred_on=date(2026, 9, 3))
+    client: FlaskClient = app.test_client()
+    log_in(client, writer)
+    assert client.post(f"/referrals/{referral.id}/delete").status_code == 302
+    assert client.post(f"/touchpoints/{touchpoint.id}/delete").status_code == 302
+    with write_transaction(app) as session:
+        entry = session.scalars(select(TrashEntry)).one()
+    assert client.post(f"/trash/{entry.id}/restore").status_code == 302
+    with write_transaction(app) as session:
+        stored = [
+            e.detail
+            for e in session.scalars(
+                select(SecurityEvent).where(SecurityEvent.kind.in_(["deletion", "restore"]))
+            )
+        ]
+    referral_line, restore_line = stored[0], stored[-1]
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert format_log_detail(referral_line).startswith("referral Given 1 Oct 2026 山田")
+        assert (
+            format_log_detail(restore_line, "restore") == "touchpoint 3 Sep 2026 Meal · 山田 太郎"
+        )
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        assert format_log_detail(referral_line).startswith("紹介（紹介した）2026年10月1日 山田")
+        assert format_log_detail(restore_line, "restore").startswith("接点 2026年9月3日 ")

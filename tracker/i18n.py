@@ -387,12 +387,33 @@ _OLD_DETAILS = (
 _OWN_WORDS = frozenset({"token_created", "token_revoked"})
 
 
+# A log detail keeps dates (ISO) and the vocabulary's codes under these names, and they are
+# worded when the log is read, in the reader's language.
+_DETAIL_WORDS: dict[str, Mapping[str, Any]] = {
+    "direction": REFERRAL_DIRECTION_SHORT,
+    "kind": TOUCHPOINT_KIND_LABELS,
+    "stage": STAGE_LABELS,
+}
+
+
+def _detail_param(name: str, value: Any) -> Any:
+    if name == "date" and isinstance(value, str):
+        return format_day_text(value)
+    if name in _DETAIL_WORDS and isinstance(value, str):
+        return str(_DETAIL_WORDS[name].get(value, value))
+    return value
+
+
 def format_log_detail(detail: str, kind: str = "") -> str:
     """A security log detail in the current language."""
     if detail.startswith('{"message"'):
         try:
             found = json.loads(detail)
-            return gettext(str(found["message"]), **dict(found.get("params") or {}))
+            params = {
+                name: _detail_param(name, value)
+                for name, value in dict(found.get("params") or {}).items()
+            }
+            return gettext(str(found["message"]), **params)
         except (ValueError, KeyError, TypeError):
             return detail
     if kind not in _OWN_WORDS:

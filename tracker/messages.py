@@ -28,8 +28,10 @@ class UserError(ValueError):
 
 def log_detail(message: str, **params: Any) -> str:
     """A security log detail to translate when it is shown (mark the message with N_),
-    stored as JSON. It always fits the log's column whole: the longest text value is
-    shortened, with an ellipsis, until it does (a cut JSON could not be read back)."""
+    stored as JSON. A date goes as ISO under the name ``date``, and a code of the vocabulary
+    under ``direction``, ``kind`` or ``stage``: the log words them in the reader's language
+    (tracker.i18n.format_log_detail). It always fits the log's column whole: the longest text
+    value is shortened, with an ellipsis, until it does (a cut JSON could not be read back)."""
     params = dict(params)
     while True:
         found = json.dumps({"message": message, "params": params}, ensure_ascii=False)

@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 from tracker import auth
 from tracker.db import get_session, write_session
 from tracker.forms import ReferralForm
-from tracker.i18n import REFERRAL_DIRECTION_SHORT, format_day, log_detail
+from tracker.i18n import log_detail
 from tracker.services import N_
 from tracker.services.contacts import find_contact
 from tracker.services.referrals import (
@@ -136,8 +136,8 @@ def delete(referral_id: int) -> str | Response:
     referral = get_referral(get_session(), auth.user_id(), referral_id)
     what = log_detail(
         N_("referral %(direction)s %(date)s %(name)s"),
-        direction=str(REFERRAL_DIRECTION_SHORT[referral.direction]),
-        date=format_day(referral.referred_on),
+        direction=referral.direction,
+        date=referral.referred_on.isoformat(),
         name=referral.contact.name,
     )
     return delete_confirmed(

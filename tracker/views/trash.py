@@ -20,20 +20,42 @@ bp = Blueprint("trash", __name__, url_prefix="/trash")
 auth.require_login(bp)
 
 
+def _touchpoint(entry: trash_service.Labelled) -> tuple[date, str, str] | None:
+    """A deleted touchpoint's date, kind and people (None for anything else, or a payload
+    that cannot be read: then the stored label, which spells them, stands)."""
+    if entry.kind != "touchpoint":
+        return None
+    try:
+        payload = json.loads(entry.payload)
+        on, kind = date.fromisoformat(payload["occurred_on"]), str(payload["kind"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return (on, kind, entry.label.partition(" · ")[2]) if kind in TOUCHPOINT_KIND_LABELS else None
+
+
 @bp.app_template_filter("trash_label")
 def entry_label(entry: trash_service.Labelled) -> str:
     """What a trash entry is, in the user's language: a contact's name; a touchpoint's
-    date, kind and people (the stored label spells the date and kind for logs)."""
-    if entry.kind != "touchpoint":
+    date, kind and people."""
+    found = _touchpoint(entry)
+    if found is None:
         return entry.label
-    try:
-        payload = json.loads(entry.payload)
-        on = date.fromisoformat(payload["occurred_on"])
-        kind = TOUCHPOINT_KIND_LABELS[payload["kind"]]
-    except (ValueError, KeyError, TypeError):
-        return entry.label
-    names = entry.label.partition(" · ")[2]
-    return f"{format_day(on)} {kind} · {names}" if names else f"{format_day(on)} {kind}"
+    on, kind, names = found
+    said = f"{format_day(on)} {TOUCHPOINT_KIND_LABELS[kind]}"
+    return f"{said} · {names}" if names else said
+
+
+def _restore_detail(entry: trash_service.Labelled, label: str) -> str:
+    """The security log's detail of a restore: the date and kind of a touchpoint as codes,
+    so that the log words them in the language of whoever reads it."""
+    found = _touchpoint(entry)
+    if found is not None:
+        on, kind, names = found
+        message = N_("touchpoint %(date)s %(kind)s · %(names)s")
+        return log_detail(message, date=on.isoformat(), kind=kind, names=names)
+    if entry.kind == "touchpoint":
+        return log_detail(N_("touchpoint %(name)s"), name=entry.label)
+    return log_detail(N_("contact %(name)s"), name=label)
 
 
 @bp.route("")
@@ -60,9 +82,7 @@ def restore(entry_id: int) -> ResponseReturnValue:
             session.rollback()
             flash(error_message(error), "error")
             return redirect(url_for("trash.index"))
-        message = N_("touchpoint %(name)s") if kind == "touchpoint" else N_("contact %(name)s")
-        detail = log_detail(message, name=entry_label(entry) if kind == "touchpoint" else label)
-        record(session, auth.user_id(), "restore", detail, auth.client_ip())
+        record(session, auth.user_id(), "restore", _restore_detail(entry, label), auth.client_ip())
         session.commit()
         flash(_("“%(label)s” is back.", label=entry_label(entry)), "success")
         if kind in ("contact", "merge", "import_merge"):
