@@ -202,7 +202,43 @@ def test_a_photo_that_is_no_picture_is_refused_and_nothing_kept(signed_in, app) 
     assert "cannot be read" in response.get_data(as_text=True)
     assert count(app, FormDraft) == 0
     response = read_photo(signed_in, b"%PDF-1.4")
-    assert "Choose a JPEG, PNG or WebP picture." in response.get_data(as_text=True)
+    assert "Choose a JPEG, PNG, WebP or HEIC picture." in response.get_data(as_text=True)
+
+
+def heic(jpeg: bytes) -> bytes:
+    """The picture as an iPhone saves it: HEIC (HEVC in a HEIF file)."""
+    from PIL import Image
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    out = io.BytesIO()
+    Image.open(io.BytesIO(jpeg)).save(out, format="HEIF", quality=90)
+    assert out.getvalue()[4:12] == b"ftypheic"
+    return out.getvalue()
+
+
+def test_an_iphones_heic_photo_is_read_and_kept_as_jpeg(signed_in, app, make_contact) -> None:
+    response = read_photo(signed_in, heic(_qr_photo(MECARD.encode())))
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    page = page_of(signed_in, response.location)
+    assert (
+        value_of(page, "family_name") == "佐藤" and value_of(page, "company") == "佐藤社労士事務所"
+    )
+    photo = signed_in.get(f"/cards/new/photo?draft={value_of(page, 'draft')}")
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+    assert photo.data[:3] == b"\xff\xd8\xff"
+
+    # On a contact's page too: the HEIC becomes the contact's JPEG card image.
+    person = make_contact(family_name="鈴木")
+    sent = signed_in.post(
+        f"/contacts/{person.id}/card-image",
+        data={"image": (io.BytesIO(heic(_qr_photo(b"x"))), "IMG_0001.HEIC"), "save": "1"},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302
+    with write_transaction(app) as session:
+        image = session.scalars(select(CardImage).where(CardImage.contact_id == person.id)).one()
+        assert image.content_type == "image/jpeg" and image.data[:3] == b"\xff\xd8\xff"
 
 
 def test_a_draft_is_its_owners_alone(signed_in, app, make_user) -> None:

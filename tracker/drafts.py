@@ -33,7 +33,7 @@ from werkzeug.wrappers import Response
 
 from tracker import auth
 from tracker.db import get_session, write_session
-from tracker.images import MAX_PHOTO_BYTES, card_picture, image_type
+from tracker.images import MAX_PHOTO_BYTES, card_picture, readable_photo
 from tracker.models import FormDraft, UserSession
 from tracker.services.drafts import draft_fields, find_draft, make_draft
 
@@ -100,7 +100,7 @@ def keep_sent_form() -> FormDraft | None:
     for name in KEPT_PHOTOS:
         upload = request.files.get(name)
         data = upload.read(MAX_PHOTO_BYTES + 1) if upload else b""
-        if data and len(data) <= MAX_PHOTO_BYTES and image_type(data):
+        if data and len(data) <= MAX_PHOTO_BYTES and readable_photo(data):
             with suppress(ValueError):  # not a picture after all: not kept
                 photos[name] = card_picture(data)
     if not photos and not any(value.strip() for _name, value in fields):

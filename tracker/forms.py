@@ -566,7 +566,8 @@ class ExportForm(IdentityForm):
 
 class CardImageForm(BaseForm):
     image = FileField(
-        _l("Photo of the card"), render_kw={"accept": "image/jpeg,image/png,image/webp"}
+        _l("Photo of the card"),
+        render_kw={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"},
     )
     save = SubmitField(_l("Save the picture"))
     remove = SubmitField(_l("Remove the picture"))

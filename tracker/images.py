@@ -20,7 +20,11 @@ _SIGNATURES: tuple[tuple[int, bytes, str, str | None], ...] = (
     (0, b"BM", "BMP", None),
     (4, b"ftypheic", "HEIC", None),
     (4, b"ftypheix", "HEIC", None),
+    (4, b"ftypheim", "HEIC", None),
+    (4, b"ftypheis", "HEIC", None),
+    (4, b"ftyphevc", "HEIC", None),
     (4, b"ftypmif1", "HEIF", None),
+    (4, b"ftypmsf1", "HEIF", None),
     (4, b"ftypavif", "AVIF", None),
 )
 
@@ -50,6 +54,15 @@ def image_format(data: bytes) -> str | None:
     return found[0] if found else None
 
 
+# Photos the app reads but does not keep as they are: an iPhone's HEIC becomes a JPEG.
+CONVERTED = ("HEIC", "HEIF")
+
+
+def readable_photo(data: bytes) -> bool:
+    """True for a photo the card reader and card_picture open: JPEG, PNG, WebP or HEIC."""
+    return image_type(data) is not None or image_format(data) in CONVERTED
+
+
 # A phone camera's photo of a card, before it is shrunk (the request as a whole is capped
 # by MAX_CONTENT_LENGTH).
 MAX_PHOTO_BYTES = 12 * 1024 * 1024
@@ -59,8 +72,8 @@ CARD_PICTURE_SIDE = 2000
 
 def card_picture(data: bytes) -> bytes:
     """A photo of a card as a contact keeps it: decoded as the card reader decodes it
-    (upright as the camera says, a decompression bomb refused), at most CARD_PICTURE_SIDE
-    pixels long, as a JPEG. Raises ValueError for what is no picture."""
+    (upright as the camera says, a decompression bomb refused, HEIC too), at most
+    CARD_PICTURE_SIDE pixels long, as a JPEG. Raises ValueError for what is no picture."""
     # Imported here: Pillow and numpy are only needed when a card is photographed.
     import io
 

@@ -4,6 +4,10 @@ import io
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
+
+# Pillow opens HEIC and HEIF photos (an iPhone's) from here on.
+register_heif_opener()
 
 # Larger photos are shrunk first: more pixels add time, not legible text (a QR code's
 # modules stay several pixels wide in a card photographed from a hand's length).

@@ -17,7 +17,7 @@ from tracker.drafts import sent_fields
 from tracker.fields import NAME_LEN, ON_CARD
 from tracker.forms import CardForm, field_values
 from tracker.i18n import format_day
-from tracker.images import MAX_PHOTO_BYTES, card_picture, image_type
+from tracker.images import MAX_PHOTO_BYTES, card_picture, image_type, readable_photo
 from tracker.method_values import join_postal_code, split_postal_code
 from tracker.services import ServiceError
 from tracker.services.cards import (
@@ -180,8 +180,8 @@ def _read(form: CardForm, draft: Draft | None) -> str | Response:
         field = form.photo if name == "photo" else form.back
         if len(data) > MAX_PHOTO_BYTES:
             field.errors = [_("The photo is larger than %(size)d MB.", size=MAX_PHOTO_BYTES >> 20)]
-        elif image_type(data) is None:
-            field.errors = [_("Choose a JPEG, PNG or WebP picture.")]
+        elif not readable_photo(data):
+            field.errors = [_("Choose a JPEG, PNG, WebP or HEIC picture.")]
     front = photos.get("photo") or (draft.photo if draft is not None else None)
     back = photos.get("back") or (draft.back if draft is not None else None)
     if front is None and not form.photo.errors:

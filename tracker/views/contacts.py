@@ -1,6 +1,7 @@
 """Contacts: the list with search, the contact page, the form, archive and delete, and the
 one-step actions (promote, snooze, log a touchpoint of today)."""
 
+from contextlib import suppress
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -32,7 +33,7 @@ from tracker.forms import (
     field_values,
 )
 from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day, log_detail
-from tracker.images import MAX_IMAGE_BYTES, image_type
+from tracker.images import MAX_IMAGE_BYTES, card_picture, image_type, readable_photo
 from tracker.services import N_, ServiceError
 from tracker.services.contact_detail import contact_detail
 from tracker.services.contact_list import contact_list
@@ -375,7 +376,8 @@ def card_image(contact_id: int) -> Response:
 
 
 def _upload_card_image(contact_id: int) -> Response:
-    """Attach a photo of the business card (JPEG, PNG or WebP), or remove it."""
+    """Attach a photo of the business card (JPEG, PNG or WebP; a HEIC becomes a JPEG), or
+    remove it."""
     form = CardImageForm()
     if form.validate_on_submit():
         if form.remove.data:
@@ -386,18 +388,21 @@ def _upload_card_image(contact_id: int) -> Response:
         else:
             data = form.image.data.read(MAX_IMAGE_BYTES + 1) if form.image.data else b""
             content_type = image_type(data)
+            if content_type is None and readable_photo(data) and len(data) <= MAX_IMAGE_BYTES:
+                with suppress(ValueError):  # not a picture after all: refused below
+                    data, content_type = card_picture(data), "image/jpeg"
             if len(data) > MAX_IMAGE_BYTES:
                 flash(
                     _("The picture is larger than %(size)d MB.", size=MAX_IMAGE_BYTES // 1_048_576),
                     "error",
                 )
             elif content_type is None:
-                flash(_("Choose a JPEG, PNG or WebP picture."), "error")
+                flash(_("Choose a JPEG, PNG, WebP or HEIC picture."), "error")
             else:
                 session = write_session()
                 attach_card_image(session, auth.user_id(), contact_id, (content_type, data))
                 session.commit()
                 flash(_("The card image was saved."), "success")
     else:
-        flash(_("Choose a JPEG, PNG or WebP picture."), "error")
+        flash(_("Choose a JPEG, PNG, WebP or HEIC picture."), "error")
     return redirect(url_for("contacts.detail", contact_id=contact_id))
