@@ -697,3 +697,15 @@ def test_a_token_spends_once_and_the_loser_can_go_on(app, user) -> None:
         # row in Python, where SQLite's naive times would not compare with aware ones).
         spend(session, user.id, "u" * 43)
     assert count(app, FormSubmission) == 2
+
+
+@pytest.mark.parametrize(
+    ("brand", "name"), [(b"heic", "HEIC"), (b"hevc", "HEIC"), (b"mif1", "HEIF"), (b"avif", "AVIF")]
+)
+def test_heif_files_are_known_by_their_brand(brand: bytes, name: str) -> None:
+    from tracker.images import image_format, image_type, readable_photo
+
+    data = b"\x00\x00\x00\x18ftyp" + brand + b"\x00\x00\x00\x00" + brand
+    assert image_format(data) == name and image_type(data) is None
+    assert readable_photo(data) == (name != "AVIF")
+    assert image_format(b"\x00\x00\x00\x18ftypisom") is None  # an MP4 video is no picture

@@ -18,18 +18,18 @@ _SIGNATURES: tuple[tuple[int, bytes, str, str | None], ...] = (
     (0, b"II*\x00", "TIFF", None),
     (0, b"MM\x00*", "TIFF", None),
     (0, b"BM", "BMP", None),
-    (4, b"ftypheic", "HEIC", None),
-    (4, b"ftypheix", "HEIC", None),
-    (4, b"ftypheim", "HEIC", None),
-    (4, b"ftypheis", "HEIC", None),
-    (4, b"ftyphevc", "HEIC", None),
-    (4, b"ftypmif1", "HEIF", None),
-    (4, b"ftypmsf1", "HEIF", None),
-    (4, b"ftypavif", "AVIF", None),
 )
+# HEIF files (ISO media) name their kind by the major brand after "ftyp".
+_HEIF_BRANDS = {
+    **dict.fromkeys((b"heic", b"heix", b"heim", b"heis", b"hevc"), "HEIC"),
+    **dict.fromkeys((b"mif1", b"msf1"), "HEIF"),
+    b"avif": "AVIF",
+}
 
 
 def _signature(data: bytes) -> tuple[str, str | None] | None:
+    if data[4:8] == b"ftyp" and (brand := _HEIF_BRANDS.get(data[8:12])):
+        return brand, None
     for offset, magic, name, content_type in _SIGNATURES:
         if data[offset : offset + len(magic)] != magic:
             continue

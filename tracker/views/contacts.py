@@ -286,10 +286,8 @@ def edit(contact_id: int | None = None) -> str | Response:
         done = save_once(
             form,
             contact,
-            create=lambda: create_contact(write_session(), auth.user_id(), _data(form), today()),
-            update=lambda row: update_contact(
-                write_session(), auth.user_id(), row.id, _data(form), today()
-            ),
+            create=lambda db, user: create_contact(db, user, _data(form), today()),
+            update=lambda db, user, row_id: update_contact(db, user, row_id, _data(form), today()),
             target=lambda row: url_for("contacts.detail", contact_id=row.id),
             messages=(_("Contact added."), _("Contact saved.")),
             fallback=url_for("contacts.index"),

@@ -104,8 +104,8 @@ def edit(event_id: int | None = None) -> str | Response:
         done = save_once(
             form,
             event,
-            create=lambda: create_event(write_session(), auth.user_id(), data),
-            update=lambda row: update_event(write_session(), auth.user_id(), row.id, data),
+            create=lambda db, user: create_event(db, user, data),
+            update=lambda db, user, row_id: update_event(db, user, row_id, data),
             target=lambda row: url_for("events.detail", event_id=row.id),
             messages=(_("Event saved."), _("Event saved.")),
             fallback=url_for("events.index"),

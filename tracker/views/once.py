@@ -4,7 +4,7 @@ opened; saving spends it; a resend, a double tap or a racing twin is sent where 
 one went."""
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
@@ -19,7 +19,14 @@ from tracker.web import error_message
 
 __all__ = ["AlreadySpent", "give_token", "lead_to", "save_once", "saved_before", "spend_token"]
 
-T = TypeVar("T")
+
+class Identified(Protocol):
+    """A row, as far as saving it once is concerned."""
+
+    id: int
+
+
+T = TypeVar("T", bound=Identified)
 
 
 def give_token(form: Any) -> None:
@@ -48,14 +55,15 @@ def spend_token(form: Any) -> Submission | None:
 def save_once(
     form: Any,
     row: T | None,
-    create: Callable[[], T],
-    update: Callable[[T], object],
+    create: Callable[[Any, int], T],
+    update: Callable[[Any, int, int], object],
     target: Callable[[T], str],
     messages: tuple[str, str],
     fallback: str,
 ) -> Response | None:
     """Create the row (spending the form's token) or update it, commit, flash the first
-    message (created) or the second (saved) and go to its target. None when a service
+    message (created) or the second (saved) and go to its target. ``create`` is called with
+    the write session and the user's id, ``update`` with those and the row's id. None when a service
     refused: its message is then on the form. A form already saved leads where it led,
     or to the fallback."""
     created = row is None
@@ -66,9 +74,9 @@ def save_once(
     try:
         if row is None:
             submission = spend_token(form)
-            row = create()
+            row = create(session, auth.user_id())
         else:
-            update(row)
+            update(session, auth.user_id(), row.id)
     except AlreadySpent:
         session.rollback()
         return saved_before(form) or redirect(fallback)

@@ -117,10 +117,8 @@ def edit(referral_id: int | None = None) -> str | Response:
         done = save_once(
             form,
             referral,
-            create=lambda: create_referral(write_session(), auth.user_id(), data, today()),
-            update=lambda row: update_referral(
-                write_session(), auth.user_id(), row.id, data, today()
-            ),
+            create=lambda db, user: create_referral(db, user, data, today()),
+            update=lambda db, user, row_id: update_referral(db, user, row_id, data, today()),
             target=lambda row: safe_next(url_for("referrals.index")),
             messages=(_("Referral saved."), _("Referral saved.")),
             fallback=url_for("referrals.index"),

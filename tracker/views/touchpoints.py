@@ -70,10 +70,8 @@ def edit(touchpoint_id: int | None = None) -> str | Response:
         done = save_once(
             form,
             touchpoint,
-            create=lambda: create_touchpoint(write_session(), auth.user_id(), data, today()),
-            update=lambda row: update_touchpoint(
-                write_session(), auth.user_id(), row.id, data, today()
-            ),
+            create=lambda db, user: create_touchpoint(db, user, data, today()),
+            update=lambda db, user, row_id: update_touchpoint(db, user, row_id, data, today()),
             # Back to the person the form was opened with (the first one picked).
             target=lambda row: safe_next(
                 url_for("contacts.detail", contact_id=(data.contact_ids or [row.contacts[0].id])[0])
