@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from tests.conftest import TODAY
 from tracker.db import write_transaction
 from tracker.models import Contact, Event, Tag, User
-from tracker.services import contacts, events, referrals, touchpoints
+from tracker.services import contacts, duplicates, events, referrals, touchpoints
 from tracker.services.ownership import NotFound, find_owned, owned, owned_ids
 
 
@@ -111,6 +111,7 @@ CHANGES: dict[str, Callable[[Any, int, Any], object]] = {
     "delete_referral": lambda s, uid, rows: referrals.delete_referral(
         s, uid, rows.referral.id, TODAY
     ),
+    "merge": lambda s, uid, rows: duplicates.merge(s, uid, rows.contact.id, rows.twin.id, TODAY),
 }
 
 
@@ -121,10 +122,19 @@ class Theirs:
     touchpoint: Any
     referral: Any
     tag_id: int
+    twin: Contact
 
 
 def _snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
-    tables = ["contacts", "events", "touchpoints", "referrals", "tags", "trash_entries"]
+    tables = [
+        "contacts",
+        "events",
+        "touchpoints",
+        "referrals",
+        "tags",
+        "trash_entries",
+        "security_events",
+    ]
     with write_transaction(app) as session:
         return {
             table: [tuple(row) for row in session.execute(text(f"SELECT * FROM {table}"))]
@@ -151,6 +161,7 @@ def test_a_change_to_another_users_row_is_not_found_and_changes_nothing(
         touchpoint=make_touchpoint([contact], owner=other),
         referral=make_referral(contact, owner=other),
         tag_id=0,
+        twin=make_contact(owner=other, family_name="他人"),
     )
     with write_transaction(app) as session:
         rows.tag_id = session.scalars(select(Tag.id).where(Tag.user_id == other.id)).one()

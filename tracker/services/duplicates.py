@@ -26,7 +26,7 @@ from tracker.services import N_, ServiceError
 from tracker.services.derived import refresh_contacts
 from tracker.services.matching import Index, keys_for
 from tracker.services.merging import CONTACT_ONLY, apply_changes, changes, undo_of
-from tracker.services.ownership import find_owned
+from tracker.services.ownership import owned
 from tracker.services.security import record
 from tracker.services.trash import trash_merged
 
@@ -76,10 +76,10 @@ def merge(
     the one that stays, so that restoring it from the trash undoes the merge.
     """
     keep, drop = (
-        find_owned(session, Contact, user_id, keep_id),
-        find_owned(session, Contact, user_id, drop_id),
+        owned(session, Contact, user_id, keep_id),
+        owned(session, Contact, user_id, drop_id),
     )
-    if keep is None or drop is None or keep.id == drop.id:
+    if keep.id == drop.id:
         raise ServiceError(N_("Choose two different contacts of yours."))
     found = changes(
         keep,
