@@ -69,6 +69,13 @@ def test_a_wrong_email_is_checked_against_a_hash_of_the_configured_cost(
     assert [stored.rsplit("$", 2)[0] for stored in checked] == ["pbkdf2:sha256:700000"]
 
 
+def test_a_wrong_email_is_refused_like_a_wrong_password_with_scrypt_too(client, app, user):
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt"
+    response = client.post("/login", data={"email": "nobody@example.jp", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Wrong email address or password." in response.get_data(as_text=True)
+
+
 def test_setup_is_gone_once_an_account_exists(client, user):
     assert client.get("/setup").status_code == 404
     response = client.post(

@@ -139,7 +139,9 @@ def test_dates_and_kinds_in_the_log_read_in_the_readers_language(
         stored = [
             e.detail
             for e in session.scalars(
-                select(SecurityEvent).where(SecurityEvent.kind.in_(["deletion", "restore"]))
+                select(SecurityEvent)
+                .where(SecurityEvent.kind.in_(["deletion", "restore"]))
+                .order_by(SecurityEvent.id)
             )
         ]
     referral_line, restore_line = stored[0], stored[-1]

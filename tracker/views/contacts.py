@@ -33,7 +33,13 @@ from tracker.forms import (
     field_values,
 )
 from tracker.i18n import STAGE_LABELS, TOUCHPOINT_KIND_LABELS, format_day, log_detail
-from tracker.images import MAX_IMAGE_BYTES, card_picture, image_type, readable_photo
+from tracker.images import (
+    MAX_IMAGE_BYTES,
+    MAX_PHOTO_BYTES,
+    card_picture,
+    image_type,
+    readable_photo,
+)
 from tracker.services import N_, ServiceError
 from tracker.services.contact_detail import contact_detail
 from tracker.services.contact_list import contact_list
@@ -384,9 +390,11 @@ def _upload_card_image(contact_id: int) -> Response:
             session.commit()
             flash(_("The card image was removed."), "success")
         else:
-            data = form.image.data.read(MAX_IMAGE_BYTES + 1) if form.image.data else b""
+            # A phone's HEIC may be as large as a photo for the card reader: it is kept as a
+            # JPEG, and the picture kept is held to MAX_IMAGE_BYTES.
+            data = form.image.data.read(MAX_PHOTO_BYTES + 1) if form.image.data else b""
             content_type = image_type(data)
-            if content_type is None and readable_photo(data) and len(data) <= MAX_IMAGE_BYTES:
+            if content_type is None and readable_photo(data) and len(data) <= MAX_PHOTO_BYTES:
                 with suppress(ValueError):  # not a picture after all: refused below
                     data, content_type = card_picture(data), "image/jpeg"
             if len(data) > MAX_IMAGE_BYTES:
