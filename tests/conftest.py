@@ -6,6 +6,7 @@ after the worker), servers bind port 0, and nothing is written to a shared place
 """
 
 import importlib.util
+import io
 import os
 import secrets
 import shutil
@@ -275,6 +276,15 @@ def log_in(client: FlaskClient, user: User) -> None:
         session["_fresh"] = True
         session[TOKEN_KEY] = token
         session[SEEN_KEY] = int(time.time())
+
+
+def upload_import(client: FlaskClient, data: bytes | str, name: str = "contacts.vcf") -> Any:
+    """Send a contacts file to /import as the page's form does; the response redirects to
+    the import's preview."""
+    raw = data.encode() if isinstance(data, str) else data
+    return client.post(
+        "/import", data={"file": (io.BytesIO(raw), name)}, content_type="multipart/form-data"
+    )
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, log_in, stored
+from tests.conftest import PASSWORD, log_in, stored, upload_import
 from tests.test_cardreader_qr import _no_ocr, _qr_photo
 from tracker.auth import SEEN_KEY
 from tracker.cardreader import Reader
@@ -580,11 +580,7 @@ def test_an_import_batch_is_named_in_the_users_language(signed_in, app, user) ->
     with write_transaction(app) as session:
         stored(session, User, user.id).language = "ja"
     vcard = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:佐藤;花子;;;\r\nFN:佐藤 花子\r\nEND:VCARD\r\n"
-    done = signed_in.post(
-        "/import",
-        data={"file": (io.BytesIO(vcard.encode()), "a.vcf")},
-        content_type="multipart/form-data",
-    ).location
+    done = upload_import(signed_in, vcard, "a.vcf").location
     signed_in.post(done + "/confirm", data={"duplicates": "new"})
     with write_transaction(app) as session:
         tag = session.scalars(select(Tag).where(Tag.imported_at.is_not(None))).one()

@@ -1,24 +1,18 @@
 """The import flow: upload, preview, confirm, summary; duplicates, re-imports, batches,
 the malformed corpus, the size limit, and the progress page for long imports."""
 
-import io
 import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import upload_import
 from tracker.db import write_transaction
 from tracker.models import CardImage, Contact, ContactMethod, ImportDraft, Tag
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 MALFORMED = sorted((FIXTURES / "malformed").iterdir())
-
-
-def upload(client, data: bytes, name: str = "contacts.vcf"):
-    return client.post(
-        "/import", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
-    )
 
 
 def contact_count(app) -> int:
@@ -27,7 +21,7 @@ def contact_count(app) -> int:
 
 
 def preview_and_import(client, data: bytes, policy: str = "merge"):
-    response = upload(client, data)
+    response = upload_import(client, data)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     draft_url = response.location
     page = client.get(draft_url).get_data(as_text=True)
@@ -126,13 +120,13 @@ def test_duplicate_policies(signed_in, app, make_contact, policy):
 
 
 def test_nothing_is_saved_before_confirming(signed_in, app):
-    upload(signed_in, (FIXTURES / "eight.csv").read_bytes(), "eight.csv")
+    upload_import(signed_in, (FIXTURES / "eight.csv").read_bytes(), "eight.csv")
     assert contact_count(app) == 0
 
 
 @pytest.mark.parametrize("path", MALFORMED, ids=[p.name for p in MALFORMED])
 def test_the_malformed_corpus_gives_a_clear_answer(signed_in, app, path):
-    response = upload(signed_in, path.read_bytes(), path.name)
+    response = upload_import(signed_in, path.read_bytes(), path.name)
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         page = response.get_data(as_text=True)
@@ -146,11 +140,11 @@ def test_the_malformed_corpus_gives_a_clear_answer(signed_in, app, path):
 
 def test_a_file_over_the_limit_is_refused_kindly(signed_in, app):
     app.config["IMPORT_MAX_BYTES"] = 1000
-    response = upload(signed_in, b"BEGIN:VCARD\r\n" + b"x" * 2000)
+    response = upload_import(signed_in, b"BEGIN:VCARD\r\n" + b"x" * 2000)
     assert response.status_code == 200
     assert "larger than" in response.get_data(as_text=True)
     app.config["MAX_CONTENT_LENGTH"] = 500
-    response = upload(signed_in, b"x" * 2000)
+    response = upload_import(signed_in, b"x" * 2000)
     assert response.status_code == 413
     assert "Too large" in response.get_data(as_text=True)
 
@@ -164,7 +158,7 @@ def vcard(n: int) -> str:
 
 def test_a_long_import_runs_with_a_progress_page_all_or_nothing(signed_in, app):
     data = "".join(vcard(n) for n in range(400)).encode()
-    response = upload(signed_in, data)
+    response = upload_import(signed_in, data)
     draft_url = response.location
     confirmed = signed_in.post(draft_url + "/confirm", data={"duplicates": "merge"})
     assert confirmed.location == draft_url
@@ -197,7 +191,7 @@ def test_another_users_draft_is_a_404(client, app, make_user):
 
     owner, stranger = make_user(), make_user()
     log_in(client, owner)
-    draft_url = upload(client, vcard(1).encode()).location
+    draft_url = upload_import(client, vcard(1).encode()).location
     log_in(client, stranger)
     assert client.get(draft_url).status_code == 404
     assert client.post(draft_url + "/confirm", data={"duplicates": "merge"}).status_code == 404

@@ -7,7 +7,6 @@ with a gate, and look at the database and the pages from another app meanwhile, 
 process would.
 """
 
-import io
 import json
 import re
 import threading
@@ -21,7 +20,7 @@ from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tests.conftest import PASSWORD, log_in, make_config
+from tests.conftest import PASSWORD, log_in, make_config, upload_import
 from tracker import create_app
 from tracker.db import database, write_transaction
 from tracker.i18n import format_log_detail
@@ -50,11 +49,7 @@ def cards(count: int, tag: str = "", first: int = 0) -> bytes:
 
 
 def upload(client, data: bytes) -> int:
-    response = client.post(
-        "/import",
-        data={"file": (io.BytesIO(data), "cards.vcf")},
-        content_type="multipart/form-data",
-    )
+    response = upload_import(client, data, "cards.vcf")
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return int(response.location.rsplit("/", 1)[1])
 

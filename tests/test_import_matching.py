@@ -2,14 +2,13 @@
 within one file or against the contacts you have; one merge serves imports and the
 duplicates page, goes to the trash and the security log, and can be undone."""
 
-import io
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import stored
+from tests.conftest import stored, upload_import
 from tracker.db import write_transaction
 from tracker.i18n import format_log_detail
 from tracker.models import Contact, ContactMethod, SecurityEvent, Touchpoint, TrashEntry, User
@@ -163,11 +162,7 @@ def test_the_preview_lists_skips_why_pairs_matched_and_what_is_not_kept(signed_i
         methods=[{"kind": "email", "value": "admin@example.jp"}],
     )
     for name in ("everything_kept.vcf", "linkedin_2024_hidden.csv", "shared_details.vcf"):
-        response = signed_in.post(
-            "/import",
-            data={"file": (io.BytesIO((CASES / name).read_bytes()), name)},
-            content_type="multipart/form-data",
-        )
+        response = upload_import(signed_in, (CASES / name).read_bytes(), name)
         page = signed_in.get(response.location).get_data(as_text=True)
         if name == "everything_kept.vcf":
             assert "Not kept" in page and "<code>GEO</code> (1)" in page
@@ -287,11 +282,7 @@ def test_the_preview_groups_skips_whose_reason_has_values(signed_in):
         for n in range(2)
     )
     cards += "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:山田\r\nN:山田;;;;\r\nEND:VCARD\r\n"
-    response = signed_in.post(
-        "/import",
-        data={"file": (io.BytesIO(cards.encode()), "long.vcf")},
-        content_type="multipart/form-data",
-    )
+    response = upload_import(signed_in, cards, "long.vcf")
     page = signed_in.get(response.location)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -312,11 +303,7 @@ def test_the_preview_words_what_a_merge_would_add_in_the_users_language(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:山田 太郎\r\nN:山田;太郎;;;\r\nORG:山田事務所\r\n"
         "EMAIL:t@y.jp\r\nTEL;TYPE=CELL:090-1234-5678\r\nCATEGORIES:税理士\r\nEND:VCARD\r\n"
     )
-    response = signed_in.post(
-        "/import",
-        data={"file": (io.BytesIO(card.encode()), "one.vcf")},
-        content_type="multipart/form-data",
-    )
+    response = upload_import(signed_in, card, "one.vcf")
     page = signed_in.get(response.location).get_data(as_text=True)
     added = page.split("追加されるもの:")[1].split("</span>")[0]
     assert "会社名" in added and "電話: 090-1234-5678" in added and "税理士" in added

@@ -7,7 +7,7 @@ import io
 
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import PASSWORD, log_in, upload_import
 from tracker.db import write_transaction
 from tracker.i18n import format_log_detail
 from tracker.models import SecurityEvent, Tag, TrashEntry
@@ -37,11 +37,7 @@ def test_every_sensitive_action_is_logged(
         client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
     )
     vcards = b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:\xe5\xb0\x8f;;;;\r\nEND:VCARD\r\n"  # one card
-    draft = client.post(
-        "/import",
-        data={"file": (io.BytesIO(vcards), "small.vcf")},
-        content_type="multipart/form-data",
-    ).location
+    draft = upload_import(client, vcards, "small.vcf").location
     assert client.post(draft + "/confirm", data={"duplicates": "merge"}).status_code == 302
     client.post("/export", data={"format": "vcf", "password": PASSWORD})
     person = make_contact(family_name="消す人")

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from tests.conftest import stored
+from tests.conftest import stored, upload_import
 from tracker.db import write_transaction
 from tracker.models import CardImage, Contact, Referral, Tag, Touchpoint, TrashEntry, User
 from tracker.services import exports
@@ -78,17 +78,12 @@ def test_a_deleted_touchpoint_comes_back(signed_in, app, user, make_contact, mak
 
 
 def test_an_import_batch_removal_is_undoable_too(signed_in, app, user):
-    import io
 
     vcards = "".join(
         f"BEGIN:VCARD\r\nVERSION:3.0\r\nN:人{n};;;;\r\nEMAIL:p{n}@example.jp\r\nEND:VCARD\r\n"
         for n in range(3)
     )
-    draft = signed_in.post(
-        "/import",
-        data={"file": (io.BytesIO(vcards.encode()), "x.vcf")},
-        content_type="multipart/form-data",
-    ).location
+    draft = upload_import(signed_in, vcards, "x.vcf").location
     signed_in.post(draft + "/confirm", data={"duplicates": "merge"})
     with write_transaction(app) as session:
         tag = session.scalars(select(Tag).where(Tag.imported_at.is_not(None))).one()

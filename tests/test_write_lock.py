@@ -6,7 +6,6 @@ and another account's login goes through meanwhile. A database that stays locked
 timeout is a 503 with Retry-After that says nothing was saved, never a 500.
 """
 
-import io
 import sqlite3
 import threading
 from collections import Counter
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, log_in, make_config, sqlite_only
+from tests.conftest import PASSWORD, log_in, make_config, sqlite_only, upload_import
 from tests.live import LiveServer
 from tests.test_durability import Browser, multipart
 from tracker import create_app
@@ -138,11 +137,7 @@ def test_the_write_lock_is_free_during_slow_work(
     if slow_work == "upload parse":
         monkeypatch.setattr(transfer, "plan", watching(transfer.plan))
         log_in(client, user)
-        response = client.post(
-            "/import",
-            data={"file": (io.BytesIO(b"BEGIN:VCARD\r\nN:a;;;;\r\nEND:VCARD\r\n"), "a.vcf")},
-            content_type="multipart/form-data",
-        )
+        response = upload_import(client, b"BEGIN:VCARD\r\nN:a;;;;\r\nEND:VCARD\r\n", "a.vcf")
     elif slow_work == "export":
         monkeypatch.setattr(transfer.exports, "backup_json", watching(transfer.exports.backup_json))
         log_in(client, user)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from tests.browser.conftest import ARTIFACTS, WIDTHS
-from tests.conftest import HASH_METHOD, PASSWORD, TODAY, stored
+from tests.conftest import HASH_METHOD, PASSWORD, TODAY, stored, upload_import
 from tracker.db import write_transaction
 from tracker.models import ImportDraft, Tag, TrashEntry, User
 from tracker.services.calendar import new_token
@@ -182,17 +182,9 @@ def populate(app, user: User) -> dict[str, Any]:
 def fill_ids(client, app, ids: dict[str, Any]) -> dict[str, Any]:
     """Ids only the web flow makes: an import draft, an import batch, a trash entry."""
     vcard = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:佐藤;花子;;;\r\nFN:佐藤 花子\r\nORG:佐藤商店\r\nEMAIL:hanako@example.jp\r\nEND:VCARD\r\n"
-    done = client.post(
-        "/import",
-        data={"file": (io.BytesIO(vcard.encode()), "a.vcf")},
-        content_type="multipart/form-data",
-    ).location
+    done = upload_import(client, vcard, "a.vcf").location
     client.post(done + "/confirm", data={"duplicates": "merge"})
-    preview = client.post(
-        "/import",
-        data={"file": (io.BytesIO(vcard.encode()), "b.vcf")},
-        content_type="multipart/form-data",
-    ).location
+    preview = upload_import(client, vcard, "b.vcf").location
     client.post(
         f"/contacts/{ids['contact']}/card-image",
         data={"image": (io.BytesIO(PNG), "c.png"), "save": "1"},
